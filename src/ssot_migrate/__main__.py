@@ -1,0 +1,5 @@
+"""`python -m ssot_migrate` runs the CLI."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,69 @@
+"""The Python API behind the CLI: find the project, load its migration, plan it, write it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .config import ProjectConfig, find_project_root, load_config
+from .discover import restrict_paths
+from .errors import UsageError
+from .plan import Plan
+from .spec import Migration, load_migration
+
+
+@dataclass(frozen=True)
+class Target:
+    """The project a command works on, and the command-line paths that narrow it."""
+
+    root: Path
+    config: ProjectConfig
+    restrict: tuple[str, ...] = ()
+
+
+def resolve_target(paths: Sequence[Path] = (), root: Path | None = None) -> Target:
+    """The project root is `--root`, else the nearest pyproject.toml above the first path (or the
+    current folder), bounded by the git top level."""
+    if root is not None:
+        if not root.is_dir():
+            raise UsageError(f"--root {root}: not a folder")
+        project = root.resolve()
+    else:
+        project = find_project_root(paths[0] if paths else Path.cwd())
+    config = load_config(project)
+    restrict = restrict_paths(project, paths) if paths else ()
+    return Target(project, config, tuple(r for r in restrict if r not in ("", ".")))
+
+
+def load_target_migration(target: Target, specs: Sequence[str] = (), renames: Sequence[str] = ()) -> Migration:
+    """Specs from the command line (relative to the current folder), else those of `[tool.ssot-migrate]`."""
+    if specs or renames:
+        return load_migration(specs, renames, base=Path.cwd(), display_base=target.root)
+    if target.config.specs:
+        return load_migration(target.config.specs, (), base=target.root, display_base=target.root)
+    return load_migration((), (), base=target.root)
+
+
+def plan_target(
+    target: Target,
+    migration: Migration,
+    *,
+    jobs: int | None = None,
+    cache: object | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Plan:
+    from .engine import PlanRequest, plan_tree
+
+    return plan_tree(
+        PlanRequest(
+            root=target.root, migration=migration, config=target.config, restrict=target.restrict,
+            jobs=jobs, on_progress=on_progress, cache=cache,
+        )
+    )
+
+
+def write_in_place(target: Target, plan: Plan) -> None:
+    from .write import write_plan
+
+    write_plan(target.root, plan.files)

@@ -1,0 +1,379 @@
+"""Per-file name resolution: which import binds each name, and what every reference means.
+
+This is the one resolver every kind uses. It reads libcst's scope and
+fully-qualified-name metadata (relative imports resolved from the file's own
+module name) and never matches names as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterator, Sequence
+
+import libcst as cst
+from libcst.metadata import (
+    Access,
+    Assignment,
+    BaseAssignment,
+    ClassScope,
+    FullyQualifiedNameProvider,
+    GlobalScope,
+    ImportAssignment,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    Scope,
+    ScopeProvider,
+)
+from libcst.metadata.name_provider import ModuleNameAndPackage
+
+from .modules import ModuleInfo, absolute_module
+
+
+def dotted_of(node: cst.BaseExpression) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, None for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_of(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def expression_for(dotted: str) -> cst.BaseExpression:
+    """A Name/Attribute chain for a dotted name."""
+    parts = dotted.split(".")
+    expr: cst.BaseExpression = cst.Name(parts[0])
+    for part in parts[1:]:
+        expr = cst.Attribute(value=expr, attr=cst.Name(part))
+    return expr
+
+
+@dataclass(eq=False)
+class ImportBinding:
+    """One name bound by one import alias (or a star import) somewhere in a file.
+
+    `imported` is what the alias imports (`import a.b` -> `a.b`; `from p import n`
+    -> `p.n`); `bound` is the qualified name the local name refers to
+    (`import a.b` binds `a` to `a`; `import a.b as m` binds `m` to `a.b`).
+    """
+
+    statement: cst.Import | cst.ImportFrom
+    line: cst.SimpleStatementLine | cst.SimpleStatementSuite
+    alias: cst.ImportAlias | None
+    scope: Scope
+    is_from: bool
+    from_module: str | None
+    relative_level: int
+    imported: str
+    local_name: str
+    bound: str
+    has_asname: bool
+    assignments: list[BaseAssignment] = field(default_factory=list)
+
+    @property
+    def is_star(self) -> bool:
+        return self.alias is None
+
+    @property
+    def is_module_level(self) -> bool:
+        return isinstance(self.scope, GlobalScope)
+
+    def accesses(self) -> list[Access]:
+        seen: dict[int, Access] = {}
+        for assignment in self.assignments:
+            for access in assignment.references:
+                seen.setdefault(id(access), access)
+        return list(seen.values())
+
+
+class FileContext:
+    """A parsed file plus the metadata kinds read; built once per tree version."""
+
+    def __init__(self, module: cst.Module, info: ModuleInfo, path: str) -> None:
+        self.info = info
+        self.path = path
+        self.wrapper = MetadataWrapper(
+            module,
+            unsafe_skip_copy=True,
+            cache={FullyQualifiedNameProvider: ModuleNameAndPackage(info.name, info.package)},
+        )
+        self.module = self.wrapper.module
+
+    @cached_property
+    def scopes(self) -> dict[cst.CSTNode, Scope]:
+        return dict(self.wrapper.resolve(ScopeProvider))
+
+    @cached_property
+    def qualified(self) -> dict[cst.CSTNode, frozenset[str]]:
+        resolved = self.wrapper.resolve(FullyQualifiedNameProvider)
+        return {node: frozenset(q.name for q in names) for node, names in resolved.items() if names}
+
+    @cached_property
+    def positions(self):
+        return self.wrapper.resolve(PositionProvider)
+
+    @cached_property
+    def parents(self):
+        return self.wrapper.resolve(ParentNodeProvider)
+
+    @cached_property
+    def global_scope(self) -> GlobalScope:
+        scope = self.scopes.get(self.module)
+        if scope is None:  # an empty module has no statements to carry a scope
+            for node, node_scope in self.scopes.items():
+                if isinstance(node_scope, GlobalScope):
+                    return node_scope
+            raise LookupError("module has no global scope")
+        assert isinstance(scope, GlobalScope)
+        return scope
+
+    def qualified_names(self, node: cst.CSTNode) -> frozenset[str]:
+        return self.qualified.get(node, frozenset())
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        """1-based line and column of a node of this tree."""
+        start = self.positions[node].start
+        return start.line, start.column + 1
+
+    def scope_of(self, node: cst.CSTNode) -> Scope | None:
+        current: cst.CSTNode | None = node
+        while current is not None:
+            scope = self.scopes.get(current)
+            if scope is not None:
+                return scope
+            current = self.parents.get(current)
+        return None
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def chain_from(self, node: cst.CSTNode) -> list[cst.BaseExpression]:
+        """The head Name of the access and every Attribute built on it: `a`, `a.b`, `a.b.c`.
+
+        libcst reports an access through `import a.b` at the `a.b` Attribute; the
+        chain always starts at the head Name so every prefix can be matched.
+        """
+        chain: list[cst.BaseExpression] = []
+        while isinstance(node, cst.Attribute):
+            node = node.value
+        current = node
+        while isinstance(current, (cst.Name, cst.Attribute)):
+            chain.append(current)
+            parent = self.parents.get(current)
+            if isinstance(parent, cst.Attribute) and parent.value is current:
+                current = parent
+            else:
+                break
+        return chain
+
+    # -- imports -------------------------------------------------------------
+
+    @cached_property
+    def imports(self) -> list[ImportBinding]:
+        finder = _ImportFinder()
+        self.module.visit(finder)
+        bindings: list[ImportBinding] = []
+        for line, statement in finder.found:
+            scope = self.scope_of(statement)
+            if scope is None:
+                continue
+            bindings.extend(self._bindings_of(line, statement, scope))
+        return bindings
+
+    def _bindings_of(
+        self,
+        line: cst.SimpleStatementLine | cst.SimpleStatementSuite,
+        statement: cst.Import | cst.ImportFrom,
+        scope: Scope,
+    ) -> Iterator[ImportBinding]:
+        if isinstance(statement, cst.Import):
+            for alias in statement.names:
+                imported = dotted_of(alias.name)
+                if imported is None:
+                    continue
+                if alias.asname is not None:
+                    local = _asname(alias)
+                    bound = imported
+                    names = (local,)
+                else:
+                    local = imported.split(".")[0]
+                    bound = local
+                    # libcst records `import a.b` under both `a` and `a.b`.
+                    names = tuple({local, imported})
+                yield ImportBinding(
+                    statement, line, alias, scope, False, None, 0, imported, local, bound,
+                    alias.asname is not None, self._assignments(scope, names, statement),
+                )
+            return
+        level = len(statement.relative)
+        written = dotted_of(statement.module) if statement.module is not None else None
+        module = absolute_module(self.info, level, written)
+        if module is None:
+            return
+        if isinstance(statement.names, cst.ImportStar):
+            yield ImportBinding(statement, line, None, scope, True, module, level, f"{module}.*", "*", module, False)
+            return
+        for alias in statement.names:
+            name = dotted_of(alias.name)
+            if name is None:
+                continue
+            local = _asname(alias) if alias.asname is not None else name
+            imported = f"{module}.{name}"
+            yield ImportBinding(
+                statement, line, alias, scope, True, module, level, imported, local, imported,
+                alias.asname is not None, self._assignments(scope, (local,), statement),
+            )
+
+    @staticmethod
+    def _assignments(scope: Scope, names: Sequence[str], statement: cst.CSTNode) -> list[BaseAssignment]:
+        found: list[BaseAssignment] = []
+        for name in names:
+            for assignment in scope.assignments[name]:
+                if isinstance(assignment, ImportAssignment) and assignment.node is statement:
+                    found.append(assignment)
+        return found
+
+    @cached_property
+    def binding_of_assignment(self) -> dict[int, ImportBinding]:
+        return {id(a): b for b in self.imports for a in b.assignments}
+
+    def bindings_for_name(self, scope: Scope, name: str) -> list[ImportBinding]:
+        """Import bindings that `name` can refer to when looked up from `scope`."""
+        found = []
+        for assignment in scope[name]:
+            binding = self.binding_of_assignment.get(id(assignment))
+            if binding is not None:
+                found.append(binding)
+        return found
+
+    def assignments_in(self, scope: Scope, name: str) -> list[BaseAssignment]:
+        """Bindings of `name` made directly in `scope` (not inherited)."""
+        return list(scope.assignments[name])
+
+    def names_bound_in(self, scope: Scope) -> set[str]:
+        return {a.name for a in scope.assignments}
+
+    def enclosing_scopes(self, scope: Scope) -> list[Scope]:
+        """`scope` and every scope whose names are visible from it (class scopes skipped)."""
+        chain: list[Scope] = [scope]
+        current = scope
+        while not isinstance(current, GlobalScope):
+            current = current.parent
+            if not isinstance(current, ClassScope):
+                chain.append(current)
+            if current is current.parent:  # pragma: no cover - defensive
+                break
+        return chain
+
+    def exported_names(self) -> set[str]:
+        """String entries of the module's `__all__`."""
+        return {value for value, _node in self.all_entries()}
+
+    def all_entries(self) -> list[tuple[str, cst.SimpleString]]:
+        finder = _AllFinder()
+        for statement in self.module.body:
+            statement.visit(finder)
+        return finder.entries
+
+
+def _asname(alias: cst.ImportAlias) -> str:
+    assert alias.asname is not None
+    name = alias.asname.name
+    assert isinstance(name, cst.Name)
+    return name.value
+
+
+class _ImportFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[tuple[cst.SimpleStatementLine | cst.SimpleStatementSuite, cst.Import | cst.ImportFrom]] = []
+        self._lines: list[cst.SimpleStatementLine | cst.SimpleStatementSuite] = []
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._lines.append(node)
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
+        self._lines.pop()
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._lines.append(node)
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self._lines.pop()
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        self.found.append((self._lines[-1], node))
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        self.found.append((self._lines[-1], node))
+        return False
+
+
+def string_value(node: cst.BaseExpression) -> str | None:
+    """The value of a plain (non-f, non-bytes) string literal, else None."""
+    if not isinstance(node, cst.SimpleString):
+        return None
+    prefix = node.prefix.lower()
+    if "b" in prefix or "f" in prefix:
+        return None
+    try:
+        value = node.evaluated_value
+    except Exception:  # noqa: BLE001 - malformed escapes are simply not names
+        return None
+    return value if isinstance(value, str) else None
+
+
+def with_string_value(node: cst.SimpleString, dotted: str) -> cst.SimpleString:
+    """The same literal (prefix and quotes kept) holding a dotted name, which needs no escaping."""
+    return node.with_changes(value=f"{node.prefix}{node.quote}{dotted}{node.quote}")
+
+
+class _AllFinder(cst.CSTVisitor):
+    """String entries of `__all__ = [...]`, `__all__ += [...]`, `__all__.extend/append(...)`."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, cst.SimpleString]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def _collect(self, value: cst.BaseExpression) -> None:
+        if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+            for element in value.elements:
+                if isinstance(element, cst.Element):
+                    self._collect(element.value)
+        elif isinstance(value, cst.BinaryOperation):
+            self._collect(value.left)
+            self._collect(value.right)
+        elif isinstance(value, cst.SimpleString):
+            text = string_value(value)
+            if text is not None:
+                self.entries.append((text, value))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if any(isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in node.targets):
+            self._collect(node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.target.value == "__all__" and node.value is not None:
+            self._collect(node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.target.value == "__all__":
+            self._collect(node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == "__all__"
+            and func.attr.value in {"extend", "append"}
+        ):
+            for arg in node.args:
+                self._collect(arg.value)

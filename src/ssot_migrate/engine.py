@@ -1,0 +1,431 @@
+"""Plan a migration over a tree: prefilter, parse each candidate once, run every codemod on it.
+
+Cost follows the files that can match: a byte-level prefilter on each codemod's
+trigger words, a stdlib-`ast` confirmation, then one libcst parse per file with
+all codemods run in spec order on that tree. Work is spread over a process pool
+when there is enough of it; results can come from a content-addressed cache.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import os
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import libcst as cst
+
+from .config import ProjectConfig
+from .diff import unified_diff
+from .discover import PYTHON_SUFFIXES, Discovery, compile_patterns, discover
+from .index import RepoIndex
+from .modules import ModuleInfo, ModuleMap, default_roots
+from .names import DottedName
+from .plan import CodemodSummary, Edit, FileEdit, Finding, MigrationInfo, Plan, Stats, sha256_hex, sorted_findings
+from .scan import FileScan, scan_source
+from .spec import Migration
+from .transforms import kind_registry
+from .transforms.base import Kind
+
+# Below this much candidate work a process pool costs more than it saves.
+IN_PROCESS_MAX_FILES = 12
+IN_PROCESS_MAX_BYTES = 300_000
+
+
+@dataclass
+class RepoContext:
+    """The repository as kinds see it while preparing: files, module names, the symbol index."""
+
+    root: Path
+    files: tuple[str, ...]
+    python_files: tuple[str, ...]
+    modules: ModuleMap
+    _contents: dict[str, bytes | None] = field(default_factory=dict)
+    _scans: dict[str, FileScan | None] = field(default_factory=dict)
+
+    def read(self, path: str) -> bytes | None:
+        if path not in self._contents:
+            try:
+                self._contents[path] = (self.root / path).read_bytes()
+            except OSError:
+                self._contents[path] = None
+        return self._contents[path]
+
+    def grep(self, words: Iterable[str]) -> list[str]:
+        """Python files that contain any of `words` as a whole word."""
+        pattern = word_pattern(words)
+        if pattern is None:
+            return []
+        return [p for p in self.python_files if (data := self.read(p)) is not None and pattern.search(data)]
+
+    def scan(self, path: str) -> FileScan | None:
+        """The `ast` scan of one file (cached for the run)."""
+        if path not in self._scans:
+            data = self.read(path)
+            info = self.modules.info_for(path)
+            self._scans[path] = scan_source(data, info, path) if data is not None else None
+        return self._scans[path]
+
+    def imported_anywhere(self, words: Iterable[str]) -> set[str]:
+        """Every name imported (any scope) by a file that contains one of `words`."""
+        names: set[str] = set()
+        for path in self.grep(words):
+            scan = self.scan(path)
+            if scan is not None:
+                names |= scan.imported
+        return names
+
+    def context_for(self, path: str):
+        """A libcst FileContext for a file, for kinds that must look at a module while preparing."""
+        from .bindings import FileContext
+
+        data = self.read(path)
+        info = self.modules.info_for(path)
+        if data is None or info is None:
+            return None
+        try:
+            return FileContext(cst.parse_module(data), info, path)
+        except cst.ParserSyntaxError:
+            return None
+
+    @cached_property
+    def index(self) -> RepoIndex:
+        return RepoIndex(self.modules, self.read, self.grep)
+
+    def importable(self, name: DottedName) -> bool:
+        """Whether `name` (or its module part) is a repo module or locatable in this environment.
+
+        Nothing is imported: repo modules come from the file list, others from
+        the import system's finders, which read no package code.
+        """
+        parts = name.parts
+        candidates = [parts[: name.module_len]] if name.module_len else [parts[:cut] for cut in range(len(parts), 0, -1)]
+        for module_parts in candidates:
+            module = ".".join(module_parts)
+            if self.modules.is_module(module):
+                if module_parts == parts or name.module_len:
+                    return True
+                return self._attribute_exists(module, parts[len(module_parts)])
+            if environment_has_module(module):
+                return True
+        return False
+
+    def _attribute_exists(self, module: str, attribute: str) -> bool:
+        return bool(self.index.definitions(f"{module}.{attribute}")) or self.modules.is_module(f"{module}.{attribute}")
+
+
+def environment_has_module(module: str) -> bool:
+    """Locate `module` with the import system's path finders without running any package code."""
+    parts = module.split(".")
+    if parts[0] in sys.builtin_module_names:
+        return len(parts) == 1
+    search: list[str] | None = None
+    for depth, part in enumerate(parts):
+        name = ".".join(parts[: depth + 1])
+        spec = importlib.machinery.PathFinder.find_spec(name, search)
+        if spec is None:
+            return False
+        search = list(spec.submodule_search_locations or [])
+        if depth < len(parts) - 1 and not search:
+            return False
+    return True
+
+
+def word_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
+    unique = sorted({w for w in words if w})
+    if not unique:
+        return None
+    alternatives = b"|".join(re.escape(w.encode()) for w in unique)
+    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + alternatives + rb")(?![A-Za-z0-9_])")
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What planning one file produced (picklable: it crosses process boundaries)."""
+
+    path: str
+    old_sha256: str
+    new_bytes: bytes | None
+    edits: tuple[Edit, ...]
+    findings: tuple[Finding, ...]
+    diff: bytes
+    encoding: str
+    parsed: bool
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    root: Path
+    migration: Migration
+    config: ProjectConfig
+    restrict: tuple[str, ...] = ()
+    jobs: int | None = None
+    on_progress: Callable[[int, int], None] | None = None
+    cache: object | None = None
+
+
+def build_repo(root: Path, config: ProjectConfig, discovery: Discovery) -> RepoContext:
+    top_dirs = {p.split("/", 1)[0] for p in discovery.files if "/" in p}
+    roots = config.roots or default_roots(top_dirs)
+    python_files = discovery.python_files
+    return RepoContext(root, discovery.files, python_files, ModuleMap(roots, python_files))
+
+
+def prepare_codemods(migration: Migration, repo: RepoContext) -> tuple[list[Kind], list[Finding]]:
+    registry = kind_registry()
+    codemods: list[Kind] = []
+    findings: list[Finding] = []
+    for spec in migration.codemods:
+        kind = registry[spec.kind](spec)
+        findings.extend(kind.prepare(repo))
+        codemods.append(kind)
+    return codemods, findings
+
+
+def plan_tree(request: PlanRequest) -> Plan:
+    started = time.perf_counter()
+    migration = request.migration
+    discovery = discover(
+        request.root,
+        restrict=request.restrict,
+        include=migration.paths,
+        exclude=tuple(migration.exclude) + tuple(request.config.exclude),
+    )
+    # The index needs every module of the project, also outside the restricted paths.
+    whole = discovery if not request.restrict else discover(
+        request.root, include=migration.paths, exclude=tuple(migration.exclude) + tuple(request.config.exclude)
+    )
+    repo = build_repo(request.root, request.config, whole)
+    codemods, findings = prepare_codemods(migration, repo)
+    stats = Stats(discovered=len(discovery.files))
+
+    candidates = _prefilter(discovery.python_files, codemods, repo)
+    stats.prefiltered = len(candidates)
+    outcomes = _run_candidates(candidates, codemods, repo, request, stats)
+    outcomes.extend(_run_text_files(discovery, codemods, repo))
+
+    summaries = {c.index: CodemodSummary(c.index, c.name, c.spec.spec_path, _describe(c)) for c in codemods}
+    files: list[FileEdit] = []
+    per_codemod_files: dict[int, set[str]] = {c.index: set() for c in codemods}
+    per_codemod_edits: dict[int, int] = {c.index: 0 for c in codemods}
+    for outcome in sorted(outcomes, key=lambda o: o.path):
+        findings.extend(outcome.findings)
+        if outcome.new_bytes is None:
+            continue
+        files.append(
+            FileEdit(outcome.path, outcome.old_sha256, outcome.new_bytes, outcome.edits, outcome.diff, outcome.encoding)
+        )
+        for edit in outcome.edits:
+            per_codemod_files[edit.codemod].add(outcome.path)
+            per_codemod_edits[edit.codemod] += 1
+    for index, summary in summaries.items():
+        summaries[index] = CodemodSummary(
+            summary.index, summary.kind, summary.spec, summary.description,
+            len(per_codemod_files[index]), per_codemod_edits[index],
+        )
+    stats.changed = len(files)
+    stats.seconds = time.perf_counter() - started
+    return Plan(
+        migration=MigrationInfo(migration.name, migration.description, migration.specs, migration.spec_hash),
+        codemods=[summaries[i] for i in sorted(summaries)],
+        files=files,
+        findings=sorted_findings(findings),
+        stats=stats,
+    )
+
+
+def _describe(kind: Kind) -> str:
+    values = kind.values
+    if "old" in values and "new" in values:
+        return f"{values['old']} -> {values['new']}"
+    for key in ("function", "canonical"):
+        if key in values:
+            return str(values[key])
+    return kind.name
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    path: str
+    info: ModuleInfo
+    data: bytes
+    codemods: tuple[int, ...]
+
+
+def _prefilter(paths: Sequence[str], codemods: Sequence[Kind], repo: RepoContext) -> list[_Candidate]:
+    patterns = [word_pattern(c.triggers()) for c in codemods]
+    always = [getattr(c, "candidate_paths", lambda: frozenset())() for c in codemods]
+    candidates: list[_Candidate] = []
+    for path in paths:
+        info = repo.modules.info_for(path) or _loose_module(path)
+        data = repo.read(path)
+        if data is None:
+            continue
+        matching = tuple(
+            c.index for c, pattern, extra in zip(codemods, patterns, always)
+            if path in extra or (pattern is not None and pattern.search(data))
+        )
+        if matching:
+            candidates.append(_Candidate(path, info, data, matching))
+    return candidates
+
+
+def _loose_module(path: str) -> ModuleInfo:
+    """A file outside every source root still gets a name, so relative imports fail cleanly."""
+    stem = Path(path).stem
+    return ModuleInfo(stem if stem.isidentifier() else "_", "", False)
+
+
+def _run_candidates(
+    candidates: list[_Candidate], codemods: Sequence[Kind], repo: RepoContext, request: PlanRequest, stats: Stats
+) -> list[FileOutcome]:
+    outcomes: list[FileOutcome] = []
+    total = len(candidates)
+    done = 0
+    cache = request.cache
+    pending: list[_Candidate] = []
+    fingerprint = _fingerprint(codemods)
+    for candidate in candidates:
+        hit = cache.get(candidate.data, candidate.path, candidate.info, fingerprint) if cache is not None else None  # type: ignore[attr-defined]
+        if hit is not None:
+            outcomes.append(hit)
+            stats.cached += 1
+            done += 1
+        else:
+            pending.append(candidate)
+    if request.on_progress:
+        request.on_progress(done, total)
+
+    def finish(candidate: _Candidate, outcome: FileOutcome) -> None:
+        nonlocal done
+        outcomes.append(outcome)
+        if outcome.parsed:
+            stats.parsed += 1
+        if cache is not None:
+            cache.put(candidate.data, candidate.path, candidate.info, fingerprint, outcome)  # type: ignore[attr-defined]
+        done += 1
+        if request.on_progress:
+            request.on_progress(done, total)
+
+    jobs = request.jobs or os.cpu_count() or 1
+    work_bytes = sum(len(c.data) for c in pending)
+    if jobs <= 1 or len(pending) <= IN_PROCESS_MAX_FILES or work_bytes <= IN_PROCESS_MAX_BYTES:
+        for candidate in pending:
+            finish(candidate, plan_file(candidate.path, candidate.info, candidate.data, codemods, candidate.codemods))
+        return outcomes
+    # Biggest files first, so one huge file does not finish last on an otherwise idle pool.
+    pending.sort(key=lambda c: len(c.data), reverse=True)
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(list(codemods),)) as pool:
+        futures = {
+            pool.submit(_worker_plan_file, c.path, c.info, c.data, c.codemods): c for c in pending
+        }
+        for future in as_completed(futures):
+            finish(futures[future], future.result())
+    return outcomes
+
+
+def _fingerprint(codemods: Sequence[Kind]) -> str:
+    return sha256_hex("\0".join(c.fingerprint() for c in codemods).encode())
+
+
+_WORKER_CODEMODS: list[Kind] = []
+
+
+def _init_worker(codemods: list[Kind]) -> None:
+    _WORKER_CODEMODS[:] = codemods
+
+
+def _worker_plan_file(path: str, info: ModuleInfo, data: bytes, indexes: tuple[int, ...]) -> FileOutcome:
+    return plan_file(path, info, data, _WORKER_CODEMODS, indexes)
+
+
+def plan_file(
+    path: str, info: ModuleInfo, data: bytes, codemods: Sequence[Kind], indexes: Iterable[int]
+) -> FileOutcome:
+    """Run the codemods that passed the prefilter on one file: one parse, then each codemod in order."""
+    from .bindings import FileContext
+
+    wanted = set(indexes)
+    selected = [c for c in codemods if c.index in wanted]
+    old_sha = sha256_hex(data)
+    scan = scan_source(data, info, path)
+    selected = [c for c in selected if c.confirm(scan)]
+    if not selected:
+        return FileOutcome(path, old_sha, None, (), (), b"", "utf-8", parsed=False)
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        finding = Finding(
+            path, exc.raw_line, exc.raw_column + 1, "error", "SSOT001", None,
+            f"cannot parse: {exc.message}; fix the syntax error (nothing in this file was planned)",
+        )
+        return FileOutcome(path, old_sha, None, (), (finding,), b"", "utf-8", parsed=False)
+    findings: list[Finding] = []
+    edits: list[Edit] = []
+    for position, codemod in enumerate(selected):
+        if position > 0 and not _still_triggered(codemod, module):
+            continue
+        ctx = FileContext(module, info, path)
+        result = codemod.transform(ctx)
+        if result is None:
+            continue
+        findings.extend(result.findings)
+        edits.extend(Edit(codemod.index, line, col) for line, col in result.edits)
+        module = result.module
+    new_bytes = module.bytes
+    if new_bytes == data:
+        return FileOutcome(path, old_sha, None, (), tuple(findings), b"", module.encoding, parsed=True)
+    _check_output_parses(new_bytes, path)
+    diff = unified_diff(path, data, new_bytes)
+    return FileOutcome(path, old_sha, new_bytes, tuple(edits), tuple(findings), diff, module.encoding, parsed=True)
+
+
+def _still_triggered(codemod: Kind, module: cst.Module) -> bool:
+    pattern = word_pattern(codemod.triggers())
+    return pattern is not None and pattern.search(module.bytes) is not None
+
+
+def _check_output_parses(data: bytes, path: str) -> None:
+    try:
+        cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:  # pragma: no cover - a bug in a kind, not user input
+        raise AssertionError(f"ssot-migrate produced invalid Python for {path}: {exc}") from exc
+
+
+def _run_text_files(discovery: Discovery, codemods: Sequence[Kind], repo: RepoContext) -> list[FileOutcome]:
+    """Non-Python files listed by a codemod's `text_files`: each file runs through the codemods in order."""
+    matchers = [(c, compile_patterns(c.text_file_patterns())) for c in codemods]
+    matchers = [(c, m) for c, m in matchers if m is not None]
+    if not matchers:
+        return []
+    outcomes = []
+    for path in discovery.files:
+        if path.endswith(PYTHON_SUFFIXES):
+            continue
+        wanted = [c for c, m in matchers if m.match_file(path)]
+        if not wanted:
+            continue
+        original = repo.read(path)
+        if original is None:
+            continue
+        data = original
+        edits: list[Edit] = []
+        for codemod in wanted:
+            data, positions = codemod.transform_text(path, data)
+            edits.extend(Edit(codemod.index, line, col) for line, col in positions)
+        if data != original:
+            outcomes.append(
+                FileOutcome(
+                    path, sha256_hex(original), data, tuple(edits), (), unified_diff(path, original, data),
+                    "utf-8", parsed=False,
+                )
+            )
+    return outcomes

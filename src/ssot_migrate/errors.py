@@ -1,0 +1,37 @@
+"""Errors a user can cause; each carries the message the CLI prints and its exit code."""
+
+from __future__ import annotations
+
+
+class SsotError(Exception):
+    """Base of every user-facing error: printed without a traceback by the CLI."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(SsotError):
+    """Bad command-line usage or configuration (exit 2)."""
+
+    exit_code = 2
+
+
+class SpecError(SsotError):
+    """A spec file is invalid (exit 2, nothing was read or written)."""
+
+    exit_code = 2
+
+
+class TargetError(SsotError):
+    """The target project is unusable for the requested operation (exit 3)."""
+
+    exit_code = 3
+
+
+class WriteError(SsotError):
+    """Writing the plan failed; every file already written was restored (exit 1)."""
+
+    exit_code = 1

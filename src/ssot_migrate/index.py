@@ -1,0 +1,165 @@
+"""Repo-wide symbol index: definitions, re-exports and aliases, built lazily from `ast` summaries.
+
+Only modules on the path of a question are parsed: resolving `pkg.f` reads
+`pkg/__init__.py` and whatever it re-exports `f` from; finding who re-exports a
+name reads only the files that contain that name as a word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from .modules import ModuleMap
+from .scan import Definition, ModuleSummary, scan_source
+
+_MAX_DEPTH = 12
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where a dotted path ends up: a definition in the repo, a repo module, or outside the repo."""
+
+    fqn: str
+    module: str | None
+    definition: Definition | None
+    via_fallback: bool = False
+
+    @property
+    def in_repo(self) -> bool:
+        return self.module is not None
+
+
+class RepoIndex:
+    """Lazily answers questions about the repository's modules."""
+
+    def __init__(
+        self,
+        modules: ModuleMap,
+        read: Callable[[str], bytes | None],
+        grep: Callable[[Iterable[str]], list[str]],
+    ) -> None:
+        self.modules = modules
+        self._read = read
+        self._grep = grep
+        self._summaries: dict[str, ModuleSummary | None] = {}
+
+    # -- modules -----------------------------------------------------------------
+
+    def summary(self, module: str) -> ModuleSummary | None:
+        if module not in self._summaries:
+            path = self.modules.path_of(module)
+            summary = None
+            if path is not None:
+                data = self._read(path)
+                info = self.modules.info_for(path)
+                if data is not None and info is not None:
+                    summary = scan_source(data, info, path).summary
+            self._summaries[module] = summary
+        return self._summaries[module]
+
+    def summary_for_path(self, path: str) -> ModuleSummary | None:
+        info = self.modules.info_for(path)
+        return self.summary(info.name) if info is not None and self.modules.path_of(info.name) == path else None
+
+    def split_module(self, fqn: str) -> tuple[str, tuple[str, ...]] | None:
+        """(longest repo module prefix, remaining attribute parts), or None when no prefix is a repo module."""
+        parts = fqn.split(".")
+        for cut in range(len(parts), 0, -1):
+            module = ".".join(parts[:cut])
+            if self.modules.is_module(module):
+                return module, tuple(parts[cut:])
+        return None
+
+    def is_repo_module(self, fqn: str) -> bool:
+        return self.modules.is_module(fqn)
+
+    # -- forward: a path to its definitions ------------------------------------------
+
+    def resolve(self, fqn: str) -> list[Resolved]:
+        """Every definition `fqn` can reach through re-exports (several when fallbacks rebind it)."""
+        found: dict[str, Resolved] = {}
+        self._resolve(fqn, found, set(), 0, False)
+        return list(found.values())
+
+    def _resolve(self, fqn: str, found: dict[str, Resolved], seen: set[str], depth: int, fallback: bool) -> None:
+        if fqn in seen or depth > _MAX_DEPTH:
+            return
+        seen.add(fqn)
+        split = self.split_module(fqn)
+        if split is None:
+            found.setdefault(fqn, Resolved(fqn, None, None, fallback))
+            return
+        module, attrs = split
+        if not attrs:
+            found.setdefault(fqn, Resolved(fqn, module, None, fallback))
+            return
+        summary = self.summary(module)
+        name, rest = attrs[0], attrs[1:]
+        suffix = "".join("." + r for r in rest)
+        matched = False
+        if summary is not None:
+            for definition in summary.definitions_of(name):
+                matched = True
+                target = f"{module}.{name}{suffix}"
+                found.setdefault(target, Resolved(target, module, definition, fallback or definition.fallback))
+            for imported in summary.imports_of(name):
+                matched = True
+                self._resolve(imported.target + suffix, found, seen, depth + 1, fallback or imported.fallback)
+            if not matched:
+                for star in summary.star_imports:
+                    before = len(found)
+                    self._resolve(f"{star}.{name}{suffix}", found, seen, depth + 1, fallback)
+                    if len(found) > before:
+                        matched = True
+        if not matched:
+            found.setdefault(fqn, Resolved(fqn, module, None, fallback))
+
+    def definitions(self, fqn: str) -> list[Resolved]:
+        return [r for r in self.resolve(fqn) if r.definition is not None]
+
+    # -- reverse: who re-exports a name -----------------------------------------------
+
+    def reexports(self, targets: Iterable[str], *, limit_depth: int = 6, below: bool = False) -> dict[str, str]:
+        """Module-level aliases of `targets` in the repo: {`pkg.X`: the target it reaches}.
+
+        An alias is a module-level `from` import binding (`from .types import X [as Y]`,
+        including fallbacks) whose target is a target or another alias; with
+        `below`, also a binding of anything below a target (`from .old import f`
+        for the module `pkg.old`).
+        """
+        targets = set(targets)
+        aliases: dict[str, str] = {}
+        frontier = {t: t for t in targets}
+        for depth in range(limit_depth):
+            words = {fqn.rsplit(".", 1)[-1] for fqn in frontier}
+            new: dict[str, str] = {}
+            for path in self._grep(words):
+                summary = self.summary_for_path(path)
+                if summary is None:
+                    continue
+                for imported in summary.imports:
+                    if imported.is_module_import:
+                        continue
+                    root = frontier.get(imported.target)
+                    if root is None and below and depth == 0:
+                        root = next((imported.target for t in frontier if imported.target.startswith(t + ".")), None)
+                    if root is None:
+                        continue
+                    alias = f"{summary.module}.{imported.local}"
+                    if alias not in targets and alias not in aliases:
+                        new[alias] = root
+            if not new:
+                break
+            aliases.update(new)
+            frontier = new
+        return aliases
+
+    def direct_reexports(self, targets: Iterable[str], *, below: bool = False) -> dict[str, str]:
+        """Like `reexports`, one hop only: {alias: the target its binding imports}."""
+        return self.reexports(targets, limit_depth=1, below=below)
+
+    def aliases_of(self, fqn: str) -> set[str]:
+        """Every path that names the same definition as `fqn`: its definition and all re-exports of it."""
+        definitions = {r.fqn for r in self.resolve(fqn)} | {fqn}
+        return definitions | set(self.reexports(definitions))

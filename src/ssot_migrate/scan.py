@@ -1,0 +1,363 @@
+"""A cheap stdlib-`ast` look at one file: what it imports, its module-level bindings, its signatures.
+
+The engine uses it to confirm a prefilter hit before the (much slower) libcst
+parse; the repository index keeps one summary per module it needed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Literal
+
+from .modules import ModuleInfo, absolute_module
+
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+$")
+
+ParamKind = Literal["positional_only", "positional_or_keyword", "var_positional", "keyword_only", "var_keyword"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: ParamKind
+    has_default: bool
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A function's parameters as `inspect.Signature.bind` would see them."""
+
+    parameters: tuple[Parameter, ...]
+
+    def bind_problems(
+        self, positional: int, keywords: Iterable[str], *, star_args: bool = False, star_kwargs: bool = False
+    ) -> list[str]:
+        """Why a call with these arguments would raise TypeError (empty when it binds).
+
+        With `*args`/`**kwargs` at the call the answer is unknowable for what they could
+        supply; only problems they cannot hide are reported.
+        """
+        problems: list[str] = []
+        keywords = list(keywords)
+        params = self.parameters
+        positional_params = [p for p in params if p.kind in ("positional_only", "positional_or_keyword")]
+        has_var_positional = any(p.kind == "var_positional" for p in params)
+        has_var_keyword = any(p.kind == "var_keyword" for p in params)
+        if positional > len(positional_params) and not has_var_positional:
+            problems.append(
+                f"takes {len(positional_params)} positional argument{'s' if len(positional_params) != 1 else ''} "
+                f"but {positional} were given"
+            )
+        filled = {p.name for p in positional_params[:positional]}
+        by_name = {p.name: p for p in params}
+        for keyword in keywords:
+            param = by_name.get(keyword)
+            if param is None or param.kind in ("positional_only", "var_positional", "var_keyword"):
+                if not has_var_keyword:
+                    problems.append(f"got an unexpected keyword argument {keyword!r}")
+            elif keyword in filled:
+                problems.append(f"got multiple values for argument {keyword!r}")
+            else:
+                filled.add(keyword)
+        if not (star_args or star_kwargs):
+            missing = [
+                p.name for p in params
+                if p.kind in ("positional_only", "positional_or_keyword", "keyword_only")
+                and not p.has_default and p.name not in filled
+            ]
+            if missing:
+                names = " and ".join(repr(m) for m in missing)
+                problems.append(f"missing {len(missing)} required argument{'s' if len(missing) != 1 else ''}: {names}")
+        return problems
+
+    def describe(self) -> str:
+        parts = []
+        for p in self.parameters:
+            text = {"var_positional": "*", "var_keyword": "**"}.get(p.kind, "") + p.name
+            parts.append(text + ("=..." if p.has_default else ""))
+        return "(" + ", ".join(parts) + ")"
+
+
+def signature_of(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, *, drop_first: bool = False) -> Signature:
+    args = node.args
+    params: list[Parameter] = []
+    positional = list(args.posonlyargs) + list(args.args)
+    defaults_from = len(positional) - len(args.defaults)
+    for position, arg in enumerate(positional):
+        kind: ParamKind = "positional_only" if position < len(args.posonlyargs) else "positional_or_keyword"
+        params.append(Parameter(arg.arg, kind, position >= defaults_from))
+    if args.vararg:
+        params.append(Parameter(args.vararg.arg, "var_positional", True))
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        params.append(Parameter(arg.arg, "keyword_only", default is not None))
+    if args.kwarg:
+        params.append(Parameter(args.kwarg.arg, "var_keyword", True))
+    if drop_first and params and params[0].kind in ("positional_only", "positional_or_keyword"):
+        params = params[1:]
+    return Signature(tuple(params))
+
+
+@dataclass(frozen=True)
+class ImportedName:
+    """A module-level name bound by an import; `fallback` when inside try/except ImportError."""
+
+    local: str
+    target: str
+    line: int
+    col: int
+    fallback: bool
+    is_module_import: bool
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A module-level def/class/assignment."""
+
+    name: str
+    kind: Literal["function", "class", "variable"]
+    line: int
+    col: int
+    fallback: bool = False
+    signature: Signature | None = None
+    bases: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    methods: tuple[tuple[str, Signature], ...] = ()
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """Module-level facts of one module, for the repository index."""
+
+    module: str
+    path: str
+    is_package: bool
+    imports: tuple[ImportedName, ...]
+    definitions: tuple[Definition, ...]
+    all_names: tuple[str, ...] | None
+    star_imports: tuple[str, ...]
+
+    def imports_of(self, name: str) -> list[ImportedName]:
+        return [i for i in self.imports if i.local == name]
+
+    def definitions_of(self, name: str) -> list[Definition]:
+        return [d for d in self.definitions if d.name == name]
+
+    @property
+    def bound_names(self) -> frozenset[str]:
+        return frozenset([i.local for i in self.imports] + [d.name for d in self.definitions])
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """What one file imports (any scope) and which dotted strings it holds."""
+
+    parsed: bool
+    imported: frozenset[str] = frozenset()
+    star_modules: frozenset[str] = frozenset()
+    strings: frozenset[str] = frozenset()
+    summary: ModuleSummary | None = None
+    error: tuple[int, int, str] | None = None
+
+
+def scan_source(data: bytes, info: ModuleInfo | None, path: str) -> FileScan:
+    try:
+        tree = ast.parse(data, filename=path, type_comments=False)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or 1
+        col = getattr(exc, "offset", None) or 1
+        return FileScan(parsed=False, error=(line, col, getattr(exc, "msg", str(exc))))
+    collector = _Collector(info)
+    collector.visit(tree)
+    summary = None
+    if info is not None:
+        summary = _summarize(tree, info, path)
+    return FileScan(
+        parsed=True,
+        imported=frozenset(collector.imported),
+        star_modules=frozenset(collector.star_modules),
+        strings=frozenset(collector.strings),
+        summary=summary,
+    )
+
+
+class _Collector(ast.NodeVisitor):
+    def __init__(self, info: ModuleInfo | None) -> None:
+        self.info = info
+        self.imported: set[str] = set()
+        self.star_modules: set[str] = set()
+        self.strings: set[str] = set()
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.imported.add(alias.name)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = _absolute(self.info, node)
+        if module is None:
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                self.star_modules.add(module)
+            else:
+                self.imported.add(f"{module}.{alias.name}")
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and len(node.value) < 300 and _DOTTED.match(node.value):
+            self.strings.add(node.value.replace(":", "."))
+
+
+def _absolute(info: ModuleInfo | None, node: ast.ImportFrom) -> str | None:
+    if node.level == 0:
+        return node.module
+    if info is None:
+        return None
+    return absolute_module(info, node.level, node.module)
+
+
+def _is_import_error_handler(handler: ast.ExceptHandler) -> bool:
+    names: list[ast.expr] = []
+    if handler.type is None:
+        return True
+    names = list(handler.type.elts) if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(
+        isinstance(n, (ast.Name, ast.Attribute))
+        and (n.id if isinstance(n, ast.Name) else n.attr) in ("ImportError", "ModuleNotFoundError", "Exception")
+        for n in names
+    )
+
+
+def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
+    imports: list[ImportedName] = []
+    definitions: list[Definition] = []
+    stars: list[str] = []
+    all_names: list[str] | None = None
+
+    def walk(statements: list[ast.stmt], fallback: bool) -> None:
+        nonlocal all_names
+        for stmt in statements:
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    if alias.asname:
+                        imports.append(ImportedName(alias.asname, alias.name, stmt.lineno, stmt.col_offset + 1, fallback, True))
+                    else:
+                        root = alias.name.split(".")[0]
+                        imports.append(ImportedName(root, root, stmt.lineno, stmt.col_offset + 1, fallback, True))
+            elif isinstance(stmt, ast.ImportFrom):
+                module = _absolute(info, stmt)
+                if module is None:
+                    continue
+                for alias in stmt.names:
+                    if alias.name == "*":
+                        stars.append(module)
+                    else:
+                        imports.append(
+                            ImportedName(alias.asname or alias.name, f"{module}.{alias.name}", stmt.lineno,
+                                         stmt.col_offset + 1, fallback, False)
+                        )
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                definitions.append(
+                    Definition(stmt.name, "function", stmt.lineno, stmt.col_offset + 1, fallback, signature_of(stmt))
+                )
+            elif isinstance(stmt, ast.ClassDef):
+                definitions.append(_class_definition(stmt, fallback))
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    for name in _target_names(target):
+                        if name == "__all__":
+                            names = _string_list(stmt.value)
+                            if names is not None:
+                                if isinstance(stmt, ast.AugAssign):
+                                    all_names = (all_names or []) + names
+                                else:
+                                    all_names = names
+                            continue
+                        signature = signature_of(stmt.value) if isinstance(getattr(stmt, "value", None), ast.Lambda) else None
+                        definitions.append(
+                            Definition(name, "variable", stmt.lineno, stmt.col_offset + 1, fallback, signature)
+                        )
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                call = stmt.value
+                if (
+                    isinstance(call.func, ast.Attribute)
+                    and isinstance(call.func.value, ast.Name)
+                    and call.func.value.id == "__all__"
+                    and call.func.attr in ("extend", "append")
+                    and call.args
+                ):
+                    extra = _string_list(call.args[0]) if call.func.attr == "extend" else _string_list(ast.List([call.args[0]]))
+                    all_names = (all_names or []) + (extra or [])
+            elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+                is_fallback = any(_is_import_error_handler(h) for h in stmt.handlers)  # type: ignore[attr-defined]
+                walk(stmt.body, fallback or is_fallback)  # type: ignore[attr-defined]
+                for handler in stmt.handlers:  # type: ignore[attr-defined]
+                    walk(handler.body, fallback or is_fallback)
+                walk(stmt.orelse, fallback)  # type: ignore[attr-defined]
+                walk(stmt.finalbody, fallback)  # type: ignore[attr-defined]
+            elif isinstance(stmt, ast.If):
+                walk(stmt.body, fallback)
+                walk(stmt.orelse, fallback)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                walk(stmt.body, fallback)
+
+    walk(tree.body, False)
+    return ModuleSummary(
+        module=info.name,
+        path=path,
+        is_package=info.is_package,
+        imports=tuple(imports),
+        definitions=tuple(definitions),
+        all_names=tuple(all_names) if all_names is not None else None,
+        star_imports=tuple(stars),
+    )
+
+
+def _class_definition(stmt: ast.ClassDef, fallback: bool) -> Definition:
+    members: list[str] = []
+    methods: list[tuple[str, Signature]] = []
+    for item in stmt.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            members.append(item.name)
+            is_static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in item.decorator_list)
+            methods.append((item.name, signature_of(item, drop_first=not is_static)))
+        elif isinstance(item, (ast.Assign, ast.AnnAssign)):
+            targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+            for target in targets:
+                members.extend(_target_names(target))
+    bases = tuple(ast.unparse(base) for base in stmt.bases)
+    return Definition(
+        stmt.name, "class", stmt.lineno, stmt.col_offset + 1, fallback,
+        bases=bases, members=tuple(dict.fromkeys(members)), methods=tuple(methods),
+    )
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for element in target.elts for n in _target_names(element)]
+    return []
+
+
+def _string_list(value: ast.expr | None) -> list[str] | None:
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        out = []
+        for element in value.elts:
+            if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                out.append(element.value)
+        return out
+    if isinstance(value, ast.BinOp):
+        left, right = _string_list(value.left), _string_list(value.right)
+        if left is None and right is None:
+            return None
+        return (left or []) + (right or [])
+    return None
+
+
+@dataclass
+class ScanCache:
+    """Scans of files read during one run, shared by the engine and the index."""
+
+    scans: dict[str, FileScan] = field(default_factory=dict)

@@ -1,0 +1,236 @@
+"""What a kind is: declared options, before/after examples, and the hooks the engine calls."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+
+import libcst as cst
+
+from ..names import DottedName, DottedNameError
+from ..plan import Finding, Severity
+
+if TYPE_CHECKING:
+    from ..bindings import FileContext
+    from ..engine import RepoContext
+    from ..scan import FileScan
+    from ..spec import CodemodSpec
+
+
+@dataclass(frozen=True)
+class Option:
+    """One key of a `[[codemod]]` table.
+
+    `type` is one of: str, bool, int, dotted, dotted-list, str-list, str-map,
+    int-map, table-list (whose keys are `fields`).
+    """
+
+    name: str
+    type: str
+    doc: str
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] | None = None
+    fields: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
+class Example:
+    """A before/after case: files written to a temporary repo, the plan's expected output.
+
+    `after` lists only the files the codemod changes; every other file must stay
+    byte-identical. `findings` lists the expected finding codes, in order.
+    """
+
+    title: str
+    codemod: Mapping[str, Any]
+    before: Mapping[str, str]
+    after: Mapping[str, str]
+    findings: tuple[str, ...] = ()
+
+
+@dataclass
+class TransformResult:
+    """What one codemod did to one file."""
+
+    module: cst.Module
+    edits: list[tuple[int, int]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # Module-level names this file now binds under another name (old -> new):
+    # the engine uses them to follow re-exports across files.
+    exports: dict[str, str] = field(default_factory=dict)
+
+
+class Kind(ABC):
+    """Base of every codemod kind. Subclasses set the class attributes and the hooks they need."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    options: ClassVar[tuple[Option, ...]]
+    examples: ClassVar[tuple[Example, ...]] = ()
+    # Finding codes this kind can emit, with the troubleshooting title of each.
+    codes: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, spec: CodemodSpec) -> None:
+        self.spec = spec
+        self.index = spec.index
+        self.values: Mapping[str, Any] = spec.values
+
+    # -- validation (no file is read yet) --------------------------------------
+
+    @classmethod
+    def check(cls, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """Semantic errors beyond types: (key, message) pairs."""
+        return []
+
+    # -- repository-level preparation (parent process) -------------------------
+
+    def prepare(self, repo: RepoContext) -> list[Finding]:
+        """Resolve names against the repository; return findings about the spec itself."""
+        return []
+
+    @abstractmethod
+    def triggers(self) -> tuple[str, ...]:
+        """Words that every file this codemod can change must contain (the prefilter)."""
+
+    def confirm(self, scan: FileScan) -> bool:
+        """A cheap second look (stdlib `ast` import scan) before the libcst parse."""
+        return True
+
+    def fingerprint(self) -> str:
+        """Everything the per-file transform depends on, for the cache key."""
+        state = {"kind": self.name, "values": _jsonable(self.values), "prepared": _jsonable(self.prepared_state())}
+        return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+    def prepared_state(self) -> Any:
+        """Repo-derived state set by `prepare` that changes transform results."""
+        return None
+
+    # -- per file (worker process) ---------------------------------------------
+
+    @abstractmethod
+    def transform(self, ctx: FileContext) -> TransformResult | None:
+        """Rewrite one parsed file; None when nothing in it matches."""
+
+    def text_file_patterns(self) -> tuple[str, ...]:
+        """Non-Python files (gitignore-style patterns) this codemod rewrites."""
+        return ()
+
+    def transform_text(self, path: str, data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
+        return data, []
+
+    # -- helpers for subclasses --------------------------------------------------
+
+    def finding(self, path: str, line: int, col: int, severity: Severity, code: str, message: str, **extra: Any) -> Finding:
+        return Finding(path, line, col, severity, code, self.index, message, **extra)
+
+    def spec_finding(self, key: str, severity: Severity, code: str, message: str) -> Finding:
+        """A finding located at a key of this codemod in its spec file."""
+        line = self.spec.key_lines.get(key, self.spec.line)
+        return Finding(self.spec.spec_path, line, 1, severity, code, self.index, message)
+
+    @property
+    def label(self) -> str:
+        """How messages for people name this codemod (numbered from 1)."""
+        return f"codemod {self.index + 1} ({self.name})"
+
+
+def dotted_option(values: Mapping[str, Any], key: str) -> DottedName:
+    return values[key] if isinstance(values[key], DottedName) else DottedName.parse(values[key])
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, DottedName):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    return value
+
+
+def coerce_option(option: Option, value: Any) -> tuple[Any, str | None]:
+    """(converted value, error message or None) for a raw TOML value."""
+    kind = option.type
+    if kind == "str":
+        if not isinstance(value, str):
+            return None, f"expected a string, got {_type_name(value)}"
+        if option.choices and value not in option.choices:
+            return None, f"expected one of {', '.join(repr(c) for c in option.choices)}, got {value!r}"
+        return value, None
+    if kind == "bool":
+        return (value, None) if isinstance(value, bool) else (None, f"expected true or false, got {_type_name(value)}")
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, f"expected an integer, got {_type_name(value)}"
+        return value, None
+    if kind == "dotted":
+        if not isinstance(value, str):
+            return None, f"expected a dotted name string, got {_type_name(value)}"
+        try:
+            return DottedName.parse(value), None
+        except DottedNameError as exc:
+            return None, str(exc)
+    if kind in ("str-list", "dotted-list"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return None, f"expected a list of strings, got {_type_name(value)}"
+        if kind == "str-list":
+            return tuple(value), None
+        try:
+            return tuple(DottedName.parse(v) for v in value), None
+        except DottedNameError as exc:
+            return None, str(exc)
+    if kind in ("str-map", "int-map"):
+        if not isinstance(value, dict):
+            return None, f"expected a table such as {{ key = value }}, got {_type_name(value)}"
+        for key, item in value.items():
+            if kind == "str-map" and not isinstance(item, str):
+                return None, f"expected string values, got {_type_name(item)} for {key!r}"
+            if kind == "int-map" and (isinstance(item, bool) or not isinstance(item, int) or item < 0):
+                return None, f"expected non-negative integer values, got {item!r} for {key!r}"
+        return dict(value), None
+    if kind == "table-list":
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            return None, f"expected a list of tables such as [{{ name = ... }}], got {_type_name(value)}"
+        converted = []
+        known = {f.name: f for f in option.fields}
+        for position, table in enumerate(value, start=1):
+            row: dict[str, Any] = {}
+            for key, item in table.items():
+                if key not in known:
+                    return None, f"entry {position}: unknown key {key!r} (known: {', '.join(known)})"
+                coerced, error = coerce_option(known[key], item)
+                if error:
+                    return None, f"entry {position}, key {key!r}: {error}"
+                row[key] = coerced
+            for field_option in option.fields:
+                if field_option.name not in row:
+                    if field_option.required:
+                        return None, f"entry {position}: missing required key {field_option.name!r}"
+                    row[field_option.name] = field_option.default
+            converted.append(row)
+        return tuple(converted), None
+    raise AssertionError(f"unknown option type {kind}")
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array", dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def option_type_label(option: Option) -> str:
+    """How docs and error messages name an option's type."""
+    return {
+        "str": "string", "bool": "boolean", "int": "integer", "dotted": "dotted name",
+        "dotted-list": "list of dotted names", "str-list": "list of strings", "str-map": "table of strings",
+        "int-map": "table of integers", "table-list": "list of tables",
+    }[option.type]
+
+
+def required_keys(options: Sequence[Option]) -> list[str]:
+    return [o.name for o in options if o.required]

@@ -1,0 +1,318 @@
+"""The one place that edits import statements, applied together with expression replacements.
+
+Kinds record what they want (rename or remove an alias, point a `from` import
+at another module, add an import next to an existing one) and `apply_edits`
+writes all of it in one pass. Imports are edited where they stand: additions go
+right after the statement they relate to, inside the same block, never hoisted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Union
+
+import libcst as cst
+
+from ..bindings import FileContext, ImportBinding, dotted_of, expression_for
+
+Replacement = Union[cst.CSTNode, Callable[[cst.CSTNode], cst.CSTNode]]
+StatementLine = Union[cst.SimpleStatementLine, cst.SimpleStatementSuite]
+
+
+@dataclass
+class _FromTarget:
+    module: str
+    relative: int
+
+
+@dataclass
+class ImportEdits:
+    """Planned changes to one file's imports and expressions."""
+
+    ctx: FileContext
+    # ImportAlias (by identity) -> replacement alias, or None to remove it.
+    aliases: dict[int, cst.ImportAlias | None] = field(default_factory=dict)
+    # ImportFrom (by identity) -> new module.
+    from_modules: dict[int, _FromTarget] = field(default_factory=dict)
+    # ImportFrom (by identity) -> aliases merged into it.
+    merged: dict[int, list[cst.ImportAlias]] = field(default_factory=dict)
+    # Statement line (by identity) -> statements inserted after it.
+    after: dict[int, list[cst.BaseSmallStatement]] = field(default_factory=dict)
+    # Any node (by identity) -> its replacement.
+    nodes: dict[int, Replacement] = field(default_factory=dict)
+    _added_keys: set[tuple[int, str]] = field(default_factory=set)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.aliases or self.from_modules or self.merged or self.after or self.nodes)
+
+    # -- recording ---------------------------------------------------------------
+
+    def replace_node(self, node: cst.CSTNode, replacement: Replacement) -> None:
+        self.nodes[id(node)] = replacement
+
+    def replace_alias(self, alias: cst.ImportAlias, new_alias: cst.ImportAlias) -> None:
+        self.aliases[id(alias)] = new_alias
+
+    def remove_alias(self, alias: cst.ImportAlias) -> None:
+        self.aliases[id(alias)] = None
+
+    def set_from_module(self, statement: cst.ImportFrom, module: str, *, keep_relative: bool) -> None:
+        relative = 0
+        text = module
+        if keep_relative and statement.relative:
+            relative, text = relative_form(self.ctx.info.package, module)
+        self.from_modules[id(statement)] = _FromTarget(text, relative)
+
+    def add_from_import(
+        self, anchor: ImportBinding, module: str, name: str, asname: str | None = None
+    ) -> None:
+        """`from module import name [as asname]` next to `anchor`'s statement, merged when possible."""
+        relative, text = (0, module)
+        if isinstance(anchor.statement, cst.ImportFrom) and anchor.statement.relative:
+            relative, text = relative_form(self.ctx.info.package, module)
+        key = (id(anchor.line), f"from {'.' * relative}{text} import {name} as {asname}")
+        if key in self._added_keys:
+            return
+        self._added_keys.add(key)
+        alias = cst.ImportAlias(
+            name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)) if asname and asname != name else None
+        )
+        merge_into = self._mergeable_from(anchor, module)
+        if merge_into is not None:
+            self.merged.setdefault(id(merge_into), []).append(alias)
+            return
+        statement = cst.ImportFrom(
+            module=expression_for(text) if text else None,  # type: ignore[arg-type]
+            names=[alias],
+            relative=[cst.Dot() for _ in range(relative)],
+        )
+        self.after.setdefault(id(anchor.line), []).append(statement)
+
+    def add_import(self, anchor: ImportBinding, module: str, asname: str | None = None) -> None:
+        """`import module [as asname]` next to `anchor`'s statement."""
+        key = (id(anchor.line), f"import {module} as {asname}")
+        if key in self._added_keys:
+            return
+        self._added_keys.add(key)
+        alias = cst.ImportAlias(
+            name=expression_for(module),  # type: ignore[arg-type]
+            asname=cst.AsName(name=cst.Name(asname)) if asname else None,
+        )
+        self.after.setdefault(id(anchor.line), []).append(cst.Import(names=[alias]))
+
+    def _mergeable_from(self, anchor: ImportBinding, module: str) -> cst.ImportFrom | None:
+        """An existing `from module import ...` in the anchor's block (not one being rewritten)."""
+        block = self.ctx.parents.get(anchor.line)
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)):
+            return None
+        for line in body:
+            if not isinstance(line, cst.SimpleStatementLine):
+                continue
+            for statement in line.body:
+                if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
+                    continue
+                if statement is anchor.statement:
+                    continue
+                written = dotted_of(statement.module) if statement.module is not None else None
+                from ..modules import absolute_module
+
+                if absolute_module(self.ctx.info, len(statement.relative), written) != module:
+                    continue
+                if id(statement) in self.from_modules:
+                    continue
+                if all(self.aliases.get(id(a), a) is None for a in statement.names):
+                    continue
+                return statement
+        return None
+
+    # -- applying ------------------------------------------------------------------
+
+    def apply(self) -> cst.Module:
+        return self.ctx.module.visit(_Applier(self))
+
+
+def relative_form(package: str, module: str) -> tuple[int, str]:
+    """(dots, rest) writing `module` relative to `package`, or (0, module) when they share no top package."""
+    package_parts = package.split(".") if package else []
+    module_parts = module.split(".")
+    for level in range(1, len(package_parts) + 1):
+        anchor = package_parts[: len(package_parts) - (level - 1)]
+        if module_parts[: len(anchor)] == anchor:
+            return level, ".".join(module_parts[len(anchor) :])
+    return 0, module
+
+
+class _Applier(cst.CSTTransformer):
+    def __init__(self, edits: ImportEdits) -> None:
+        super().__init__()
+        self.edits = edits
+        self.removed_statements: set[int] = set()
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+        replacement = self.edits.nodes.get(id(original_node))
+        if replacement is not None:
+            new = replacement(updated_node) if callable(replacement) else replacement
+            return _keep_parens(updated_node, new)
+        return super().on_leave(original_node, updated_node)
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import):
+        names = self._aliases(original_node.names, updated_node.names)
+        if names is None:
+            return updated_node
+        if not names:
+            self.removed_statements.add(id(original_node))
+            return cst.RemovalSentinel.REMOVE
+        return updated_node.with_changes(names=_fix_commas(names, original_node.names, parenthesized=False))
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom):
+        result = updated_node
+        target = self.edits.from_modules.get(id(original_node))
+        if target is not None:
+            result = result.with_changes(
+                module=expression_for(target.module) if target.module else None,
+                relative=[cst.Dot() for _ in range(target.relative)],
+            )
+        if isinstance(original_node.names, cst.ImportStar):
+            return result
+        assert isinstance(updated_node.names, (list, tuple))
+        names = self._aliases(original_node.names, updated_node.names)
+        merged = self.edits.merged.get(id(original_node), [])
+        if names is None and not merged:
+            return result
+        current = list(names if names is not None else updated_node.names)
+        if not current and not merged:
+            self.removed_statements.add(id(original_node))
+            return cst.RemovalSentinel.REMOVE
+        parenthesized = original_node.lpar is not None
+        removed_last = self.edits.aliases.get(id(original_node.names[-1]), original_node.names[-1]) is None
+        if current:
+            current = _fix_commas(current, original_node.names, parenthesized=parenthesized)
+            result = result.with_changes(names=current)
+            if parenthesized and removed_last:
+                result = _fix_closing_paren(result, original_node)
+        existing = {_alias_key(a) for a in current}
+        fresh = [a for a in merged if _alias_key(a) not in existing]
+        if fresh:
+            result = _merge_aliases(result, fresh)
+        return result
+
+    def _aliases(self, original: tuple | list, updated: tuple | list) -> list[cst.ImportAlias] | None:
+        if not any(id(a) in self.edits.aliases for a in original):
+            return None
+        out = []
+        for orig, upd in zip(original, updated):
+            if id(orig) in self.edits.aliases:
+                new = self.edits.aliases[id(orig)]
+                if new is None:
+                    continue
+                out.append(new.with_changes(comma=upd.comma))
+            else:
+                out.append(upd)
+        return out
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine):
+        added = self.edits.after.get(id(original_node), [])
+        if not added and updated_node.body:
+            return updated_node
+        lines: list[cst.BaseStatement] = []
+        if updated_node.body:
+            lines.append(updated_node)
+        for position, statement in enumerate(added):
+            leading = original_node.leading_lines if (not updated_node.body and position == 0) else ()
+            trailing = updated_node.trailing_whitespace if (not updated_node.body and position == len(added) - 1) else cst.TrailingWhitespace()
+            lines.append(cst.SimpleStatementLine(body=[statement], leading_lines=leading, trailing_whitespace=trailing))
+        if not lines:
+            return cst.RemovalSentinel.REMOVE
+        return cst.FlattenSentinel(lines)
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite):
+        added = self.edits.after.get(id(original_node), [])
+        body = list(updated_node.body) + list(added)
+        if not body:
+            body = [cst.Pass()]
+        if len(body) == len(updated_node.body) and not added:
+            return updated_node
+        return updated_node.with_changes(body=body)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock):
+        if not updated_node.body:
+            return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+        return updated_node
+
+
+def _merge_aliases(statement: cst.ImportFrom, fresh: list[cst.ImportAlias]) -> cst.ImportFrom:
+    """Add aliases to an existing `from` import: first inside parentheses (taking the opening
+    line's whitespace, so no comment moves), last otherwise."""
+    names = list(statement.names)  # type: ignore[arg-type]
+    if statement.lpar is not None and names:
+        separator = statement.lpar.whitespace_after
+        if isinstance(separator, cst.SimpleWhitespace) and not separator.value:
+            separator = cst.SimpleWhitespace(" ")
+        prefix = [a.with_changes(comma=cst.Comma(whitespace_after=separator)) for a in fresh]
+        return statement.with_changes(names=prefix + names)
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    if names:
+        names[-1] = names[-1].with_changes(comma=comma)
+    added = [a.with_changes(comma=comma) for a in fresh[:-1]] + [fresh[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+    return statement.with_changes(names=names + added)
+
+
+def _alias_key(alias: cst.ImportAlias) -> tuple[str | None, str | None]:
+    asname = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
+    return dotted_of(alias.name), asname  # type: ignore[arg-type]
+
+
+def _keep_parens(old: cst.CSTNode, new: cst.CSTNode) -> cst.CSTNode:
+    if hasattr(old, "lpar") and hasattr(new, "lpar") and (getattr(old, "lpar") or getattr(old, "rpar")):
+        return new.with_changes(lpar=old.lpar, rpar=old.rpar)  # type: ignore[attr-defined]
+    return new
+
+
+def _fix_commas(names: list[cst.ImportAlias], original: tuple | list, *, parenthesized: bool) -> list[cst.ImportAlias]:
+    """Every alias but the last keeps (or gets) a comma; the last keeps one only in a parenthesized list
+    that had a trailing comma."""
+    if not names:
+        return names
+    out = []
+    default_comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    for alias in names[:-1]:
+        out.append(alias if isinstance(alias.comma, cst.Comma) else alias.with_changes(comma=default_comma))
+    last = names[-1]
+    original_trailing = bool(original) and isinstance(original[-1].comma, cst.Comma)
+    if not parenthesized or not original_trailing:
+        if isinstance(last.comma, cst.Comma) and not (parenthesized and _comma_has_comment(last.comma)):
+            last = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    out.append(last)
+    return out
+
+
+def _comma_has_comment(comma: cst.Comma) -> bool:
+    after = comma.whitespace_after
+    return isinstance(after, cst.ParenthesizedWhitespace) and after.first_line.comment is not None
+
+
+def _fix_closing_paren(result: cst.ImportFrom, original: cst.ImportFrom) -> cst.ImportFrom:
+    """When the last alias of a multi-line parenthesized import went away, the new last alias's
+    comma carries the indentation meant for the removed line; give it the closing line's instead."""
+    if not isinstance(result.names, (list, tuple)) or not result.names:
+        return result
+    last = result.names[-1]
+    comma = last.comma
+    if not isinstance(comma, cst.Comma) or not isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+        return result
+    closing_source = original.names[-1].comma  # type: ignore[index]
+    if isinstance(closing_source, cst.Comma) and isinstance(closing_source.whitespace_after, cst.ParenthesizedWhitespace):
+        closing = closing_source.whitespace_after
+        new_after = comma.whitespace_after.with_changes(indent=closing.indent, last_line=closing.last_line)
+        names = list(result.names[:-1]) + [last.with_changes(comma=comma.with_changes(whitespace_after=new_after))]
+        return result.with_changes(names=names)
+    # The removed alias had no trailing comma: its closing whitespace sits on the paren.
+    rpar = result.rpar
+    if rpar is not None and isinstance(rpar.whitespace_before, cst.ParenthesizedWhitespace):
+        first = comma.whitespace_after.first_line
+        new_before = rpar.whitespace_before.with_changes(first_line=first, empty_lines=comma.whitespace_after.empty_lines)
+        names = list(result.names[:-1]) + [last.with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+        return result.with_changes(names=names, rpar=rpar.with_changes(whitespace_before=new_before))
+    return result

@@ -1,0 +1,89 @@
+"""Shared test helpers: real files, real git repositories, the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Mapping
+
+ENV_BASE = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.com",
+    "GIT_COMMITTER_NAME": "Test Author",
+    "GIT_COMMITTER_EMAIL": "author@example.com",
+    "NO_COLOR": "1",
+}
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    for path, content in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_bytes(content.encode("utf-8"))
+
+
+def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **ENV_BASE}
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=check, env=env)
+
+
+def make_repo(root: Path, files: Mapping[str, str | bytes], *, commit: bool = True) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    write_files(root, files)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Test Author")
+    git(root, "config", "user.email", "author@example.com")
+    git(root, "config", "commit.gpgsign", "false")
+    if commit:
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "initial", "--allow-empty")
+    return root
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(value)
+
+
+def spec_text(codemods: list[Mapping[str, Any]], name: str = "test-migration", **migration: Any) -> str:
+    lines = ["[migration]", f"name = {toml_value(name)}"]
+    lines += [f"{key} = {toml_value(value)}" for key, value in migration.items()]
+    for codemod in codemods:
+        lines += ["", "[[codemod]]"]
+        lines += [f"{key} = {toml_value(value)}" for key, value in codemod.items()]
+    return "\n".join(lines) + "\n"
+
+
+def run_cli(*args: str, cwd: Path, env: Mapping[str, str] | None = None, input: str | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[bytes]:
+    full_env = {**os.environ, **ENV_BASE, **(env or {})}
+    full_env.pop("PYTEST_ADDOPTS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "ssot_migrate", *args], cwd=cwd, capture_output=True, env=full_env,
+        input=input.encode() if input is not None else None, timeout=timeout,
+    )
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under root (outside .git) and its bytes."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if ".git" in path.relative_to(root).parts or not path.is_file():
+            continue
+        out[path.relative_to(root).as_posix()] = path.read_bytes()
+    return out
