@@ -180,27 +180,16 @@ def codemods() -> None:
 def main() -> None:
     """Console-script entry point: user errors become one message and their exit code, never a traceback."""
     try:
-        app(standalone_mode=False)
+        app()
     except SsotError as exc:
+        from rich.text import Text
+
         from .render import stderr_console
 
         console = stderr_console()
-        from rich.text import Text
-
         for line in exc.message.splitlines():
             console.print(Text.assemble(("error: ", "bold red"), line), soft_wrap=True)
         sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

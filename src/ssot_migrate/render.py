@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Sequence
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.markup import escape
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -61,6 +60,18 @@ def findings_table(findings: Sequence[Finding], title: str = "Findings") -> Tabl
     return table
 
 
+_DIFF_STYLES = (("diff --git", "bold"), ("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
+
+
+def diff_text(diff: str) -> Text:
+    """A unified diff with each line coloured by its kind (never wrapped: it is printed soft-wrapped)."""
+    text = Text()
+    for line in diff.splitlines(keepends=True):
+        style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), "")
+        text.append(line, style=style)
+    return text
+
+
 def stats_line(plan: Plan) -> str:
     s = plan.stats
     return (
@@ -73,8 +84,7 @@ def print_plan(console: Console, plan: Plan, *, show_diffs: bool = True) -> None
     console.print(summary_table(plan))
     if show_diffs:
         for file in plan.files:
-            console.print(Text(file.path, style="bold"))
-            console.print(Syntax(file.diff_text, "diff", theme="ansi_dark", background_color="default", word_wrap=True))
+            console.print(diff_text(file.diff_text), soft_wrap=True)
     if plan.findings:
         console.print(findings_table(plan.findings))
     if plan.is_empty:
@@ -140,7 +150,3 @@ def footer(plan: Plan) -> str:
 def finding_lines(findings: Iterable[Finding]) -> str:
     """`path:line:col: CODE message`, one per line (the format editors and CI annotations parse)."""
     return "".join(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}\n" for f in findings)
-
-
-def render_group(*items: Any) -> Group:
-    return Group(*items)

@@ -71,8 +71,6 @@ class Kind(ABC):
     summary: ClassVar[str]
     options: ClassVar[tuple[Option, ...]]
     examples: ClassVar[tuple[Example, ...]] = ()
-    # Finding codes this kind can emit, with the troubleshooting title of each.
-    codes: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, spec: CodemodSpec) -> None:
         self.spec = spec

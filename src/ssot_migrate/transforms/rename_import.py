@@ -65,7 +65,6 @@ OBJECT_ATTRIBUTE_CALLS = {
     "mock.patch.object",
 }
 FIXTURE_OBJECT_ATTRIBUTE_CALLS = {"mocker.patch.object", "monkeypatch.setattr", "monkeypatch.delattr"}
-CAST_CALLS = {"typing.cast", "typing_extensions.cast"}
 
 
 @dataclass(frozen=True)
@@ -110,16 +109,6 @@ class RenameImport(Kind):
             default=(),
         ),
     )
-    codes = {
-        "SSOT101": "`from module import *` may bring in the moved symbol",
-        "SSOT102": "the new path cannot be imported",
-        "SSOT103": "a string concatenation could build the old name",
-        "SSOT104": "a caller reaches the old name through an unchanged re-export",
-        "SSOT105": "an import cannot express the new path",
-        "SSOT106": "the new name would collide with a local name",
-        "SSOT107": "a relative import of a moved module was rewritten to what it meant before the move",
-    }
-
     def __init__(self, spec: Any) -> None:
         super().__init__(spec)
         self.old: DottedName = self.values["old"]
@@ -215,12 +204,7 @@ class RenameImport(Kind):
         ctx = repo.context_for(path) if path is not None else None
         if ctx is None:
             return None
-        saved = self.rules
-        self.rules = tuple(sorted(rules, key=lambda r: -len(r.old.parts)))
-        try:
-            result = _RenameFile(self, ctx).run()
-        finally:
-            self.rules = saved
+        result = self._rewriter(ctx, rules).run()
         if result is None:
             return None
         renamed = result.exports.get(local)
@@ -258,7 +242,16 @@ class RenameImport(Kind):
     # -- per file --------------------------------------------------------------------
 
     def transform(self, ctx: FileContext) -> TransformResult | None:
-        return _RenameFile(self, ctx).run()
+        return self._rewriter(ctx, self.rules).run()
+
+    def _rewriter(self, ctx: FileContext, rules: Iterable[RenameRule]) -> ReferenceRewriter:
+        return ReferenceRewriter(
+            ctx, rules, codemod=self,
+            strings=self.values["strings"],
+            keep_names=self.values["local_names"] == "keep",
+            moved=(self.moved_from, self.new.dotted) if self.moved_from else None,
+            known_modules=self.known_modules,
+        )
 
     def text_file_patterns(self) -> tuple[str, ...]:
         return tuple(self.values["text_files"])
@@ -323,15 +316,33 @@ class _BindingPlan:
     new_dotted: str | None = None
 
 
-class _RenameFile:
-    """The rewrite of one file by one rename-import codemod."""
+class ReferenceRewriter:
+    """Rewrites every reference to the old names of `rules` in one file, with rename-import semantics.
 
-    def __init__(self, kind: RenameImport, ctx: FileContext) -> None:
-        self.kind = kind
+    Other kinds reuse it (collapse-class): build it, `collect()`, add their own
+    edits to `.edits`, then `result()` applies everything in one pass.
+    `moved` is (old module, new module) when a whole module moved, so its own
+    broken relative imports get fixed; `known_modules` lists the repo's modules.
+    """
+
+    def __init__(
+        self,
+        ctx: FileContext,
+        rules: Iterable[RenameRule],
+        *,
+        codemod: Kind,
+        strings: str = "calls",
+        keep_names: bool = False,
+        moved: tuple[str, str] | None = None,
+        known_modules: frozenset[str] = frozenset(),
+    ) -> None:
+        self.kind = codemod
         self.ctx = ctx
-        self.rules = kind.rules
-        self.strings = kind.values["strings"]
-        self.keep_names = kind.values["local_names"] == "keep"
+        self.rules = tuple(sorted(rules, key=lambda r: -len(r.old.parts)))
+        self.strings = strings
+        self.keep_names = keep_names
+        self.moved = moved
+        self.known_modules = known_modules
         self.edits = ImportEdits(ctx)
         self.positions: list[tuple[int, int]] = []
         self.findings: list[Finding] = []
@@ -345,6 +356,10 @@ class _RenameFile:
     # -- driver ------------------------------------------------------------------------
 
     def run(self) -> TransformResult | None:
+        self.collect()
+        return self.result()
+
+    def collect(self) -> None:
         for binding in self.ctx.imports:
             self._plan_binding(binding)
         for plan in self.plans:
@@ -354,8 +369,10 @@ class _RenameFile:
             self._rewrite_call_strings()
         self._remove_unused_parents()
         self._rewrite_dunder_all()
-        if self.kind.moved_from is not None:
+        if self.moved is not None:
             self._fix_moved_relative_imports()
+
+    def result(self) -> TransformResult | None:
         if self.edits.is_empty:
             return TransformResult(self.ctx.module, [], self.findings) if self.findings else None
         module = self.edits.apply()
@@ -403,8 +420,8 @@ class _RenameFile:
             if relation in ("moved", "module") and binding.alias is not None:
                 self._finding(
                     binding.alias, "info", "SSOT104",
-                    f"{self.kind.label}: {binding.imported} re-exports {self.kind.old.dotted} from {rule.via}, which keeps "
-                    f"working; left as is (set follow_reexports = true to import {self.kind.new.dotted} directly)",
+                    f"{self.kind.label}: {binding.imported} is a re-export in {rule.via} that keeps working; left as is "
+                    f"(set follow_reexports = true to import {rule.new.dotted} directly)",
                 )
             return
         if relation == "star-symbol":
@@ -571,10 +588,8 @@ class _RenameFile:
 
     def _replace_with_from(self, binding: ImportBinding, module: str, name: str, asname: str) -> None:
         assert binding.alias is not None
-        statement = binding.statement
         self.edits.remove_alias(binding.alias)
         self.edits.add_from_import(binding, module, name, asname if asname != name else None)
-        del statement
 
     def _root_used_elsewhere(self, binding: ImportBinding, rule: RenameRule) -> bool:
         for access in binding.accesses():
@@ -873,15 +888,14 @@ class _RenameFile:
     def _fix_moved_relative_imports(self) -> None:
         """A module that moved under `new`: relative imports that broke are written as they meant before."""
         info = self.ctx.info
-        new_root = self.kind.new.dotted
-        old_root = self.kind.moved_from
-        assert old_root is not None
+        assert self.moved is not None
+        old_root, new_root = self.moved
         if not is_dotted_under(info.name, new_root):
             return
         old_name = old_root + info.name[len(new_root) :]
         old_package = old_name if info.is_package else old_name.rpartition(".")[0]
         old_info = ModuleInfo(old_name, old_package, info.is_package)
-        known = self.kind.known_modules
+        known = self.known_modules
         for binding in self.ctx.imports:
             statement = binding.statement
             if not isinstance(statement, cst.ImportFrom) or not statement.relative or id(statement) in self.statements_done:
@@ -939,14 +953,12 @@ def rewrite_dotted_string(value: str, rules: Iterable[RenameRule]) -> str | None
             continue
         rest = dotted[len(old) :]
         if ":" in value:
+            # Keep the colon where the module ends: the attribute part after it keeps its length.
             attr_len = len(value.split(":", 1)[1].split("."))
-            full = DottedName.of(rule.new.dotted + rest)
-            old_attr_after = attr_len - (len(rest.split(".")) - 1 if rest else 0)
-            module_parts, attr_parts = rule.new.split_for(max(old_attr_after, 0))
-            module_text = ".".join(module_parts)
-            attr_text = ".".join([*attr_parts, *rest.lstrip(".").split(".")]) if rest else ".".join(attr_parts)
-            del full
-            return f"{module_text}:{attr_text}" if attr_text else module_text
+            rest_len = len(rest.lstrip(".").split(".")) if rest else 0
+            module_parts, attr_parts = rule.new.split_for(max(attr_len - rest_len, 0))
+            attr_text = ".".join([*attr_parts, *(rest.lstrip(".").split(".") if rest else [])])
+            return ".".join(module_parts) + (f":{attr_text}" if attr_text else "")
         return rule.new.dotted + rest
     return None
 
@@ -1007,8 +1019,6 @@ class _CallStringFinder(cst.CSTVisitor):
             if len(positional) >= 2 and isinstance(positional[1].value, cst.SimpleString):
                 if not isinstance(positional[0].value, cst.SimpleString):
                     self.object_attributes.append((positional[0].value, positional[1].value))
-        if names & CAST_CALLS and positional and isinstance(positional[0].value, cst.SimpleString):
-            pass  # string annotations inside cast() are references; libcst records them as accesses
 
     def _take(self, argument: cst.BaseExpression) -> None:
         if isinstance(argument, cst.SimpleString):
@@ -1020,7 +1030,7 @@ class _CallStringFinder(cst.CSTVisitor):
 class _StringAnnotationRewriter(cst.CSTTransformer):
     """Rewrites the names inside one string annotation, resolved at the string's own scope."""
 
-    def __init__(self, owner: _RenameFile, by_name: dict[str, _BindingPlan], scope: Scope, anchor: cst.CSTNode) -> None:
+    def __init__(self, owner: ReferenceRewriter, by_name: dict[str, _BindingPlan], scope: Scope, anchor: cst.CSTNode) -> None:
         super().__init__()
         self.owner = owner
         self.by_name = by_name
@@ -1030,9 +1040,7 @@ class _StringAnnotationRewriter(cst.CSTTransformer):
         self.seen: dict[str, int] = {}
         self.rewritten: dict[str, int] = {}
         self.fully_rewritten: set[str] = set()
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:  # pragma: no cover
-        return updated_node
+        self.pending: dict[int, str] = {}
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         return self._maybe(node) is None
@@ -1067,7 +1075,7 @@ class _StringAnnotationRewriter(cst.CSTTransformer):
                 self.fully_rewritten.add(head)
             if new_dotted != dotted:
                 self.changed = True
-                self._pending[id(node)] = new_dotted
+                self.pending[id(node)] = new_dotted
             return True
         # `from m import Old` where m moved: names below a moved module keep their spelling.
         if plan.relation == "moved" and plan.local_after is None and plan.new_dotted is None:
@@ -1076,14 +1084,8 @@ class _StringAnnotationRewriter(cst.CSTTransformer):
                 self.fully_rewritten.add(head)
         return None
 
-    @property
-    def _pending(self) -> dict[int, str]:
-        if not hasattr(self, "_pending_map"):
-            self._pending_map: dict[int, str] = {}
-        return self._pending_map
-
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
-        new = self._pending.get(id(original_node))
+        new = self.pending.get(id(original_node))
         if new is not None:
             return expression_for(new)
         return super().on_leave(original_node, updated_node)
