@@ -163,3 +163,18 @@ class RepoIndex:
         """Every path that names the same definition as `fqn`: its definition and all re-exports of it."""
         definitions = {r.fqn for r in self.resolve(fqn)} | {fqn}
         return definitions | set(self.reexports(definitions))
+
+
+def signature_conflicts(index: RepoIndex, fqn: str) -> list[tuple[Resolved, Resolved]]:
+    """Pairs of definitions that `fqn` can reach (through re-exports and try/except ImportError
+    fallbacks) whose signatures disagree: the trap behind `missing 1 required positional argument`."""
+    callables = [
+        r for r in index.resolve(fqn)
+        if r.definition is not None and r.definition.signature is not None
+    ]
+    conflicts = []
+    for position, first in enumerate(callables):
+        for second in callables[position + 1 :]:
+            if first.definition.signature != second.definition.signature:  # type: ignore[union-attr]
+                conflicts.append((first, second))
+    return conflicts

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Literal
 
 from .modules import ModuleInfo, absolute_module
@@ -76,7 +76,7 @@ class Signature:
         parts = []
         for p in self.parameters:
             text = {"var_positional": "*", "var_keyword": "**"}.get(p.kind, "") + p.name
-            parts.append(text + ("=..." if p.has_default else ""))
+            parts.append(text + ("=..." if p.has_default and p.kind not in ("var_positional", "var_keyword") else ""))
         return "(" + ", ".join(parts) + ")"
 
 
@@ -354,10 +354,3 @@ def _string_list(value: ast.expr | None) -> list[str] | None:
             return None
         return (left or []) + (right or [])
     return None
-
-
-@dataclass
-class ScanCache:
-    """Scans of files read during one run, shared by the engine and the index."""
-
-    scans: dict[str, FileScan] = field(default_factory=dict)
