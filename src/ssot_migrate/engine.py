@@ -363,9 +363,11 @@ def plan_file(
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
+        # Python's own parser points at the error more precisely when it fails too.
+        line, col, message = scan.error if scan.error is not None else (exc.raw_line, exc.raw_column + 1, exc.message)
         finding = Finding(
-            path, exc.raw_line, exc.raw_column + 1, "error", "SSOT001", None,
-            f"cannot parse: {exc.message}; fix the syntax error (nothing in this file was planned)",
+            path, line, col, "error", "SSOT001", None,
+            f"cannot parse: {message}; fix the syntax error (nothing in this file was planned)",
         )
         return FileOutcome(path, old_sha, None, (), (finding,), b"", "utf-8", parsed=False)
     findings: list[Finding] = []

@@ -347,7 +347,11 @@ def validate_codemod(
                 errors.append(f"{display}:{header}: {label}: missing required key {option.name!r} ({option.doc})")
             else:
                 values[option.name] = option.default
-    if not errors:
+    # Semantic checks need every required key; run them even when an optional key was bad,
+    # so one run lists every problem.
+    if all(option.name in values for option in kind.options if option.required):
+        for option in kind.options:
+            values.setdefault(option.name, option.default)
         for key, message in kind.check(values):
             errors.append(f"{display}:{where(key)}: {label}: key {key!r}: {message}")
     if errors:

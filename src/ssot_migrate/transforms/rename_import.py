@@ -460,7 +460,7 @@ class ReferenceRewriter:
             return
         new_module = ".".join(module_parts) + binding.from_module[len(rule.old.dotted) :]
         self.edits.set_from_module(statement, new_module, keep_relative=True)
-        self._edit_at(statement)
+        self._edit_at(statement.module if statement.module is not None else statement)
 
     def _plan_moved_from(self, plan: _BindingPlan) -> bool:
         binding, rule = plan.binding, plan.rule
