@@ -16,7 +16,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -139,10 +139,15 @@ def environment_has_module(module: str) -> bool:
 
 
 def word_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
-    unique = sorted({w for w in words if w})
-    if not unique:
+    """A bytes regex matching any of `words` as a whole word (None for no words)."""
+    return _word_pattern(tuple(sorted({w for w in words if w})))
+
+
+@lru_cache(maxsize=256)
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[bytes] | None:
+    if not words:
         return None
-    alternatives = b"|".join(re.escape(w.encode()) for w in unique)
+    alternatives = b"|".join(re.escape(w.encode()) for w in words)
     return re.compile(rb"(?<![A-Za-z0-9_])(?:" + alternatives + rb")(?![A-Za-z0-9_])")
 
 
@@ -269,12 +274,17 @@ def _prefilter(paths: Sequence[str], codemods: Sequence[Kind], repo: RepoContext
         data = repo.read(path)
         if data is None:
             continue
-        matching = tuple(
-            c.index for c, pattern, extra in zip(codemods, patterns, always)
-            if path in extra or (pattern is not None and pattern.search(data))
+        first = next(
+            (
+                position for position, (pattern, extra) in enumerate(zip(patterns, always))
+                if path in extra or (pattern is not None and pattern.search(data))
+            ),
+            None,
         )
-        if matching:
-            candidates.append(_Candidate(path, info, data, matching))
+        if first is not None:
+            # Later codemods see earlier results, which may introduce their trigger words:
+            # plan_file checks each one again on the tree as it is when its turn comes.
+            candidates.append(_Candidate(path, info, data, tuple(c.index for c in codemods[first:])))
     return candidates
 
 
@@ -357,8 +367,8 @@ def plan_file(
     selected = [c for c in codemods if c.index in wanted]
     old_sha = sha256_hex(data)
     scan = scan_source(data, info, path)
-    selected = [c for c in selected if c.confirm(scan)]
-    if not selected:
+    extra_paths = [getattr(c, "candidate_paths", lambda: frozenset())() for c in selected]
+    if not any(_wants(c, data, scan, path in extra) for c, extra in zip(selected, extra_paths)):
         return FileOutcome(path, old_sha, None, (), (), b"", "utf-8", parsed=False)
     try:
         module = cst.parse_module(data)
@@ -372,8 +382,11 @@ def plan_file(
         return FileOutcome(path, old_sha, None, (), (finding,), b"", "utf-8", parsed=False)
     findings: list[Finding] = []
     edits: list[Edit] = []
-    for position, codemod in enumerate(selected):
-        if position > 0 and not _still_triggered(codemod, module):
+    current = data
+    for codemod, extra in zip(selected, extra_paths):
+        if current is not data:
+            scan = scan_source(current, info, path)
+        if not _wants(codemod, current, scan, path in extra):
             continue
         ctx = FileContext(module, info, path)
         result = codemod.transform(ctx)
@@ -381,7 +394,9 @@ def plan_file(
             continue
         findings.extend(result.findings)
         edits.extend(Edit(codemod.index, line, col) for line, col in result.edits)
-        module = result.module
+        if result.module is not module:
+            module = result.module
+            current = module.bytes
     new_bytes = module.bytes
     if new_bytes == data:
         return FileOutcome(path, old_sha, None, (), tuple(findings), b"", module.encoding, parsed=True)
@@ -390,9 +405,13 @@ def plan_file(
     return FileOutcome(path, old_sha, new_bytes, tuple(edits), tuple(findings), diff, module.encoding, parsed=True)
 
 
-def _still_triggered(codemod: Kind, module: cst.Module) -> bool:
-    pattern = word_pattern(codemod.triggers())
-    return pattern is not None and pattern.search(module.bytes) is not None
+def _wants(codemod: Kind, data: bytes, scan: FileScan, listed: bool) -> bool:
+    """Whether a codemod can match this content: its trigger words, then its `ast` confirmation."""
+    if not listed:
+        pattern = word_pattern(codemod.triggers())
+        if pattern is None or pattern.search(data) is None:
+            return False
+    return codemod.confirm(scan)
 
 
 def _check_output_parses(data: bytes, path: str) -> None:

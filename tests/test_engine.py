@@ -1,0 +1,42 @@
+"""The engine: codemods run in spec order on one tree, each seeing the previous one's result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .helpers import make_repo, run_cli, spec_text
+
+
+def test_a_later_codemod_sees_the_earlier_ones_result(tmp_path: Path) -> None:
+    spec = spec_text([
+        {"kind": "rename-import", "old": "legacy.helpers.make", "new": "pkg.tools:build"},
+        {"kind": "rename-import", "old": "pkg.tools.build", "new": "pkg.factory:create"},
+    ])
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/factory.py": "def create():\n    return 1\n",
+        "app.py": "from legacy.helpers import make\n\nmake()\n",
+        "migration.toml": spec,
+    })
+    data = json.loads(run_cli("plan", "--spec", "migration.toml", "-f", "json", cwd=repo).stdout)
+    [file] = data["files"]
+    assert "+from pkg.factory import create\n" in file["diff"]
+    assert "+create()\n" in file["diff"]
+    assert sorted({e["codemod"] for e in file["edits"]}) == [0, 1]
+    assert [(c["files"], c["edits"]) for c in data["codemods"]] == [(1, 2), (1, 2)]
+
+
+def test_a_symbol_rename_inside_a_moved_module_uses_the_new_module_path(tmp_path: Path) -> None:
+    spec = spec_text([
+        {"kind": "rename-import", "old": "app.agents.bridge", "new": "app.services.bridge"},
+        {"kind": "rename-import", "old": "app.services.bridge.make_bridge", "new": "app.services.bridge.create_bridge"},
+    ])
+    repo = make_repo(tmp_path / "repo", {
+        "app/__init__.py": "", "app/services/__init__.py": "",
+        "app/services/bridge.py": "def create_bridge():\n    return 1\n",
+        "app/main.py": "from app.agents.bridge import make_bridge\n\nmake_bridge()\n",
+        "migration.toml": spec,
+    })
+    result = run_cli("apply", "--spec", "migration.toml", "--in-place", cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    assert (repo / "app/main.py").read_text() == "from app.services.bridge import create_bridge\n\ncreate_bridge()\n"
