@@ -71,7 +71,144 @@ CODES: dict[str, CodeDoc] = _table(
         "Nothing is required; review the edit. Make it relative again by hand if the imported module moves too.",
     ),
     # -- SSOT2xx: call-args ---------------------------------------------------------------------
+    CodeDoc(
+        "SSOT201", "*args/**kwargs could hide the argument",
+        "The call passes `*args` or `**kwargs`, and what the codemod would change (a keyword to rename, move or "
+        "remove, a position, an argument to add) could be inside them. The call was left unchanged.",
+        "Look at what the unpacked arguments carry and edit the call by hand (or pass the argument explicitly, then "
+        "plan again).",
+    ),
+    CodeDoc(
+        "SSOT202", "The rewritten call would not bind to the signature",
+        "After the edit the call would still raise TypeError against a definition of the function in this repository "
+        "(a required argument missing, an unknown keyword, too many positionals) - the static check "
+        "`inspect.Signature.bind` would do. The call was left unchanged: the tool never writes a call it knows to fail.",
+        "Fix the call by hand (the message names the problem and the signature), or extend the spec (`add`, "
+        "`remove`, `rename_keywords`) so the rewritten call binds.",
+    ),
+    CodeDoc(
+        "SSOT203", "The function reaches definitions with different signatures",
+        "The function (or a re-export of it) is bound differently depending on whether an import succeeds - typically "
+        "a `try/except ImportError` fallback in a package `__init__.py` whose signature differs from the real one. "
+        "Calls written for one raise TypeError with the other: the trap behind `create_error_message() missing 1 "
+        "required positional argument`. Reported once, at the fallback; every rewritten call is checked against all "
+        "definitions.",
+        "Make the fallback's signature match the real one (or remove the fallback), so every caller sees one "
+        "signature.",
+    ),
+    CodeDoc(
+        "SSOT204", "The function is not defined where the spec says",
+        "`function` names a module of this repository, but that module defines (or re-exports) no such name, or the "
+        "class defines no such method in its own body. Calls are still matched by their qualified name, but no "
+        "rewritten call can be checked against a signature.",
+        "Check the spelling of `function` (the definition's path or any re-export path works).",
+    ),
+    CodeDoc(
+        "SSOT205", "A method call whose receiver's class is unknown",
+        "The spec names `module.Class.method`, and this call uses that method name on a receiver whose class is not "
+        "known from a constructor call (`x = Class(...)`, `Class(...).method()`, `with Class(...) as x`) or an "
+        "annotation (`x: Class`, a parameter `x: Class`) in the same scope. It was left unchanged.",
+        "If the receiver is an instance of the class, edit the call by hand or annotate the variable, then plan again.",
+    ),
+    CodeDoc(
+        "SSOT206", "An instance method called through its class",
+        "`Class.method(instance, ...)` passes the instance as the first argument, so argument positions differ from "
+        "the spec's, which count from the first argument after `self`. It was left unchanged.",
+        "Edit the call by hand, or call the method on the instance (`instance.method(...)`) and plan again.",
+    ),
+    CodeDoc(
+        "SSOT207", "A name that may or may not be the function",
+        "The called name is bound to the function on one path and to something else on another (for example a local "
+        "`def` in a `try/except ImportError`). The call was left unchanged.",
+        "Make the name mean one thing (import the function unconditionally), or edit the call by hand.",
+    ),
+    CodeDoc(
+        "SSOT208", "The edit cannot be written here without moving a comment or breaking an f-string",
+        "Reordering arguments that share one line with a comment would move the comment to another argument, or a "
+        "value with quotes or backslashes would have to go inside an f-string that uses those quotes. The call was "
+        "left unchanged.",
+        "Edit the call by hand (or put each argument on its own line, then plan again).",
+    ),
+    CodeDoc(
+        "SSOT209", "The argument is not where the spec expects it",
+        "`keyword_to_positional` moves `name=` to position N only when exactly N positional arguments precede it; "
+        "`positional_to_keyword` converts a positional argument only when no unconverted positional follows it; `add` "
+        "inserts at position N only when the call has exactly N positionals. This call does not fit, and guessing "
+        "would change its meaning. It was left unchanged.",
+        "Edit the call by hand; it probably passes its arguments in an order the spec did not foresee.",
+    ),
     # -- SSOT3xx: error-code-message ------------------------------------------------------------
+    CodeDoc(
+        "SSOT301", "A message got the fallback `dynamic` code",
+        "The call passed only a message that has no literal text (an f-string, a variable, a call), or a literal for "
+        "which `codes` has no entry and `derive` gave none. It was rewritten with the spec's `dynamic` code.",
+        "Check that the code fits; for a specific code, pass it by hand or add the literal message to `codes`.",
+    ),
+    CodeDoc(
+        "SSOT302", "A message-only call got no code",
+        "The message is dynamic (or a literal that `codes` and `derive` give no code for) and the spec sets no "
+        "`dynamic` code, so the call was left unchanged. It still passes only a message.",
+        "Pass a code by hand, add the message to `codes`, or set `dynamic`.",
+    ),
+    CodeDoc(
+        "SSOT303", "The code does not fit `code_template`",
+        "The template with this code (usually a derived one, e.g. starting with a digit: `ErrorCode.404_NOT_FOUND`) "
+        "is not a Python expression. The call was left unchanged.",
+        "Add the message to `codes` with a code the template can express.",
+    ),
+    CodeDoc(
+        "SSOT304", "The name `code_import` needs is taken",
+        "The template needs the imported name (e.g. `ErrorCode`), but the file (or the call's scope) binds that name "
+        "to something else, so the import cannot be added. The call was left unchanged.",
+        "Rename the local binding, or import the enum yourself (any alias works: the template's name is replaced by "
+        "the local one), then plan again.",
+    ),
+    CodeDoc(
+        "SSOT311", "*args/**kwargs could hide the code or the message",
+        "The call passes `*args` or `**kwargs`, so it cannot be told whether it already passes a code. It was left "
+        "unchanged.",
+        "Check the call by hand.",
+    ),
+    CodeDoc(
+        "SSOT312", "The rewritten call would not bind to the signature",
+        "With the code inserted the call would still raise TypeError against a definition of the function in this "
+        "repository (the static `inspect.Signature.bind` check). It was left unchanged.",
+        "Fix the call by hand; the message names the problem and the signature.",
+    ),
+    CodeDoc(
+        "SSOT313", "The function reaches definitions with different signatures",
+        "As SSOT203: a `try/except ImportError` fallback (or another re-export) binds the error factory to a definition "
+        "whose signature differs, e.g. the permissive `create_error_message(error_code, message=\"Error\", **kwargs)` "
+        "next to the strict `create_error_message(error_code: str, error_message: str)`. Reported once, at the fallback.",
+        "Make the fallback's signature match the real one, or remove the fallback.",
+    ),
+    CodeDoc(
+        "SSOT314", "The function is not defined where the spec says",
+        "As SSOT204: `function` names a module of this repository that defines no such name (or a class without that "
+        "method). Calls are matched by name but cannot be checked against a signature, and a code keyword cannot be "
+        "recognised.",
+        "Check the spelling of `function`.",
+    ),
+    CodeDoc(
+        "SSOT315", "A method call whose receiver's class is unknown",
+        "As SSOT205, for an error factory that is a method.",
+        "Edit the call by hand or annotate the receiver, then plan again.",
+    ),
+    CodeDoc(
+        "SSOT316", "An instance method called through its class",
+        "As SSOT206: `Class.method(instance, message)` - positions are shifted by the instance.",
+        "Edit the call by hand.",
+    ),
+    CodeDoc(
+        "SSOT317", "A name that may or may not be the error factory",
+        "As SSOT207: the name is bound to the factory on one path and to something else on another.",
+        "Make the name mean one thing, or edit the call by hand.",
+    ),
+    CodeDoc(
+        "SSOT318", "The code cannot be written here",
+        "As SSOT208: the call sits inside f-strings that use both quote characters, or the code would move a comment.",
+        "Edit the call by hand.",
+    ),
     # -- SSOT4xx: collapse-class ----------------------------------------------------------------
     # -- SSOT5xx: audit --------------------------------------------------------------------------
 )

@@ -124,6 +124,8 @@ class Definition:
     bases: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
     methods: tuple[tuple[str, Signature], ...] = ()
+    # Methods decorated @staticmethod or @classmethod: callable on the class itself (`Class.method(...)`).
+    class_level_methods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -317,11 +319,15 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
 def _class_definition(stmt: ast.ClassDef, fallback: bool) -> Definition:
     members: list[str] = []
     methods: list[tuple[str, Signature]] = []
+    class_level: list[str] = []
     for item in stmt.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
             members.append(item.name)
-            is_static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in item.decorator_list)
+            decorators = {d.id for d in item.decorator_list if isinstance(d, ast.Name)}
+            is_static = "staticmethod" in decorators
             methods.append((item.name, signature_of(item, drop_first=not is_static)))
+            if decorators & {"staticmethod", "classmethod"}:
+                class_level.append(item.name)
         elif isinstance(item, (ast.Assign, ast.AnnAssign)):
             targets = item.targets if isinstance(item, ast.Assign) else [item.target]
             for target in targets:
@@ -330,6 +336,7 @@ def _class_definition(stmt: ast.ClassDef, fallback: bool) -> Definition:
     return Definition(
         stmt.name, "class", stmt.lineno, stmt.col_offset + 1, fallback,
         bases=bases, members=tuple(dict.fromkeys(members)), methods=tuple(methods),
+        class_level_methods=tuple(class_level),
     )
 
 

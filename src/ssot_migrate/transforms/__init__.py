@@ -18,6 +18,8 @@ ENTRY_POINT_GROUP = "ssot_migrate.kinds"
 # module:class of every built-in kind, in the order `ssot-migrate codemods` lists them.
 BUILTIN_KINDS = (
     "rename_import:RenameImport",
+    "call_args:CallArgs",
+    "error_code_message:ErrorCodeMessage",
 )
 
 

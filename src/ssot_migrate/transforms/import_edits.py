@@ -40,11 +40,13 @@ class ImportEdits:
     after: dict[int, list[cst.BaseSmallStatement]] = field(default_factory=dict)
     # Any node (by identity) -> its replacement.
     nodes: dict[int, Replacement] = field(default_factory=dict)
+    # Statements inserted at the very top of a module that has no leading imports.
+    head: list[cst.BaseSmallStatement] = field(default_factory=list)
     _added_keys: set[tuple[int, str]] = field(default_factory=set)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.aliases or self.from_modules or self.merged or self.after or self.nodes)
+        return not (self.aliases or self.from_modules or self.merged or self.after or self.nodes or self.head)
 
     # -- recording ---------------------------------------------------------------
 
@@ -101,6 +103,51 @@ class ImportEdits:
         )
         self.after.setdefault(id(anchor.line), []).append(cst.Import(names=[alias]))
 
+    def add_module_level_from_import(self, module: str, name: str) -> None:
+        """`from module import name` for a file that has no binding of it yet.
+
+        Merged into a module-level `from module import ...` when there is one; else
+        written after the file's leading imports (after the docstring and any
+        `__future__` import), else at the top.
+        """
+        key = (0, f"module level: from {module} import {name}")
+        if key in self._added_keys:
+            return
+        self._added_keys.add(key)
+        alias = cst.ImportAlias(name=cst.Name(name))
+        existing = self._module_level_from(module)
+        if existing is not None:
+            self.merged.setdefault(id(existing), []).append(alias)
+            return
+        statement = cst.ImportFrom(module=expression_for(module), names=[alias])  # type: ignore[arg-type]
+        anchor: cst.SimpleStatementLine | None = None
+        for position, line in enumerate(self.ctx.module.body):
+            if _is_import_line(line) or (position == 0 and _is_docstring_line(line)):
+                anchor = line  # type: ignore[assignment]
+            else:
+                break
+        if anchor is None:
+            self.head.append(statement)
+        else:
+            self.after.setdefault(id(anchor), []).append(statement)
+
+    def _module_level_from(self, module: str) -> cst.ImportFrom | None:
+        from ..modules import absolute_module
+
+        for line in self.ctx.module.body:
+            if not isinstance(line, cst.SimpleStatementLine):
+                continue
+            for statement in line.body:
+                if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
+                    continue
+                written = dotted_of(statement.module) if statement.module is not None else None
+                if absolute_module(self.ctx.info, len(statement.relative), written) != module:
+                    continue
+                if id(statement) in self.from_modules or all(self.aliases.get(id(a), a) is None for a in statement.names):
+                    continue
+                return statement
+        return None
+
     def _mergeable_from(self, anchor: ImportBinding, module: str) -> cst.ImportFrom | None:
         """An existing `from module import ...` in the anchor's block (not one being rewritten)."""
         block = self.ctx.parents.get(anchor.line)
@@ -144,11 +191,32 @@ def relative_form(package: str, module: str) -> tuple[int, str]:
     return 0, module
 
 
+def _is_import_line(line: cst.CSTNode) -> bool:
+    return isinstance(line, cst.SimpleStatementLine) and all(
+        isinstance(statement, (cst.Import, cst.ImportFrom)) for statement in line.body
+    )
+
+
+def _is_docstring_line(line: cst.CSTNode) -> bool:
+    return (
+        isinstance(line, cst.SimpleStatementLine)
+        and len(line.body) == 1
+        and isinstance(line.body[0], cst.Expr)
+        and isinstance(line.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
 class _Applier(cst.CSTTransformer):
     def __init__(self, edits: ImportEdits) -> None:
         super().__init__()
         self.edits = edits
         self.removed_statements: set[int] = set()
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not self.edits.head:
+            return updated_node
+        lines = [cst.SimpleStatementLine(body=[statement]) for statement in self.edits.head]
+        return updated_node.with_changes(body=[*lines, *updated_node.body])
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
         replacement = self.edits.nodes.get(id(original_node))
