@@ -68,3 +68,22 @@ def test_missing_name_stays_unresolved_but_located(tmp_path: Path) -> None:
     assert resolved.definition is None and resolved.module == "pkg.types"
     [outside] = repo.index.resolve("json.dumps")
     assert not outside.in_repo
+
+
+def test_star_reexports_are_aliases_unless_private_or_outside_all(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, {
+        **FALLBACK_PACKAGE,
+        "pkg/compat.py": "from .types import *  # noqa: F403\n",
+        "pkg/shadow.py": "from .types import *  # noqa: F403\n\n\ndef create_error_message():\n    return None\n",
+        "pkg/types.py": (
+            "__all__ = ['create_error_message']\n\n\n" + FALLBACK_PACKAGE["pkg/types.py"]
+            + "\n\ndef helper():\n    return None\n\n\ndef _private():\n    return None\n"
+        ),
+    })
+    aliases = repo.index.aliases_of("pkg.types.create_error_message")
+    assert "pkg.compat.create_error_message" in aliases
+    assert "pkg.shadow.create_error_message" not in aliases, "a module's own definition wins over its star import"
+    assert repo.index.aliases_of("pkg.types.helper") == {"pkg.types.helper"}, "not in __all__"
+    assert repo.index.aliases_of("pkg.types._private") == {"pkg.types._private"}
+    # rename-import's one-hop question is unchanged: star imports are followed only when asked for.
+    assert "pkg.compat.create_error_message" not in repo.index.direct_reexports({"pkg.types.create_error_message"})

@@ -164,6 +164,13 @@ CODES: dict[str, CodeDoc] = _table(
         "the local one), then plan again.",
     ),
     CodeDoc(
+        "SSOT305", "The code is not a member of the imported enum",
+        "`code_template` writes an attribute of the class `code_import` names (`ErrorCode.{code}`), that class is "
+        "defined in this repository, and it has no member with this code (usually a derived one), so the rewritten "
+        "call would raise AttributeError. It was left unchanged.",
+        "Add the member to the enum, or map the message to an existing member in `codes`, then plan again.",
+    ),
+    CodeDoc(
         "SSOT311", "*args/**kwargs could hide the code or the message",
         "The call passes `*args` or `**kwargs`, so it cannot be told whether it already passes a code. It was left "
         "unchanged.",

@@ -120,24 +120,34 @@ class RepoIndex:
 
     # -- reverse: who re-exports a name -----------------------------------------------
 
-    def reexports(self, targets: Iterable[str], *, limit_depth: int = 6, below: bool = False) -> dict[str, str]:
+    def reexports(
+        self, targets: Iterable[str], *, limit_depth: int = 6, below: bool = False, stars: bool = False
+    ) -> dict[str, str]:
         """Module-level aliases of `targets` in the repo: {`pkg.X`: the target it reaches}.
 
         An alias is a module-level `from` import binding (`from .types import X [as Y]`,
         including fallbacks) whose target is a target or another alias; with
         `below`, also a binding of anything below a target (`from .old import f`
-        for the module `pkg.old`).
+        for the module `pkg.old`); with `stars`, also a public name a module gets
+        from `from .types import *` (unless it binds that name itself).
         """
         targets = set(targets)
         aliases: dict[str, str] = {}
         frontier = {t: t for t in targets}
         for depth in range(limit_depth):
             words = {fqn.rsplit(".", 1)[-1] for fqn in frontier}
+            if stars:
+                words |= {fqn.split(".")[-2] for fqn in frontier if "." in fqn}
             new: dict[str, str] = {}
             for path in self._grep(words):
                 summary = self.summary_for_path(path)
                 if summary is None:
                     continue
+                if stars:
+                    new.update(
+                        (alias, root) for alias, root in self._star_aliases(summary, frontier).items()
+                        if alias not in targets and alias not in aliases
+                    )
                 for imported in summary.imports:
                     if imported.is_module_import:
                         continue
@@ -155,6 +165,20 @@ class RepoIndex:
             frontier = new
         return aliases
 
+    def _star_aliases(self, summary: ModuleSummary, frontier: dict[str, str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for star in summary.star_imports:
+            source = None
+            for target, root in frontier.items():
+                module, _, name = target.rpartition(".")
+                if module != star or summary.definitions_of(name) or summary.imports_of(name):
+                    continue
+                source = source or self.summary(star)
+                exported = source.all_names if source is not None else None
+                if (name in exported) if exported is not None else not name.startswith("_"):
+                    found[f"{summary.module}.{name}"] = root
+        return found
+
     def direct_reexports(self, targets: Iterable[str], *, below: bool = False) -> dict[str, str]:
         """Like `reexports`, one hop only: {alias: the target its binding imports}."""
         return self.reexports(targets, limit_depth=1, below=below)
@@ -162,7 +186,7 @@ class RepoIndex:
     def aliases_of(self, fqn: str) -> set[str]:
         """Every path that names the same definition as `fqn`: its definition and all re-exports of it."""
         definitions = {r.fqn for r in self.resolve(fqn)} | {fqn}
-        return definitions | set(self.reexports(definitions))
+        return definitions | set(self.reexports(definitions, stars=True))
 
 
 def signature_conflicts(index: RepoIndex, fqn: str) -> list[tuple[Resolved, Resolved]]:

@@ -419,6 +419,35 @@ CallArgs.examples = (
         """,
     ),
     _case(
+        "a re-export through `from .factory import *` is followed",
+        {**_MANAGER, "function": "pkg.factory.create_websocket_manager"},
+        """
+        from pkg.compat import create_websocket_manager
+
+        manager = create_websocket_manager(context=None)
+        """,
+        """
+        from pkg.compat import create_websocket_manager
+
+        manager = create_websocket_manager(None)
+        """,
+        files={"pkg/compat.py": "from .factory import *  # noqa: F403\n"},
+    ),
+    _case(
+        "a module-level rebinding with an unknown signature makes the name untrustworthy",
+        _MANAGER,
+        """
+        import functools
+
+        from pkg import create_websocket_manager
+
+        create_websocket_manager = functools.partial(create_websocket_manager, timeout=5)
+        manager = create_websocket_manager(context=None)
+        """,
+        None,
+        findings=("SSOT207",),
+    ),
+    _case(
         "relative imports inside the package",
         _MANAGER,
         """

@@ -51,7 +51,9 @@ class CallTarget:
     """Everything a worker needs to recognise calls of the spec's function, prepared from the index.
 
     Function mode: `paths` are the qualified names that name the callable (its
-    definitions and every re-export of them). Method mode (`module.Class.method`):
+    definitions and every re-export of them); `uncertain` paths may also be bound to
+    something whose signature is unknown, so calls through them are only reported.
+    Method mode (`module.Class.method`):
     `class_paths` name the class, and a call matches through a receiver of known class.
     `signatures` maps a matched path (or class path) to the definitions it reaches.
     """
@@ -62,6 +64,7 @@ class CallTarget:
     method: str | None = None
     class_paths: frozenset[str] = frozenset()
     class_level: bool = False
+    uncertain: frozenset[str] = frozenset()
 
     def signatures_for(self, names: Iterable[str]) -> tuple[SignatureRef, ...]:
         table = dict(self.signatures)
@@ -84,13 +87,13 @@ class CallTarget:
     def triggers(self) -> tuple[str, ...]:
         if self.method is not None:
             return (self.method,)
-        return tuple(sorted({path.rsplit(".", 1)[-1] for path in self.paths}))
+        return tuple(sorted({path.rsplit(".", 1)[-1] for path in self.paths | self.uncertain}))
 
     def confirm(self, scan: FileScan) -> bool:
         """Whether the file imports (or is) a module on the way to the function."""
         if not scan.parsed:
             return True  # let the parse error surface as a finding
-        candidates = self.class_paths if self.method is not None else self.paths
+        candidates = self.class_paths if self.method is not None else self.paths | self.uncertain
         own = scan.summary.module if scan.summary is not None else None
         for path in candidates:
             if own and is_dotted_under(path, own):
@@ -102,6 +105,7 @@ class CallTarget:
     def describe(self) -> dict:
         return {
             "paths": sorted(self.paths),
+            "uncertain": sorted(self.uncertain),
             "method": self.method,
             "class_paths": sorted(self.class_paths),
             "class_level": self.class_level,
@@ -121,7 +125,15 @@ def prepare_call_target(kind: Kind, repo: RepoContext, codes: CallCodes) -> tupl
     if classes:
         return _prepare_method(kind, repo, codes, function, parent, leaf, classes)
     findings: list[Finding] = []
-    paths = frozenset(index.aliases_of(function))
+    # An alias that may also be bound to something whose signature is unknown (a module-level
+    # `f = partial(f, ...)` next to `from pkg import f`) cannot be trusted: calls through it are reported.
+    own = {r.fqn for r in index.resolve(function)}
+    paths: set[str] = set()
+    uncertain: set[str] = set()
+    for path in index.aliases_of(function):
+        others = [r for r in index.resolve(path) if r.fqn not in own]
+        trusted = all(r.definition is not None and _callable_signature(r.definition) is not None for r in others)
+        (paths if trusted else uncertain).add(path)
     signatures: list[tuple[str, tuple[SignatureRef, ...]]] = []
     for path in sorted(paths):
         refs = tuple(_signature_ref(repo, r) for r in index.definitions(path) if _callable_signature(r.definition) is not None)  # type: ignore[arg-type]
@@ -136,7 +148,7 @@ def prepare_call_target(kind: Kind, repo: RepoContext, codes: CallCodes) -> tupl
             )
         )
     findings.extend(_conflict_findings(kind, repo, codes, function, paths))
-    return CallTarget(function, paths, tuple(signatures)), findings
+    return CallTarget(function, frozenset(paths), tuple(signatures), uncertain=frozenset(uncertain)), findings
 
 
 def _prepare_method(
@@ -289,7 +301,7 @@ class CallSiteRewriter:
             return self._match_method(call)
         names = self.ctx.qualified_names(call.func)
         hits = names & self.target.paths
-        if not hits:
+        if not hits and not names & self.target.uncertain:
             return None
         if names - self.target.paths:
             self.report(
@@ -686,7 +698,9 @@ def apply_argument_plan(call: cst.Call, plan: ArgumentPlan) -> cst.Call | None:
 def _assemble(call: cst.Call, items: list[_Item], layout: _Layout, closing_lines: Sequence[cst.EmptyLine]) -> cst.Call | None:
     slots = layout.slots
     if not items:
-        if closing_lines:
+        if not slots:
+            return call
+        if closing_lines or _has_comment(layout):
             return None
         return call.with_changes(args=(), whitespace_before_args=cst.SimpleWhitespace(""))
     closing = slots[-1] if slots else _Slot(cst.SimpleWhitespace(""), cst.MaybeSentinel.DEFAULT)
@@ -759,6 +773,27 @@ def _assemble(call: cst.Call, items: list[_Item], layout: _Layout, closing_lines
         else:
             return None
     return call.with_changes(args=args, whitespace_before_args=before)
+
+
+def _has_comment(layout: _Layout) -> bool:
+    """Whether a comment sits in the layout itself (before the closing parenthesis)."""
+    nodes: list[cst.CSTNode] = [layout.before]
+    for slot in layout.slots:
+        nodes.append(slot.after_arg)
+        if isinstance(slot.comma, cst.Comma):
+            nodes.append(slot.comma)
+    finder = _CommentFinder()
+    for node in nodes:
+        node.visit(finder)
+    return finder.found
+
+
+class _CommentFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found = True
 
 
 def _with_comment(line: cst.TrailingWhitespace, comment: cst.TrailingWhitespace) -> cst.TrailingWhitespace:

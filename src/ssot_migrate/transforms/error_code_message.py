@@ -50,6 +50,7 @@ DYNAMIC_CODE = "SSOT301"
 NO_CODE = "SSOT302"
 TEMPLATE_CODE = "SSOT303"
 IMPORT_COLLISION_CODE = "SSOT304"
+MISSING_MEMBER_CODE = "SSOT305"
 MAX_CODE_LENGTH = 48
 
 
@@ -135,6 +136,8 @@ class ErrorCodeMessage(Kind):
         code_import = self.values.get("code_import")
         self.code_import: tuple[str, str] | None = _import_parts(code_import) if code_import is not None else None
         self.import_paths: frozenset[str] = frozenset()
+        # Members of the imported enum when the repo defines it (None: unknown, not checked).
+        self.members: frozenset[str] | None = None
         self.target: CallTarget | None = None
 
     @classmethod
@@ -181,10 +184,17 @@ class ErrorCodeMessage(Kind):
         if self.code_import is not None:
             module, name = self.code_import
             self.import_paths = frozenset(repo.index.aliases_of(f"{module}.{name}"))
+            classes = [r.definition for r in repo.index.definitions(f"{module}.{name}") if r.definition.kind == "class"]  # type: ignore[union-attr]
+            if classes and self.template is not None and _member_template(self.template, name):
+                self.members = frozenset(m for c in classes for m in c.members)  # type: ignore[union-attr]
         return findings
 
     def prepared_state(self) -> Any:
-        return {"target": self.target.describe() if self.target else None, "imports": sorted(self.import_paths)}
+        return {
+            "target": self.target.describe() if self.target else None,
+            "imports": sorted(self.import_paths),
+            "members": sorted(self.members) if self.members is not None else None,
+        }
 
     def triggers(self) -> tuple[str, ...]:
         assert self.target is not None, "prepare() runs before the prefilter"
@@ -282,7 +292,7 @@ class ErrorCodeMessage(Kind):
         text = self.template.replace("{code}", code)
         if parse_argument_value(text) is None:
             rewriter.report(
-                site.call, "warning", TEMPLATE_CODE,
+                site.call, "error", TEMPLATE_CODE,
                 f"the code {code!r} gives `{text}`, which is not a Python expression; left unchanged (add the message "
                 "to `codes` with a valid code)",
             )
@@ -291,6 +301,14 @@ class ErrorCodeMessage(Kind):
             rewriter.report(
                 site.call, "warning", CODES.layout,
                 f"`{text}` cannot be written inside the f-string around this call; left unchanged",
+            )
+            return None
+        if self.members is not None and code not in self.members:
+            assert self.code_import is not None
+            rewriter.report(
+                site.call, "error", MISSING_MEMBER_CODE,
+                f"{'.'.join(self.code_import)} has no member {code!r}, so `{text}` would raise AttributeError; left "
+                "unchanged (add the member, or map the message to an existing one in `codes`)",
             )
             return None
         if self.code_import is not None:
@@ -337,6 +355,13 @@ def _import_parts(name: DottedName) -> tuple[str, str] | None:
     if module_len < 1 or len(name.parts) - module_len != 1:
         return None
     return ".".join(name.parts[:module_len]), name.parts[-1]
+
+
+def _member_template(template: str, name: str) -> bool:
+    """Whether the template is an attribute of the imported name: `ErrorCode.{code}` (maybe `.value` after it)."""
+    prefix = f"{name}.{{code}}"
+    rest = template[len(prefix) :]
+    return template.startswith(prefix) and not (rest[:1].isalnum() or rest[:1] == "_")
 
 
 def _starts_with_name(template: str, name: str) -> bool:
@@ -628,6 +653,77 @@ ErrorCodeMessage.examples = (
         logger = logging.getLogger(__name__)
         error = create_error_message(ErrorCode.AUTH_FAILED, "Authentication failed")
         """,
+    ),
+    _case(
+        "code_import merges into an existing import of its module, after a docstring and __future__ import",
+        {**_SPEC, "code_template": "ErrorCode.{code}", "code_import": "pkg.errors:ErrorCode"},
+        """
+        \"\"\"Handlers.\"\"\"
+        from __future__ import annotations
+
+        from pkg.errors import ErrorFactory
+        from pkg.types import create_error_message
+
+        error = create_error_message(f"failed: {ErrorFactory}")
+        """,
+        """
+        \"\"\"Handlers.\"\"\"
+        from __future__ import annotations
+
+        from pkg.errors import ErrorFactory, ErrorCode
+        from pkg.types import create_error_message
+
+        error = create_error_message(ErrorCode.INTERNAL_ERROR, f"failed: {ErrorFactory}")
+        """,
+        findings=("SSOT301",),
+    ),
+    _case(
+        "calls inside the defining module; an import is added at the top of a file that has none",
+        {**_SPEC, "code_template": "ErrorCode.{code}", "code_import": "pkg.errors:ErrorCode"},
+        """
+        def create_error_message(error_code, error_message, details=None):
+            return {"code": error_code, "message": error_message, "details": details}
+
+
+        def auth_failed():
+            return create_error_message("Authentication failed")
+        """,
+        """
+        from pkg.errors import ErrorCode
+
+
+        def create_error_message(error_code, error_message, details=None):
+            return {"code": error_code, "message": error_message, "details": details}
+
+
+        def auth_failed():
+            return create_error_message(ErrorCode.AUTH_FAILED, "Authentication failed")
+        """,
+        path="pkg/types.py",
+    ),
+    _case(
+        "a code that the imported enum does not define is reported, not written",
+        {**_SPEC, "code_template": "ErrorCode.{code}", "code_import": "pkg.errors:ErrorCode"},
+        """
+        from pkg.types import create_error_message
+
+        error = create_error_message("Rate limited")
+        """,
+        None,
+        findings=("SSOT305",),
+    ),
+    _case(
+        "a local name that collides with the template's is reported",
+        {**_SPEC, "code_template": "ErrorCode.{code}", "code_import": "pkg.errors:ErrorCode"},
+        """
+        from pkg.types import create_error_message
+
+
+        def handler(ErrorCode):
+            return create_error_message("Authentication failed")
+        """,
+        None,
+        findings=("SSOT304",),
     ),
     _case(
         "code_template reuses an existing import under its alias",

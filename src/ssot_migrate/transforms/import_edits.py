@@ -216,7 +216,12 @@ class _Applier(cst.CSTTransformer):
         if not self.edits.head:
             return updated_node
         lines = [cst.SimpleStatementLine(body=[statement]) for statement in self.edits.head]
-        return updated_node.with_changes(body=[*lines, *updated_node.body])
+        body = list(updated_node.body)
+        if body and not any(line.comment is None and not line.whitespace.value for line in body[0].leading_lines):
+            # Separate the new import from the code below it as formatters would: two blank lines before a def/class.
+            blank = 2 if isinstance(body[0], (cst.FunctionDef, cst.ClassDef)) else 1
+            body[0] = body[0].with_changes(leading_lines=[*(cst.EmptyLine() for _ in range(blank)), *body[0].leading_lines])
+        return updated_node.with_changes(body=[*lines, *body])
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
         replacement = self.edits.nodes.get(id(original_node))
