@@ -103,6 +103,13 @@ def test_inserting_into_calls_of_every_shape() -> None:
     assert _rewrite("f(a,\n  b)", lambda args: args.insert(2, positional_arg(value))) == "f(a,\n  b,\n  {})"
 
 
+def test_a_bare_generator_argument_gets_parentheses_when_it_gets_company() -> None:
+    code = cst.parse_expression('"DYNAMIC"')
+    assert _rewrite("f(str(i) for i in y)", lambda args: args.insert(0, positional_arg(code))) == (
+        'f("DYNAMIC", (str(i) for i in y))'
+    )
+
+
 def _many_files(count: int, size: int) -> dict[str, str]:
     # Bulk that is cheap to parse: one long literal.
     body = f"\nPADDING = '{'x' * size}'\n"

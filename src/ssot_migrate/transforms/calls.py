@@ -722,6 +722,11 @@ def _assemble(call: cst.Call, items: list[_Item], layout: _Layout, closing_lines
 
     args: list[cst.Arg] = []
     for position, item in enumerate(items):
+        value = item.arg.value
+        if len(items) > 1 and isinstance(value, cst.GeneratorExp) and not value.lpar:
+            # `f(x for x in y)` is the only form where a generator needs no parentheses of its own.
+            item = _Item(item.arg.with_changes(value=value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])),
+                         item.leading, item.trailing)
         slot = closing if position == len(items) - 1 else inner_slot(position)
         after_arg, comma = slot.after_arg, slot.comma
         if item.trailing is not None:
