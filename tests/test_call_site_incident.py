@@ -195,3 +195,34 @@ def test_a_second_run_plans_nothing(repo: Path) -> None:
     second = run_cli("plan", "--spec", "migration.toml", "--format", "diff", cwd=repo)
     assert second.returncode == 0 and second.stdout == b""
     assert tree_bytes(repo) == after
+
+
+def test_a_call_that_still_would_not_bind_stops_a_strict_apply_and_is_never_written(tmp_path: Path) -> None:
+    files = {
+        **PACKAGE,
+        "netra_backend/app/routes/retry.py": (
+            "from netra_backend.app.websocket_core.types import create_error_message\n"
+            "\n"
+            "\n"
+            "def retry_failed():\n"
+            "    return create_error_message(\"Retry failed\", retry=True)\n"
+        ),
+        "migration.toml": SPEC,
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    before = tree_bytes(repo)
+
+    strict = run_cli("apply", "--in-place", "--strict", "--spec", "migration.toml", cwd=repo)
+    assert strict.returncode == 3
+    assert "error findings" in strict.stderr.decode()
+    assert tree_bytes(repo) == before, "--strict writes nothing when a call would not bind"
+
+    applied = run_cli("apply", "--in-place", "--spec", "migration.toml", "--format", "json", cwd=repo)
+    assert applied.returncode == 0, applied.stderr.decode()
+    report = json.loads(applied.stdout)
+    refused = [f for f in report["findings"] if f["code"] == "SSOT312"]
+    assert [(f["path"], f["line"], f["severity"]) for f in refused] == [("netra_backend/app/routes/retry.py", 5, "error")]
+    assert "got an unexpected keyword argument 'retry'" in refused[0]["message"]
+    assert "netra_backend/app/routes/retry.py" not in report["written"]
+    assert (repo / "netra_backend/app/routes/retry.py").read_bytes() == before["netra_backend/app/routes/retry.py"]
+    assert _run(repo, "auth").returncode == 0

@@ -99,8 +99,9 @@ CODES: dict[str, CodeDoc] = _table(
     CodeDoc(
         "SSOT204", "The function is not defined where the spec says",
         "`function` names a module of this repository, but that module defines (or re-exports) no such name, or the "
-        "class defines no such method in its own body. Calls are still matched by their qualified name, but no "
-        "rewritten call can be checked against a signature.",
+        "class defines no such method in its own body: calls are still matched by their qualified name, but no "
+        "rewritten call can be checked against a signature. Or `function` is neither in the repository nor "
+        "importable in the running environment, so probably misspelt.",
         "Check the spelling of `function` (the definition's path or any re-export path works).",
     ),
     CodeDoc(
@@ -133,8 +134,9 @@ CODES: dict[str, CodeDoc] = _table(
         "SSOT209", "The argument is not where the spec expects it",
         "`keyword_to_positional` moves `name=` to position N only when exactly N positional arguments precede it; "
         "`positional_to_keyword` converts a positional argument only when no unconverted positional follows it; `add` "
-        "inserts at position N only when the call has exactly N positionals. This call does not fit, and guessing "
-        "would change its meaning. It was left unchanged.",
+        "inserts at position N only when the call has exactly N positionals; `rename_keywords` renames only when the "
+        "call does not pass the new keyword already. This call does not fit, and guessing would change its meaning "
+        "(or repeat a keyword, which does not compile). It was left unchanged.",
         "Edit the call by hand; it probably passes its arguments in an order the spec did not foresee.",
     ),
     # -- SSOT3xx: error-code-message ------------------------------------------------------------

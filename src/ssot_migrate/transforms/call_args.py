@@ -198,7 +198,10 @@ class CallArgs(Kind):
                 hidden.append(f"`{name}=`")
         for old, new in self.rename_keywords.items():
             index = args.keyword_index(old)
-            if index is not None:
+            if index is not None and args.keyword_index(new) is not None:
+                # A repeated keyword does not even compile: never write one.
+                problems.append((POSITION_CODE, f"`{old}=` cannot become `{new}=`: the call passes `{new}=` already; left unchanged"))
+            elif index is not None:
                 args.set_keyword(index, new)
             elif args.star_kwargs:
                 hidden.append(f"`{old}=`")
@@ -717,6 +720,17 @@ CallArgs.examples = (
         findings=("SSOT202",),
     ),
     _case(
+        "a rename to a keyword the call already passes is refused (a repeated keyword does not compile)",
+        {"function": "pkg.factory.notify", "rename_keywords": {"message": "error_message"}},
+        """
+        from pkg.factory import notify
+
+        notify("u1", message="old", error_message="new")
+        """,
+        None,
+        findings=("SSOT209",),
+    ),
+    _case(
         "keyword_to_positional needs exactly that many positionals before it",
         _MANAGER,
         """
@@ -742,6 +756,17 @@ CallArgs.examples = (
         """,
         None,
         findings=("SSOT207", "SSOT203"),
+    ),
+    _case(
+        "a misspelt function is reported at the spec's `function` key",
+        {**_MANAGER, "function": "pkg.factroy.create_websocket_manager"},
+        """
+        from pkg.factory import create_websocket_manager
+
+        manager = create_websocket_manager(context=None)
+        """,
+        None,
+        findings=("SSOT204",),
     ),
     _case(
         "a local fallback definition: the call must bind to both, and the conflict is reported there",

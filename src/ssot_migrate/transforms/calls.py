@@ -139,12 +139,21 @@ def prepare_call_target(kind: Kind, repo: RepoContext, codes: CallCodes) -> tupl
         refs = tuple(_signature_ref(repo, r) for r in index.definitions(path) if _callable_signature(r.definition) is not None)  # type: ignore[arg-type]
         if refs:
             signatures.append((path, tuple(dict.fromkeys(refs))))
-    if index.split_module(function) is not None and not index.definitions(function):
+    in_repo = index.split_module(function) is not None
+    if in_repo and not index.definitions(function):
         findings.append(
             kind.spec_finding(
                 "function", "warning", codes.not_found,
                 f"{kind.label}: {function} is not defined in this repository (its module is); calls are matched "
                 "by name, but no call can be checked against a signature. Check the spelling of `function`",
+            )
+        )
+    elif not in_repo and not repo.importable(dotted_option(kind.values, "function")):
+        findings.append(
+            kind.spec_finding(
+                "function", "warning", codes.not_found,
+                f"{kind.label}: {function} is neither in this repository nor importable in this environment; no call "
+                "can match it. Check the spelling of `function`",
             )
         )
     findings.extend(_conflict_findings(kind, repo, codes, function, paths))
