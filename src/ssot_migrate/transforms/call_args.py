@@ -63,7 +63,10 @@ class CallArgs(Kind):
             "`{ timeout = 2 }`: positional argument 2 becomes `timeout=` (only when no positional argument follows "
             "that is not converted too)",
         ),
-        Option("rename_keywords", "str-map", "`{ message = \"error_message\" }`: keyword `message=` becomes `error_message=`"),
+        Option(
+            "rename_keywords", "str-map",
+            "`{ message = \"error_message\" }`: keyword `message=` becomes `error_message=`",
+        ),
         Option(
             "add", "table-list",
             "arguments added where a call supplies neither that position nor that keyword",
@@ -118,7 +121,9 @@ class CallArgs(Kind):
                 if len(names) > 1:
                     errors.append((key, f"{' and '.join(repr(n) for n in names)} both claim position {position}"))
         for name in sorted(set(to_positional) & set(to_keyword)):
-            errors.append(("positional_to_keyword", f"{name!r} is also in keyword_to_positional: one argument cannot go both ways"))
+            errors.append((
+                "positional_to_keyword", f"{name!r} is also in keyword_to_positional: one argument cannot go both ways"
+            ))
         for position in sorted(set(to_positional.values()) & set(to_keyword.values())):
             errors.append((
                 "positional_to_keyword",
@@ -129,12 +134,17 @@ class CallArgs(Kind):
             if old == new:
                 errors.append(("rename_keywords", f"{old!r} is renamed to itself"))
         for name in sorted((sources & targets) - {o for o, n in renames.items() if o == n}):
-            errors.append(("rename_keywords", f"{name!r} is both renamed and a new name: write the final name directly"))
+            errors.append((
+                "rename_keywords", f"{name!r} is both renamed and a new name: write the final name directly"
+            ))
         if len(targets) < len(renames):
             errors.append(("rename_keywords", "two keywords are renamed to the same name"))
         moved = set(to_positional) | set(to_keyword)
         for name in sorted((sources | targets) & moved):
-            errors.append(("rename_keywords", f"{name!r} is also moved by keyword_to_positional/positional_to_keyword: use one key per argument"))
+            errors.append((
+                "rename_keywords",
+                f"{name!r} is also moved by keyword_to_positional/positional_to_keyword: use one key per argument",
+            ))
         for name in sorted(set(removals) & (sources | targets | moved | set(named["add"]))):
             errors.append(("remove", f"{name!r} is removed and also changed by another key"))
         seen_names: set[str] = set()
@@ -200,7 +210,9 @@ class CallArgs(Kind):
             index = args.keyword_index(old)
             if index is not None and args.keyword_index(new) is not None:
                 # A repeated keyword does not even compile: never write one.
-                problems.append((POSITION_CODE, f"`{old}=` cannot become `{new}=`: the call passes `{new}=` already; left unchanged"))
+                problems.append((
+                    POSITION_CODE, f"`{old}=` cannot become `{new}=`: the call passes `{new}=` already; left unchanged"
+                ))
             elif index is not None:
                 args.set_keyword(index, new)
             elif args.star_kwargs:
@@ -217,7 +229,7 @@ class CallArgs(Kind):
 
     def _to_keywords(self, args: Arguments, hidden: list[str], problems: list[tuple[str, str]]) -> None:
         wanted = sorted(
-            ((name, position) for name, position in self.positional_to_keyword.items() if args.keyword_index(name) is None),
+            (item for item in self.positional_to_keyword.items() if args.keyword_index(item[0]) is None),
             key=lambda item: item[1],
         )
         if not wanted:

@@ -136,7 +136,8 @@ def prepare_call_target(kind: Kind, repo: RepoContext, codes: CallCodes) -> tupl
         (paths if trusted else uncertain).add(path)
     signatures: list[tuple[str, tuple[SignatureRef, ...]]] = []
     for path in sorted(paths):
-        refs = tuple(_signature_ref(repo, r) for r in index.definitions(path) if _callable_signature(r.definition) is not None)  # type: ignore[arg-type]
+        callables = [r for r in index.definitions(path) if _callable_signature(r.definition) is not None]  # type: ignore[arg-type]
+        refs = tuple(_signature_ref(repo, r) for r in callables)
         if refs:
             signatures.append((path, tuple(dict.fromkeys(refs))))
     in_repo = index.split_module(function) is not None
@@ -406,7 +407,8 @@ class CallSiteRewriter:
 
     def report(self, node: cst.CSTNode, severity: Severity, code: str, message: str) -> None:
         line, col = self.ctx.position(node)
-        self.findings.append(self.kind.finding(self.ctx.path, line, col, severity, code, f"{self.kind.label}: {message}"))
+        labelled = f"{self.kind.label}: {message}"
+        self.findings.append(self.kind.finding(self.ctx.path, line, col, severity, code, labelled))
 
     def star_refusal(self, site: CallSite, hidden: str) -> None:
         self.report(
@@ -704,7 +706,9 @@ def apply_argument_plan(call: cst.Call, plan: ArgumentPlan) -> cst.Call | None:
     return _assemble(call, new_items, layout, pending)
 
 
-def _assemble(call: cst.Call, items: list[_Item], layout: _Layout, closing_lines: Sequence[cst.EmptyLine]) -> cst.Call | None:
+def _assemble(
+    call: cst.Call, items: list[_Item], layout: _Layout, closing_lines: Sequence[cst.EmptyLine]
+) -> cst.Call | None:
     slots = layout.slots
     if not items:
         if not slots:
@@ -734,8 +738,8 @@ def _assemble(call: cst.Call, items: list[_Item], layout: _Layout, closing_lines
         value = item.arg.value
         if len(items) > 1 and isinstance(value, cst.GeneratorExp) and not value.lpar:
             # `f(x for x in y)` is the only form where a generator needs no parentheses of its own.
-            item = _Item(item.arg.with_changes(value=value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])),
-                         item.leading, item.trailing)
+            parenthesized = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            item = _Item(item.arg.with_changes(value=parenthesized), item.leading, item.trailing)
         slot = closing if position == len(items) - 1 else inner_slot(position)
         after_arg, comma = slot.after_arg, slot.comma
         if item.trailing is not None:
@@ -746,9 +750,8 @@ def _assemble(call: cst.Call, items: list[_Item], layout: _Layout, closing_lines
             elif hole == "comma":
                 assert isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
                 whitespace = comma.whitespace_after
-                comma = comma.with_changes(
-                    whitespace_after=whitespace.with_changes(first_line=_with_comment(whitespace.first_line, item.trailing))
-                )
+                first_line = _with_comment(whitespace.first_line, item.trailing)
+                comma = comma.with_changes(whitespace_after=whitespace.with_changes(first_line=first_line))
             else:
                 return None
         if item.leading:

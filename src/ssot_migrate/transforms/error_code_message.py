@@ -103,7 +103,8 @@ class ErrorCodeMessage(Kind):
         ),
         Option("codes", "str-map", "message -> code for literal messages; wins over `derive`"),
         Option(
-            "derive", "str", "how literal messages not in `codes` get a code: `upper-snake` (\"Invalid JSON format\" -> "
+            "derive", "str",
+            "how literal messages not in `codes` get a code: `upper-snake` (\"Invalid JSON format\" -> "
             "INVALID_JSON_FORMAT) or `none`",
             default="upper-snake", choices=("upper-snake", "none"),
         ),
@@ -165,16 +166,25 @@ class ErrorCodeMessage(Kind):
                 for code in sorted(samples):
                     text = template.replace("{code}", code)
                     if parse_argument_value(text) is None:
-                        errors.append(("code_template", f"with code {code!r} the template gives {text!r}, not a Python expression"))
+                        errors.append((
+                            "code_template", f"with code {code!r} the template gives {text!r}, not a Python expression"
+                        ))
                         break
         if code_import is not None:
             if template is None:
-                errors.append(("code_import", "code_import needs code_template (e.g. code_template = \"ErrorCode.{code}\")"))
+                errors.append((
+                    "code_import", "code_import needs code_template (e.g. code_template = \"ErrorCode.{code}\")"
+                ))
             parts = _import_parts(code_import)
             if parts is None:
-                errors.append(("code_import", f"{code_import} must name one module attribute, e.g. 'pkg.errors:ErrorCode'"))
+                errors.append((
+                    "code_import", f"{code_import} must name one module attribute, e.g. 'pkg.errors:ErrorCode'"
+                ))
             elif template is not None and not _starts_with_name(template, parts[1]):
-                errors.append(("code_template", f"the template must start with the imported name {parts[1]!r}, e.g. '{parts[1]}.{{code}}'"))
+                errors.append((
+                    "code_template",
+                    f"the template must start with the imported name {parts[1]!r}, e.g. '{parts[1]}.{{code}}'",
+                ))
         return errors
 
     # -- repository level ---------------------------------------------------------------------
@@ -495,7 +505,10 @@ ErrorCodeMessage.examples = (
 
 
         def fail():
-            return create_error_message("Authentication failed"), types.create_error_message("Timeout")
+            return (
+                create_error_message("Authentication failed"),
+                types.create_error_message("Timeout"),
+            )
         """,
         """
         from . import types
@@ -503,7 +516,10 @@ ErrorCodeMessage.examples = (
 
 
         def fail():
-            return create_error_message("AUTH_FAILED", "Authentication failed"), types.create_error_message("TIMEOUT", "Timeout")
+            return (
+                create_error_message("AUTH_FAILED", "Authentication failed"),
+                types.create_error_message("TIMEOUT", "Timeout"),
+            )
         """,
         path="pkg/handlers.py",
     ),
