@@ -7,6 +7,7 @@ name reads only the files that contain that name as a word.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -14,6 +15,7 @@ from .modules import ModuleMap
 from .scan import Definition, ModuleSummary, scan_source
 
 _MAX_DEPTH = 12
+_STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]+\*", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -136,10 +138,15 @@ class RepoIndex:
         frontier = {t: t for t in targets}
         for depth in range(limit_depth):
             words = {fqn.rsplit(".", 1)[-1] for fqn in frontier}
+            paths = set(self._grep(words))
             if stars:
-                words |= {fqn.split(".")[-2] for fqn in frontier if "." in fqn}
+                # Star imports name the module, not the symbol: only files that star-import are read.
+                module_words = {fqn.split(".")[-2] for fqn in frontier if "." in fqn}
+                paths |= {
+                    p for p in self._grep(module_words) if (data := self._read(p)) is not None and _STAR_IMPORT.search(data)
+                }
             new: dict[str, str] = {}
-            for path in self._grep(words):
+            for path in sorted(paths):
                 summary = self.summary_for_path(path)
                 if summary is None:
                     continue
