@@ -34,3 +34,13 @@ def test_readme_links_every_docs_page() -> None:
             assert "docs/index.md" in readme
             continue
         assert relative in index, f"docs/index.md does not link {relative}"
+
+
+def test_spec_reference_examples_are_valid_toml() -> None:
+    from ssot_migrate.spec import tomllib  # tomli on 3.10
+
+    page = (ROOT / "docs" / "spec-reference.md").read_text()
+    blocks = re.findall(r"```toml\n(.*?)```", page, flags=re.DOTALL)
+    assert blocks
+    for block in blocks:
+        tomllib.loads(block)
