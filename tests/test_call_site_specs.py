@@ -127,3 +127,22 @@ def test_a_good_spec_reads_the_candidate_files(tmp_path: Path) -> None:
     result = run_cli("plan", "--spec", "migration.toml", cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
     assert "SSOT001" in result.stderr.decode()
+
+
+def test_add_values_are_parsed_and_written_but_never_run(tmp_path: Path) -> None:
+    value = "__import__('pathlib').Path('PWNED').touch()"
+    spec = (
+        '[[codemod]]\nkind = "call-args"\nfunction = "app.api.create_server_message"\n'
+        f'add = [{{ name = "data", position = 1, value = "{value}" }}]\n'
+    )
+    files = {
+        "app/__init__.py": "",
+        "app/api.py": "def create_server_message(msg_type, data):\n    return data\n",
+        "app/use.py": "from app.api import create_server_message\n\ncreate_server_message('ping')\n",
+        "migration.toml": spec,
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    result = run_cli("plan", "--spec", "migration.toml", "--format", "diff", cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    assert f"+create_server_message('ping', {value})" in result.stdout.decode()
+    assert not (repo / "PWNED").exists() and not Path("PWNED").exists()
