@@ -197,6 +197,7 @@ def test_strict_exits_3_before_writing_when_a_file_does_not_parse(repo: Path) ->
     before = tree_bytes(repo)
     result = run_cli("apply", "--spec", "migration.toml", "--in-place", "--strict", cwd=repo)
     assert result.returncode == 3
+    assert "app/broken.py:2:" in result.stderr.decode() and "SSOT001" in result.stderr.decode()
     assert tree_bytes(repo) == before
 
 

@@ -119,10 +119,13 @@ def plan(
 
 
 def _exit_if_strict(strict: bool, result) -> None:
-    if strict and result.findings_at_least("error"):
-        from .render import stderr_console
+    errors = result.findings_at_least("error") if strict else []
+    if errors:
+        from .render import findings_table, stderr_console
 
-        stderr_console().print("[red]--strict: the plan has error findings; nothing was written.[/red]")
+        console = stderr_console()
+        console.print(findings_table(errors, title="Errors that stop --strict"))
+        console.print(f"[red]--strict: {len(errors)} error finding(s); nothing was written.[/red]")
         raise typer.Exit(3)
 
 
