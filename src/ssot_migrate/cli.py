@@ -166,18 +166,12 @@ def apply(
 
 @app.command()
 def codemods() -> None:
-    """List the codemod kinds (and the recipes of the catalog)."""
-    from rich.table import Table
-
-    from .render import stderr_console
+    """List the codemod kinds and the recipes of the catalog (run one with --spec catalog:NAME)."""
+    from .render import print_codemods, stderr_console
+    from .spec import catalog_recipes
     from .transforms import kind_registry
 
-    table = Table(title="Kinds", title_justify="left")
-    table.add_column("kind")
-    table.add_column("what it does")
-    for name, kind in kind_registry().items():
-        table.add_row(name, kind.summary)
-    stderr_console().print(table)
+    print_codemods(stderr_console(), kind_registry(), catalog_recipes())
 
 
 def main() -> None:

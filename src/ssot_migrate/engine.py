@@ -130,6 +130,9 @@ def environment_has_module(module: str) -> bool:
     for depth, part in enumerate(parts):
         name = ".".join(parts[: depth + 1])
         spec = importlib.machinery.PathFinder.find_spec(name, search)
+        if spec is None and depth == 0 and name in sys.stdlib_module_names:
+            # The standard library of another platform or build (winreg, tkinter): not a typo.
+            return True
         if spec is None:
             return False
         search = list(spec.submodule_search_locations or [])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from rich.console import Console
 from rich.markup import escape
@@ -90,6 +90,22 @@ def print_plan(console: Console, plan: Plan, *, show_diffs: bool = True) -> None
     if plan.is_empty:
         console.print("Nothing to migrate.")
     console.print(stats_line(plan), style="dim")
+
+
+def print_codemods(console: Console, kinds: Mapping[str, Any], recipes: Sequence[Any]) -> None:
+    """The kinds a spec can use and the catalog's recipes, one line each."""
+    table = Table(title="Kinds", title_justify="left")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("what it does")
+    for name, kind in kinds.items():
+        table.add_row(name, kind.summary)
+    console.print(table)
+    recipes_table = Table(title="Catalog recipes (--spec catalog:NAME)", title_justify="left")
+    recipes_table.add_column("NAME", no_wrap=True)
+    recipes_table.add_column("what it migrates")
+    for recipe in recipes:
+        recipes_table.add_row(recipe.name, escape(recipe.description))
+    console.print(recipes_table)
 
 
 def plan_markdown(plan: Plan, *, extra_sections: Iterable[str] = ()) -> str:

@@ -126,6 +126,33 @@ def catalog_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "codemods"
 
 
+@dataclass(frozen=True)
+class CatalogRecipe:
+    """A recipe that ships with the tool: `--spec catalog:NAME` runs it."""
+
+    name: str
+    path: Path
+    description: str
+
+
+def catalog_recipes() -> list[CatalogRecipe]:
+    """Every catalog recipe, by name, with the one-line description of its `[migration]` table."""
+    recipes = []
+    for path in sorted(catalog_dir().rglob("*.toml"), key=_natural_key):
+        try:
+            migration = tomllib.loads(path.read_text(encoding="utf-8")).get("migration", {})
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            migration = {}
+        description = migration.get("description", "") if isinstance(migration, dict) else ""
+        recipes.append(CatalogRecipe(path.stem, path, description if isinstance(description, str) else ""))
+    return recipes
+
+
+def _natural_key(path: Path) -> tuple:
+    """py38 before py310: digit runs compare as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.stem)), path.as_posix()
+
+
 def resolve_spec_source(source: str, base: Path) -> Path:
     """A `--spec` value as a file: a path, or `catalog:NAME` for a recipe that ships with the tool."""
     if source.startswith(CATALOG_PREFIX):

@@ -1,0 +1,1 @@
+"""Netra backend: an async chat-and-agents service (the ssot-migrate example)."""

@@ -469,6 +469,8 @@ class ReferenceRewriter:
             return self._plan_builtin(plan)
         module_parts, attr_parts = rule.new.split_for(1)
         new_module = ".".join(module_parts)
+        if not attr_parts:
+            return self._plan_from_to_top_level_module(plan, new_module)
         import_name, rest = attr_parts[0], attr_parts[1:]
         existing = self._existing_binding(binding.scope, f"{new_module}.{import_name}", exclude=binding)
         if existing is not None and not binding.has_asname and existing.scope is binding.scope:
@@ -516,6 +518,29 @@ class ReferenceRewriter:
             self.edits.add_from_import(binding, new_module, import_name, local if local != import_name else None)
         self._edit_at(binding.alias)
         self._note_rename(binding, local, rest)
+        return True
+
+    def _plan_from_to_top_level_module(self, plan: _BindingPlan, new_module: str) -> bool:
+        """`from pkg import old_mod` where the new module is top level (`queue`): only `import` can name it."""
+        binding = plan.binding
+        assert binding.alias is not None
+        plan.expression_rest = ()
+        existing = self._existing_binding(binding.scope, new_module, exclude=binding)
+        if existing is not None and not binding.has_asname and existing.scope is binding.scope:
+            plan.local_after = existing.local_name
+            self.edits.remove_alias(binding.alias)
+            self._edit_at(binding.alias)
+            self._note_rename(binding, plan.local_after, ())
+            return True
+        local = binding.local_name
+        root = new_module.split(".")[0]
+        if not (binding.has_asname or self.keep_names) and not self._collides(root, binding, root, allow_import_of=root):
+            local = new_module
+        plan.local_after = local
+        self.edits.remove_alias(binding.alias)
+        self.edits.add_import(binding, new_module, local if local != new_module else None)
+        self._edit_at(binding.alias)
+        self._note_rename(binding, local, ())
         return True
 
     def _plan_builtin(self, plan: _BindingPlan) -> bool:
@@ -1873,5 +1898,65 @@ RenameImport.examples = (
         },
         {"pkg/services/bridge.py": "from pkg.legacy.helpers import helper\nfrom . import registry\n"},
         ("SSOT107",),
+    ),
+    Example(
+        "`from pkg import mod` where the module became top level: only `import` can name it",
+        {"old": "compat.moves.queue", "new": "queue:"},
+        {"compat/__init__.py": "", "compat/moves/__init__.py": "", "app/__init__.py": "", "app/main.py": _src(
+            """
+            from compat.moves import queue, sentinel
+            from compat.moves import queue as q
+
+            queue.Queue(), q.LifoQueue(), sentinel
+            """
+        )},
+        {"app/main.py": _src(
+            """
+            from compat.moves import sentinel
+            import queue
+            import queue as q
+
+            queue.Queue(), q.LifoQueue(), sentinel
+            """
+        )},
+    ),
+    Example(
+        "`from pkg import mod` to a dotted module: `import a.b` when free, `import a.b as mod` when `a` is taken",
+        {"old": "compat.moves.http_client", "new": "http.client:"},
+        {"compat/__init__.py": "", "compat/moves/__init__.py": "", "app/__init__.py": "",
+         "app/free.py": _src(
+            """
+            from compat.moves import http_client
+
+            http_client.HTTPConnection
+            """
+        ), "app/taken.py": _src(
+            """
+            def http():
+                pass
+
+
+            from compat.moves import http_client
+
+            http_client.HTTPConnection
+            """
+        )},
+        {"app/free.py": _src(
+            """
+            import http.client
+
+            http.client.HTTPConnection
+            """
+        ), "app/taken.py": _src(
+            """
+            def http():
+                pass
+
+
+            import http.client as http_client
+
+            http_client.HTTPConnection
+            """
+        )},
     ),
 )

@@ -1,0 +1,1 @@
+"""The application package: routes, the WebSocket core, services, agents and resilience."""

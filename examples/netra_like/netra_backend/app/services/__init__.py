@@ -1,0 +1,1 @@
+"""Business services. Each is the single source of truth for its concern."""

@@ -1,0 +1,1 @@
+"""Resilience primitives: the unified circuit breaker and its exceptions (SSOT)."""

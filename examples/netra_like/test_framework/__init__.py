@@ -1,0 +1,1 @@
+"""Shared test infrastructure (SSOT for base test cases, fakes and factories)."""

@@ -1,0 +1,1 @@
+"""The SSOT test framework: every test builds on these."""

@@ -1,0 +1,5 @@
+from collections.abc import Mapping
+
+
+def keys(value: Mapping) -> list:
+    return list(value)

@@ -1,0 +1,34 @@
+from typing import Dict, Annotated, Literal, Self, TYPE_CHECKING, override
+import typing
+from typing_extensions import Protocol, TypedDict, TypeIs
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+Mode = Literal["r", "w"]
+Meters = Annotated[float, "m"]
+
+
+class Shape(Protocol):
+    def area(self) -> float: ...
+
+
+class Options(TypedDict):
+    mode: Mode
+
+
+class Square:
+    def scaled(self, factor: "Decimal") -> Self:
+        return self
+
+    @override
+    def __repr__(self) -> str:
+        return "Square()"
+
+
+def is_square(value: object) -> TypeIs[Square]:
+    return isinstance(value, Square)
+
+
+def describe(limit: typing.Final[int], check: "typing.TypeGuard[int]") -> Dict[str, typing.Any]:
+    return {"limit": limit, "check": check}
