@@ -101,7 +101,7 @@ def spec_reference() -> str:
         "",
         "| key | type | meaning |",
         "|---|---|---|",
-        "| `specs` | list of strings | spec files (relative to the project root) used when no `--spec`/`--rename` is given |",
+        "| `specs` | list of strings | spec files (relative to the project root) or `catalog:NAME` recipes, used when no `--spec`/`--rename` is given |",
         "| `roots` | list of strings | source roots where top-level packages live (default: `src` if present, then the root) |",
         "| `test-command` | string | the gate's test command (default: `python -m pytest -q`) |",
         "| `exclude` | list of strings | gitignore-style patterns of files never to touch |",
