@@ -201,3 +201,19 @@ def test_the_hand_written_patch_fixes_what_only_audit_reports(migrated: dict) ->
     assert_errors(failing, {t: e for t, e in FAILING_AFTER_RENAMES.items() if t not in AUDIT_ONLY})
     fixed_modules = {"tests.integration.test_docker_services_fallback", "tests.mission_critical.test_circuit_breaker_resilience"}
     assert len({test for test in passed if test.split("::")[0] in fixed_modules}) == 5
+
+
+def summary(outcome: tuple[dict[str, str], set[str]]) -> str:
+    """pytest's last line for a run: `N failed, N passed, N errors`."""
+    failing, passed = outcome
+    failed = sum("::" in test for test in failing)
+    errors = len(failing) - failed
+    parts = [f"{failed} failed" if failed else "", f"{len(passed)} passed", f"{errors} errors" if errors else ""]
+    return ", ".join(part for part in parts if part)
+
+
+def test_the_documented_test_counts_are_the_real_ones(migrated: dict) -> None:
+    counts = [summary(migrated[step]) for step in ("today", "after_renames", "after_patch")]
+    for page in (EXAMPLE / "README.md", ROOT / "docs" / "getting-started.md"):
+        text = page.read_text()
+        assert all(count in text for count in counts), (page.name, counts)
