@@ -214,7 +214,7 @@ def test_a_call_that_still_would_not_bind_stops_a_strict_apply_and_is_never_writ
 
     strict = run_cli("apply", "--in-place", "--strict", "--spec", "migration.toml", cwd=repo)
     assert strict.returncode == 3
-    assert "error findings" in strict.stderr.decode()
+    assert "--strict: 1 error finding(s); nothing was written." in strict.stderr.decode()
     assert tree_bytes(repo) == before, "--strict writes nothing when a call would not bind"
 
     applied = run_cli("apply", "--in-place", "--spec", "migration.toml", "--format", "json", cwd=repo)
