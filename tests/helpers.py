@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 ENV_BASE = {
     "GIT_AUTHOR_NAME": "Test Author",
@@ -70,13 +70,20 @@ def spec_text(codemods: list[Mapping[str, Any]], name: str = "test-migration", *
 
 
 def run_cli(*args: str, cwd: Path, env: Mapping[str, str] | None = None, input: str | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess[bytes]:
-    full_env = {**os.environ, **ENV_BASE, **(env or {})}
-    full_env.pop("PYTEST_ADDOPTS", None)
+            timeout: float = 300, unset: Sequence[str] = ()) -> subprocess.CompletedProcess[bytes]:
+    full_env = cli_env(env, unset)
     return subprocess.run(
         [sys.executable, "-m", "ssot_migrate", *args], cwd=cwd, capture_output=True, env=full_env,
         input=input.encode() if input is not None else None, timeout=timeout,
     )
+
+
+def cli_env(env: Mapping[str, str] | None = None, unset: Sequence[str] = ()) -> dict[str, str]:
+    """The environment the CLI runs with in tests: ours, plus `env`, without `unset` and PYTEST_ADDOPTS."""
+    full_env = {**os.environ, **ENV_BASE, **(env or {})}
+    for name in ("PYTEST_ADDOPTS", *unset):
+        full_env.pop(name, None)
+    return full_env
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -11,7 +12,7 @@ from typing import Iterator, List, Optional
 import typer
 
 from . import __version__
-from .errors import SsotError, UsageError
+from .errors import Interrupted, SsotError
 
 app = typer.Typer(
     name="ssot-migrate",
@@ -129,39 +130,114 @@ def _exit_if_strict(strict: bool, result) -> None:
         raise typer.Exit(3)
 
 
+class GateChoice(str, Enum):
+    no_regressions = "no-regressions"
+    all_pass = "all-pass"
+
+
 @app.command()
 def apply(
     paths: Optional[List[Path]] = PathsArg,
     spec: Optional[List[str]] = SpecOpt,
     rename: Optional[List[str]] = RenameOpt,
+    branch: Optional[str] = typer.Option(
+        None, "--branch", "-b", metavar="NAME",
+        help="Commit the migration on branch NAME, created only if the gate passes; {name} stands for the "
+             "migration's name (bots: 'ssot/{name}').",
+    ),
     in_place: bool = typer.Option(False, "--in-place", help="Write the working tree directly (all files or none)."),
+    base: str = typer.Option("HEAD", "--base", metavar="REF", help="Start the branch from this commit."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing branch with different content "
+                                                      "(never one with someone else's commits)."),
+    commit_per_codemod: bool = typer.Option(False, "--commit-per-codemod", help="One commit per codemod instead of one."),
+    author: Optional[str] = typer.Option(None, "--author", metavar='"NAME <EMAIL>"',
+                                         help="Commit identity when git config has none."),
+    test_command: Optional[str] = typer.Option(None, "--test-command", metavar="CMD",
+                                               help="The gate's test command (default: test-command in the "
+                                                    "project's pyproject.toml, else 'python -m pytest -q')."),
+    no_gate: bool = typer.Option(False, "--no-gate", help="Create the branch without running the tests."),
+    gate: GateChoice = typer.Option(GateChoice.no_regressions, "--gate", help="How the gate judges the tests."),
+    baseline_ref: Optional[str] = typer.Option(None, "--baseline-ref", metavar="REF",
+                                               help="Run the baseline at REF (the last green commit)."),
+    no_baseline: bool = typer.Option(False, "--no-baseline", help="No baseline run: every test must pass after."),
+    gate_timeout: float = typer.Option(1800.0, "--gate-timeout", metavar="S",
+                                       help="Kill a test run after S seconds (it fails)."),
+    push: bool = typer.Option(False, "--push", help="Push the branch (force-with-lease over the tool's own branch)."),
+    remote: str = typer.Option("origin", "--remote", metavar="R", help="The remote for --push and --open-pr."),
+    open_pr: bool = typer.Option(False, "--open-pr", help="Push, then open or update the branch's pull request "
+                                                          "(token: GITHUB_TOKEN)."),
+    draft: bool = typer.Option(False, "--draft", help="Open the pull request as a draft."),
+    label: Optional[List[str]] = typer.Option(None, "--label", metavar="L", help="Label the pull request. Repeatable."),
+    repo: Optional[str] = typer.Option(None, "--repo", metavar="OWNER/NAME",
+                                       help="The GitHub repository (default: from the remote's URL)."),
+    api_url: Optional[str] = typer.Option(None, "--api-url", metavar="URL",
+                                          help="GitHub API base URL (default: $GITHUB_API_URL, else "
+                                               "https://api.github.com)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 3 before writing anything when there are error findings."),
     format: ApplyFormat = typer.Option(ApplyFormat.rich, "--format", "-f", help="rich (people) or json (bots)."),
     root: Optional[Path] = RootOpt,
     jobs: Optional[int] = JobsOpt,
 ) -> None:
-    """Carry out a migration: every edit that was not refused, written atomically."""
+    """Carry out a migration: on a branch gated by the project's tests, or in place (every file or none)."""
     from . import api
-    from .render import print_plan, stderr_console, to_json
+    from .apply import ApplyHooks, ApplyOptions, run_apply
+    from .render import GateProgress, print_apply_report, stderr_console, to_json
 
-    if not in_place:
-        raise UsageError("apply needs --in-place (write the working tree directly)")
+    options = ApplyOptions(
+        branch=branch, in_place=in_place, base=base, force=force, commit_per_codemod=commit_per_codemod,
+        author=author, test_command=test_command, no_gate=no_gate, gate=gate.value, baseline_ref=baseline_ref,
+        no_baseline=no_baseline, gate_timeout=gate_timeout, push=push, remote=remote, open_pr=open_pr, draft=draft,
+        labels=tuple(label or ()), repo=repo, api_url=api_url, strict=strict, jobs=jobs,
+    )
+    options.validate()
     target = api.resolve_target(paths or [], root)
     migration = api.load_target_migration(target, spec or [], rename or [])
-    with _progress(format is ApplyFormat.rich) as on_progress:
-        result = api.plan_target(target, migration, jobs=jobs, on_progress=on_progress)
-    _exit_if_strict(strict, result)
     console = stderr_console()
-    if not result.is_empty:
-        api.write_in_place(target, result)
+    hooks = ApplyHooks(
+        note=lambda text: console.print(f"note: {text}", style="yellow", soft_wrap=True, highlight=False),
+        watcher=GateProgress(console),
+        planning=lambda: _progress(format is ApplyFormat.rich),
+    )
+    report = run_apply(target, migration, options, hooks)
     if format is ApplyFormat.json:
-        report = {**result.to_json(), "written": [f.path for f in result.files]}
-        _emit(to_json(report), None)
+        _emit(to_json(report.to_json()), None)
+    else:
+        print_apply_report(console, report)
+    raise typer.Exit(report.exit_code)
+
+
+class MatrixFormat(str, Enum):
+    github = "github"
+    gitlab = "gitlab"
+
+
+@app.command()
+def batch(
+    batch_file: Path = typer.Argument(..., metavar="BATCH.toml", help="The batch file: a defaults table and one member table per repository."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Members run at once, each in its own process."),
+    matrix: bool = typer.Option(False, "--matrix", help="Print the members as a CI job matrix (run nothing)."),
+    matrix_format: MatrixFormat = typer.Option(
+        MatrixFormat.github, "--matrix-format", help="github: strategy.matrix JSON; gitlab: a parallel:matrix block."
+    ),
+    only: Optional[List[str]] = typer.Option(None, "--only", metavar="NAME", help="Run only this member. Repeatable."),
+    format: ApplyFormat = typer.Option(ApplyFormat.rich, "--format", "-f", help="rich (people) or json (bots)."),
+) -> None:
+    """Run `apply --branch` over many repositories; exit 1 if any member failed (the others still run)."""
+    from . import batch as batches
+    from .render import batch_table, member_log, stderr_console, to_json
+
+    loaded = batches.load_batch(batch_file)
+    members = loaded.select(only or [])
+    if matrix:
+        _emit(batches.matrix(members, matrix_format.value), None)
         return
-    print_plan(console, result, show_diffs=False)
-    if result.is_empty:
-        return
-    console.print(f"Wrote {len(result.files)} file{'s' if len(result.files) != 1 else ''}.")
+    console = stderr_console()
+    run = batches.run_batch(loaded, members, jobs=jobs, on_done=lambda result: member_log(console, result))
+    if format is ApplyFormat.json:
+        _emit(to_json(run.to_json()), None)
+    else:
+        console.print(batch_table(run))
+    raise typer.Exit(1 if run.failed else 0)
 
 
 @app.command()
@@ -178,6 +254,10 @@ def main() -> None:
     """Console-script entry point: user errors become one message and their exit code, never a traceback."""
     try:
         app()
+    except KeyboardInterrupt:
+        _interrupted(signal.SIGINT)
+    except Interrupted as exc:
+        _interrupted(exc.signum)
     except SsotError as exc:
         from rich.text import Text
 
@@ -187,6 +267,14 @@ def main() -> None:
         for line in exc.message.splitlines():
             console.print(Text.assemble(("error: ", "bold red"), line), soft_wrap=True)
         sys.exit(exc.exit_code)
+
+
+def _interrupted(signum: int) -> None:
+    from .render import stderr_console
+
+    stderr_console().print(f"interrupted ({signal.Signals(signum).name}): cleaned up; no branch was created or "
+                           "changed and no file was left written", style="bold red")
+    sys.exit(128 + signum)
 
 
 if __name__ == "__main__":  # pragma: no cover

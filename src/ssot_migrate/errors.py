@@ -35,3 +35,17 @@ class WriteError(SsotError):
     """Writing the plan failed; every file already written was restored (exit 1)."""
 
     exit_code = 1
+
+
+class ForgeError(SsotError):
+    """The forge (GitHub) refused or failed a request after the branch was made (exit 1)."""
+
+    exit_code = 1
+
+
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM arrived: cleanup ran on the way out; exit 128 + the signal number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -108,7 +108,7 @@ def print_codemods(console: Console, kinds: Mapping[str, Any], recipes: Sequence
     console.print(recipes_table)
 
 
-def plan_markdown(plan: Plan, *, extra_sections: Iterable[str] = ()) -> str:
+def plan_markdown(plan: Plan, *, extra_sections: Iterable[str] = (), include_diff: bool = True) -> str:
     """A pull-request-ready summary: what changes, what needs a human, and a machine-readable footer."""
     lines = [f"## ssot-migrate: {plan.migration.name}", ""]
     if plan.migration.description:
@@ -134,7 +134,7 @@ def plan_markdown(plan: Plan, *, extra_sections: Iterable[str] = ()) -> str:
         lines.append("")
     for section in extra_sections:
         lines += [section, ""]
-    if plan.files:
+    if plan.files and include_diff:
         lines += ["<details><summary>Diff</summary>", "", "```diff"]
         lines += [f.diff_text.rstrip("\n") for f in plan.files]
         lines += ["```", "", "</details>", ""]
@@ -166,3 +166,207 @@ def footer(plan: Plan) -> str:
 def finding_lines(findings: Iterable[Finding]) -> str:
     """`path:line:col: CODE message`, one per line (the format editors and CI annotations parse)."""
     return "".join(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}\n" for f in findings)
+
+
+# -- apply: commits, gate, pull requests -------------------------------------------------------------
+
+# GitHub refuses pull request bodies above 65536 characters.
+PULL_REQUEST_BODY_LIMIT = 65_000
+_OUTCOME_STYLE = {
+    "created": "bold green", "updated": "bold green", "up-to-date": "green", "written": "bold green",
+    "nothing-to-migrate": "green", "gate-failed": "bold red", "refused": "bold red", "error": "bold red",
+    "strict": "bold red",
+}
+
+
+def commit_message(plan: Plan, codemod: int | None = None) -> str:
+    """A commit message that names the migration, summarises the plan and carries the tool's trailer."""
+    from .git import TRAILER
+
+    name = plan.migration.name
+    if codemod is None:
+        lines = [f"ssot-migrate: {name}", ""]
+        if plan.migration.description:
+            lines += [plan.migration.description.strip(), ""]
+        lines += [_codemod_line(c) for c in plan.codemods]
+        human = [f for f in plan.findings if f.severity in ("error", "warning")]
+        lines += ["", f"{_plural(len(plan.files), 'file')} changed"
+                      + (f"; {_plural(len(human), 'finding')} need a human (see the plan or pull request)." if human else ".")]
+    else:
+        summary = plan.codemods[codemod]
+        lines = [f"ssot-migrate: {name} ({codemod + 1}/{len(plan.codemods)} {summary.kind})", "", _codemod_line(summary)]
+    lines += ["", f"{TRAILER}: {plan.migration.spec_hash}"]
+    return "\n".join(lines) + "\n"
+
+
+def _codemod_line(codemod) -> str:
+    return (f"{codemod.index + 1}. {codemod.kind} {codemod.description}: "
+            f"{_plural(codemod.files, 'file')}, {_plural(codemod.edits, 'edit')}")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def pull_request_title(plan: Plan) -> str:
+    return f"ssot-migrate: {plan.migration.name}"
+
+
+def pull_request_body(report) -> str:
+    """The markdown plan, the gate result and the footer; without the diff when GitHub would refuse the size."""
+    sections = [gate_markdown(report.gate, report.gate_skipped)]
+    body = plan_markdown(report.plan, extra_sections=sections)
+    if len(body) > PULL_REQUEST_BODY_LIMIT:
+        sections.append("_The diff is too large for a pull request description: see the commits._")
+        body = plan_markdown(report.plan, extra_sections=sections, include_diff=False)
+    return body
+
+
+def gate_markdown(verdict, skipped: str | None = None) -> str:
+    if verdict is None:
+        return f"### Gate: not run\n\n{skipped or 'no gate'}."
+    title = "passed" if verdict.passed else "failed"
+    lines = [f"### Gate: {title} (`{verdict.settings.mode}`)", "", f"Command: `{verdict.settings.command}`", ""]
+    if verdict.baseline is not None:
+        lines.append(f"- baseline ({verdict.baseline.label}): {verdict.baseline.summary()}")
+    else:
+        lines.append("- baseline: not run (`--no-baseline`)")
+    lines.append(f"- after the edits: {verdict.after.summary()}")
+    for reason in verdict.reasons:
+        lines.append(f"- **{_md(reason)}**")
+    if verdict.regressed:
+        lines += ["", "| regressed test | before | after |", "|---|---|---|"]
+        lines += [f"| `{_md(r.test)}` | {r.before} | {r.after} |" for r in verdict.regressed]
+    if verdict.new_errors:
+        lines += ["", "| collection error | now | before |", "|---|---|---|"]
+        lines += [f"| `{_md(e.error.module)}` | {_md(e.error.describe())} | {_md(e.before.describe()) if e.before else 'none'} |"
+                  for e in verdict.new_errors]
+    for title, items in (("Fixed", verdict.fixed), ("Still failing", verdict.still_failing)):
+        if items:
+            shown = ", ".join(f"`{_md(i)}`" for i in items[:50])
+            lines += ["", f"**{title}** ({len(items)}): {shown}" + (f" and {len(items) - 50} more" if len(items) > 50 else "")]
+    return "\n".join(lines)
+
+
+def gate_report(console: Console, verdict) -> None:
+    """The gate's verdict for people: the runs, then regressed, new errors, fixed and still-failing tests."""
+    style = "bold green" if verdict.passed else "bold red"
+    console.print(Text.assemble(("Gate ", "bold"), ("passed" if verdict.passed else "failed", style),
+                                f" ({verdict.settings.mode}): {verdict.settings.command}"))
+    if verdict.baseline is not None:
+        console.print(f"  baseline ({verdict.baseline.label}): {verdict.baseline.summary()}", highlight=False)
+    console.print(f"  after the edits: {verdict.after.summary()}", highlight=False)
+    for reason in verdict.reasons:
+        console.print(Text("  " + reason, style="red"))
+    if verdict.regressed:
+        table = Table(title="Regressed", title_justify="left")
+        for column in ("test", "before", "after"):
+            table.add_column(column, overflow="fold")
+        for regression in verdict.regressed:
+            table.add_row(escape(regression.test), regression.before, Text(regression.after, style="red"))
+        console.print(table)
+    if verdict.new_errors:
+        table = Table(title="New or changed collection errors", title_justify="left")
+        for column in ("module", "now", "before"):
+            table.add_column(column, overflow="fold")
+        for error in verdict.new_errors:
+            table.add_row(escape(error.error.module), escape(error.error.describe()),
+                          escape(error.before.describe()) if error.before else "none")
+        console.print(table)
+    for title, items, colour in (("Fixed", verdict.fixed, "green"), ("Still failing", verdict.still_failing, "yellow")):
+        if items:
+            console.print(Text(f"{title} ({len(items)}):", style=colour))
+            for item in items[:50]:
+                console.print(Text(f"  {item}"), soft_wrap=True)
+            if len(items) > 50:
+                console.print(f"  and {len(items) - 50} more")
+    runs = [r for r in (verdict.baseline, verdict.after) if r is not None]
+    for run in runs:
+        if run.could_not_run and run.output_tail:
+            console.print(Text(f"Last output of the {run.label} run:", style="dim"))
+            console.print(Text(run.output_tail.rstrip("\n")), soft_wrap=True)
+
+
+def print_apply_report(console: Console, report) -> None:
+    if report.plan is not None:
+        print_plan(console, report.plan, show_diffs=False)
+    if report.gate is not None:
+        gate_report(console, report.gate)
+    elif report.gate_skipped and report.plan is not None and not report.plan.is_empty and report.outcome != "strict":
+        console.print(f"Gate: not run ({report.gate_skipped}).", style="dim")
+    if report.message and report.outcome != "nothing-to-migrate":
+        text = report.message[:1].upper() + report.message[1:] + "."
+        console.print(Text(text, style=_OUTCOME_STYLE.get(report.outcome, "")), soft_wrap=True)
+    if report.pushed:
+        console.print(f"Pushed {report.branch} to {report.remote}.")
+    if report.pull_request is not None:
+        pull = report.pull_request
+        console.print(f"Pull request #{pull.number} {pull.action}: {pull.url}")
+    if report.error:
+        console.print(Text.assemble(("error: ", "bold red"), report.error), soft_wrap=True)
+
+
+class GateProgress:
+    """Live progress of the gate: a spinner with the elapsed time and the suite's last line on a terminal,
+    one line per run otherwise (CI logs)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self._progress = None
+        self._task = None
+
+    def started(self, label: str, command: str) -> None:
+        if not self.console.is_terminal:
+            self.console.print(Text(f"gate: {label}: running {command}"), soft_wrap=True)
+            return
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            SpinnerColumn(), TextColumn("gate: {task.fields[label]}", markup=False), TimeElapsedColumn(),
+            TextColumn("{task.fields[last]}", markup=False, style="dim"), console=self.console, transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("gate", label=label, last=command[-60:])
+
+    def output(self, line: str) -> None:
+        if self._progress is not None and line.strip():
+            self._progress.update(self._task, last=line.strip()[-60:])
+
+    def finished(self, run) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+        style = "red" if run.could_not_run else ""
+        self.console.print(Text(f"gate: {run.label}: {run.summary()} ({run.seconds:.1f}s)", style=style), soft_wrap=True)
+
+
+# -- batch ------------------------------------------------------------------------------------------
+
+
+def member_log(console: Console, result) -> None:
+    """What one batch member printed, under its name (printed as each member finishes)."""
+    console.rule(Text(f"{result.name}: {result.outcome}", style="bold red" if result.failed else "bold"))
+    if result.log.strip():
+        console.print(Text(result.log.rstrip("\n")), soft_wrap=True)
+    elif result.error:
+        console.print(Text.assemble(("error: ", "bold red"), result.error), soft_wrap=True)
+
+
+def batch_table(run) -> Table:
+    table = Table(title=f"Batch {run.batch.path.name}: {len(run.results) - len(run.failed)} ok, {len(run.failed)} failed",
+                  title_justify="left")
+    for column in ("member", "outcome", "branch", "commit", "gate", "pull request", "seconds"):
+        table.add_column(column, overflow="fold", justify="right" if column == "seconds" else "left")
+    for result in run.results:
+        row = result.to_json()
+        pull = row["pull_request"]
+        table.add_row(
+            escape(result.name),
+            Text(row["outcome"], style=_OUTCOME_STYLE.get(row["outcome"], "")),
+            escape(row["branch"] or ""),
+            (row["commit"] or "")[:12],
+            row["gate"] or "",
+            escape(pull["url"] if pull else (row["error"] or "").splitlines()[0] if row["error"] else ""),
+            f"{row['seconds']:.1f}",
+        )
+    return table

@@ -62,7 +62,12 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*(?:\.|=)""")
 
 
-def _locate(text: str) -> _Located:
+def locate_tables(text: str, table: str, array: str) -> _Located:
+    """Lines of `[table]`, of each `[[array]]` and of their keys, for messages about other TOML files (batch)."""
+    return _locate(text, table, array)
+
+
+def _locate(text: str, table: str = "migration", array: str = "codemod") -> _Located:
     located = _Located()
     section: str | None = None
     depth = 0
@@ -72,14 +77,14 @@ def _locate(text: str) -> _Located:
             header = _HEADER.match(line)
             if header and line.lstrip().startswith("["):
                 name = header.group(2).strip()
-                if header.group(1) == "[[" and name == "codemod":
+                if header.group(1) == "[[" and name == array:
                     section = "codemod"
                     located.codemod_lines.append(number)
                     located.codemod_keys.append({})
-                elif header.group(1) == "[" and name == "migration":
+                elif header.group(1) == "[" and name == table:
                     section = "migration"
                     located.migration_line = number
-                elif name.startswith("codemod.") and located.codemod_keys:
+                elif name.startswith(array + ".") and located.codemod_keys:
                     # A sub-table such as [[codemod.add]]: its keys belong to that option.
                     located.codemod_keys[-1].setdefault(name.split(".", 1)[1], number)
                     section = "sub"

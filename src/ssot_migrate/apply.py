@@ -1,0 +1,564 @@
+"""Carry out a migration: in place, or atomically on a git branch gated by the target's own tests,
+then push the branch and open or update its pull request.
+
+"You either get a branch whose tests are no worse than before, or nothing at all."
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator, Literal
+
+from .api import Target, plan_target
+from .config import load_config
+from .errors import ForgeError, Interrupted, TargetError, UsageError
+from .gate import (
+    DEFAULT_TIMEOUT,
+    GATE_MODES,
+    GateSettings,
+    GateTree,
+    GateVerdict,
+    GateWatcher,
+    SilentWatcher,
+    TestRun,
+    discover_tree,
+    judge,
+    resolve_test_command,
+    run_tests,
+)
+from .git import ForeignCommit, GitFailure, Repository, signals_deferred, validate_branch_name
+from .plan import SCHEMA_VERSION, FileEdit, MigrationInfo, Plan, sha256_hex, tool_json
+from .spec import Migration
+
+if TYPE_CHECKING:
+    from .forge import PullRequest
+
+Outcome = Literal[
+    "nothing-to-migrate", "strict", "written", "created", "updated", "up-to-date", "gate-failed", "refused", "error"
+]
+ALREADY_THERE = "the branch already holds exactly this change"
+EXIT_CODES: dict[str, int] = {
+    "nothing-to-migrate": 0, "written": 0, "created": 0, "updated": 0, "up-to-date": 0,
+    "gate-failed": 1, "refused": 1, "error": 1, "strict": 3,
+}
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    """Every option of `ssot-migrate apply`, as given; `validate` rejects combinations that make no sense."""
+
+    branch: str | None = None
+    in_place: bool = False
+    base: str = "HEAD"
+    force: bool = False
+    commit_per_codemod: bool = False
+    author: str | None = None
+    test_command: str | None = None
+    no_gate: bool = False
+    gate: str = "no-regressions"
+    baseline_ref: str | None = None
+    no_baseline: bool = False
+    gate_timeout: float = DEFAULT_TIMEOUT
+    push: bool = False
+    remote: str = "origin"
+    open_pr: bool = False
+    draft: bool = False
+    labels: tuple[str, ...] = ()
+    repo: str | None = None
+    api_url: str | None = None
+    strict: bool = False
+    jobs: int | None = None
+
+    def validate(self) -> None:
+        if bool(self.branch) == self.in_place:
+            raise UsageError("apply needs exactly one of --branch NAME (a gated commit on a new branch) or --in-place")
+        if self.gate not in GATE_MODES:
+            raise UsageError(f"--gate {self.gate}: choose one of {', '.join(GATE_MODES)}")
+        if self.no_gate and (self.test_command or self.baseline_ref or self.no_baseline):
+            raise UsageError("--no-gate cannot be combined with --test-command, --baseline-ref or --no-baseline")
+        if self.baseline_ref and self.no_baseline:
+            raise UsageError("--baseline-ref and --no-baseline exclude each other")
+        if self.gate_timeout <= 0:
+            raise UsageError("--gate-timeout must be a positive number of seconds")
+        if self.in_place:
+            only_branch = {
+                "--base": self.base != "HEAD", "--force": self.force, "--commit-per-codemod": self.commit_per_codemod,
+                "--author": self.author is not None, "--push": self.push, "--open-pr": self.open_pr,
+            }
+            used = [name for name, given in only_branch.items() if given]
+            if used:
+                raise UsageError(f"{', '.join(used)}: only with --branch (--in-place writes the working tree)")
+        if not (self.push or self.open_pr) and self.remote != "origin":
+            raise UsageError("--remote: only with --push or --open-pr")
+        if not self.open_pr:
+            used = [name for name, given in {"--draft": self.draft, "--label": bool(self.labels),
+                                             "--repo": self.repo is not None, "--api-url": self.api_url is not None}.items()
+                    if given]
+            if used:
+                raise UsageError(f"{', '.join(used)}: only with --open-pr")
+
+    def gate_settings(self, configured_command: str | None) -> GateSettings | None:
+        """The gate to run, or None: `--no-gate`, or `--in-place` without `--test-command`."""
+        if self.no_gate or (self.in_place and not self.test_command):
+            return None
+        baseline = "none" if self.no_baseline else "ref" if self.baseline_ref else "pristine"
+        return GateSettings(
+            command=resolve_test_command(self.test_command, configured_command),
+            mode=self.gate,  # type: ignore[arg-type]
+            timeout=self.gate_timeout,
+            baseline=baseline,  # type: ignore[arg-type]
+            baseline_ref=self.baseline_ref,
+        )
+
+
+@dataclass
+class ApplyHooks:
+    """How a run talks to people while it works (the CLI plugs rich in; the defaults are silent)."""
+
+    note: Callable[[str], None] = lambda text: None
+    watcher: GateWatcher = field(default_factory=SilentWatcher)
+    planning: Callable[[], ContextManager[Callable[[int, int], None] | None]] = lambda: nullcontext(None)
+
+
+@dataclass
+class ApplyReport:
+    """Everything a run did, for people (render.py) and bots (`--format json`)."""
+
+    migration: MigrationInfo
+    mode: Literal["branch", "in-place"]
+    outcome: Outcome = "error"
+    plan: Plan | None = None
+    notes: list[str] = field(default_factory=list)
+    message: str = ""
+    written: list[str] = field(default_factory=list)
+    gate: GateVerdict | None = None
+    gate_skipped: str | None = None
+    branch: str | None = None
+    base: str | None = None
+    base_commit: str | None = None
+    commit: str | None = None
+    commits: list[str] = field(default_factory=list)
+    previous: str | None = None
+    remote: str | None = None
+    pushed: bool = False
+    foreign: list[ForeignCommit] = field(default_factory=list)
+    pull_request: "PullRequest | None" = None
+    error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.outcome] if self.error is None else 1
+
+    def to_json(self) -> dict[str, Any]:
+        plan = self.plan.to_json() if self.plan else {
+            "schema_version": SCHEMA_VERSION, "tool": tool_json(), "migration": self.migration.to_json(),
+            "codemods": [], "files": [], "findings": [], "stats": None,
+        }
+        data: dict[str, Any] = {
+            **plan,
+            "mode": self.mode,
+            "outcome": self.outcome,
+            "exit_code": self.exit_code,
+            "message": self.message,
+            "notes": list(self.notes),
+            "gate": self.gate.to_json() if self.gate else {"verdict": "skipped", "reason": self.gate_skipped},
+            "error": self.error,
+        }
+        if self.mode == "in-place":
+            data["written"] = list(self.written)
+        else:
+            data["branch"] = {
+                "name": self.branch,
+                "base": self.base,
+                "base_commit": self.base_commit,
+                "commit": self.commit,
+                "commits": list(self.commits),
+                "previous": self.previous,
+                "remote": self.remote,
+                "pushed": self.pushed,
+                "foreign_commits": [{"sha": c.sha, "author": c.author, "subject": c.subject} for c in self.foreign],
+            }
+            data["pull_request"] = self.pull_request.to_json() if self.pull_request else None
+        return data
+
+
+def run_apply(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks | None = None) -> ApplyReport:
+    """Validate the options, then carry out the migration in place or on a branch."""
+    options.validate()
+    hooks = hooks or ApplyHooks()
+    with _signals_interrupt():
+        if options.in_place:
+            return apply_in_place(target, migration, options, hooks)
+        return apply_on_branch(target, migration, options, hooks)
+
+
+# -- in place --------------------------------------------------------------------------------------
+
+
+def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> ApplyReport:
+    """Write the working tree (all files or none); with `--test-command`, gate it and undo it on failure."""
+    from .write import write_plan
+
+    report = ApplyReport(_info(migration), "in-place")
+    settings = options.gate_settings(target.config.test_command)
+    report.plan = _plan(target, migration, options, hooks)
+    if _stop_before_writing(report, options):
+        return report
+    if settings is None:
+        report.gate_skipped = "no --test-command (--in-place gates only when given one)"
+        with signals_deferred():
+            write_plan(target.root, report.plan.files)
+        report.written = [f.path for f in report.plan.files]
+        return _finish(report, "written", f"wrote {_count(report.plan.files, 'file')}")
+
+    tree = discover_tree(target.root, target.root, target.config.roots)
+    originals = {f.path: (target.root / f.path).read_bytes() for f in report.plan.files}
+    with _scratch() as scratch:
+        baseline = _in_place_baseline(target, tree, settings, scratch, hooks, report)
+        with signals_deferred():
+            write_plan(target.root, report.plan.files)
+        try:
+            after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
+                              timeout=settings.timeout, watcher=hooks.watcher)
+            report.gate = judge(baseline, after, settings)
+        except BaseException:
+            _restore(target.root, report.plan.files, originals)
+            raise
+    if not report.gate.passed:
+        _restore(target.root, report.plan.files, originals)
+        return _finish(report, "gate-failed", "the gate failed: every file was restored")
+    report.written = [f.path for f in report.plan.files]
+    return _finish(report, "written", f"wrote {_count(report.plan.files, 'file')}; the gate passed")
+
+
+def _in_place_baseline(target: Target, tree: GateTree, settings: GateSettings, scratch: Path,
+                       hooks: ApplyHooks, report: ApplyReport) -> TestRun | None:
+    if settings.baseline == "none":
+        return None
+    if settings.baseline == "pristine":
+        return run_tests(tree, settings.command, label="baseline", report=scratch / "baseline.xml",
+                         timeout=settings.timeout, watcher=hooks.watcher)
+    repo = Repository(target.root)
+    commit = repo.resolve_commit(settings.baseline_ref or "", "--baseline-ref")
+    with repo.lock() as stale:
+        # Any worktree, even one for a baseline, is made under the lock: leftovers are only judged under it.
+        _clean_leftovers(repo, stale, hooks, report)
+        with repo.temporary_worktree(commit) as worktree:
+            project = worktree / target.root.relative_to(repo.top)
+            return run_tests(discover_tree(worktree, project, load_config(project).roots), settings.command,
+                             label=f"baseline ({settings.baseline_ref})", report=scratch / "baseline.xml",
+                             timeout=settings.timeout, watcher=hooks.watcher)
+
+
+def _restore(root: Path, files: list[FileEdit], originals: dict[str, bytes]) -> None:
+    """Put back what the edits replaced (the gate failed or the run was interrupted)."""
+    from .write import write_plan
+
+    with signals_deferred():
+        write_plan(root, [FileEdit(f.path, sha256_hex(f.new_bytes), originals[f.path], (), b"", f.encoding) for f in files])
+
+
+# -- on a branch -----------------------------------------------------------------------------------
+
+
+def apply_on_branch(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> ApplyReport:
+    """Plan and commit in a temporary worktree at `--base`, gate, and only then create the branch ref."""
+    repo = Repository(target.root)
+    branch = (options.branch or "").replace("{name}", migration.name)
+    validate_branch_name(branch)
+    report = ApplyReport(_info(migration), "branch", branch=branch, base=options.base)
+    report.base_commit = base = repo.resolve_commit(options.base)
+    relative = target.root.relative_to(repo.top)
+    forge = _forge_settings(repo, options, branch) if options.open_pr else None
+    push = options.push or options.open_pr
+    if push:
+        repo.remote_url(options.remote)
+        report.remote = options.remote
+    baseline_commit = (
+        repo.resolve_commit(options.baseline_ref, "--baseline-ref") if options.baseline_ref and not options.no_gate else None
+    )
+    identity = repo.commit_identity(options.author)
+
+    with repo.lock() as stale:
+        _clean_leftovers(repo, stale, hooks, report)
+        holder = repo.checked_out_in(branch)
+        if holder is not None:
+            raise TargetError(
+                f"branch {branch} is checked out in {holder}; ssot-migrate never moves a checked-out branch: "
+                "switch that checkout to another branch, or pick another --branch"
+            )
+        if repo.is_dirty():
+            _note(report, hooks, f"uncommitted changes in {repo.top} are not part of the migration: it starts from "
+                                 f"{options.base} ({base[:12]})")
+        try:
+            report.previous = local_tip = repo.branch_tip(branch)
+            remote_tip = repo.remote_tip(options.remote, branch) if push else None
+            tips = {f"branch {branch}": local_tip, f"{options.remote}/{branch}": remote_tip}
+            for where, tip in tips.items():
+                if tip and (foreign := repo.foreign_commits(tip, base)):
+                    report.foreign = foreign
+                    return _finish(report, "refused", _foreign_message(where, foreign))
+            with repo.temporary_worktree(base) as worktree:
+                project = worktree / relative
+                tree_target = Target(project, load_config(project), target.restrict)
+                report.plan = _plan(tree_target, migration, options, hooks)
+                if _stop_before_writing(report, options):
+                    return report
+                report.commits = _commit_steps(repo, worktree, tree_target, migration, report.plan, options, identity)
+                new_tree = repo.tree_of(report.commits[-1])
+                existing = {where: tip for where, tip in tips.items() if tip}
+                differing = [where for where, tip in existing.items() if repo.tree_of(tip) != new_tree]
+                if differing and not options.force:
+                    return _finish(report, "refused", (
+                        f"{' and '.join(differing)} already exist{'s' if len(differing) == 1 else ''} with different "
+                        "content; pass --force to replace it with this run's result (it has only ssot-migrate's commits)"
+                    ))
+                same = [tip for tip in (remote_tip, local_tip) if tip and repo.tree_of(tip) == new_tree]
+                if same:
+                    report.commit = same[0]
+                    report.commits = []
+                    report.gate_skipped = ALREADY_THERE
+                else:
+                    report.commit = report.commits[-1]
+                    settings = options.gate_settings(tree_target.config.test_command)
+                    if settings is None:
+                        report.gate_skipped = "--no-gate"
+                    else:
+                        report.gate = _gate_branch(repo, worktree, relative, tree_target, base, baseline_commit,
+                                                   report.commit, settings, hooks)
+                        if not report.gate.passed:
+                            report.commit, report.commits = None, []
+                            return _finish(report, "gate-failed", "the gate failed: no branch was created or changed")
+            _set_branch(repo, report, branch, local_tip, migration)
+            if push and remote_tip != report.commit:
+                repo.push(options.remote, branch, report.commit, remote_tip)
+                report.pushed = True
+            if forge is not None:
+                report.pull_request = _open_pull_request(forge, report, options, branch)
+        except GitFailure as exc:
+            report.error = str(exc)
+            if report.outcome not in ("created", "updated", "up-to-date"):
+                _finish(report, "error", str(exc))
+        except ForgeError as exc:
+            report.error = exc.message
+    return report
+
+
+def _set_branch(repo: Repository, report: ApplyReport, branch: str, local_tip: str | None, migration: Migration) -> None:
+    """The last step on the repository: point the branch at the gated commit."""
+    assert report.commit is not None
+    if local_tip == report.commit:
+        _finish(report, "up-to-date", f"branch {branch} is already up to date at {report.commit[:12]}")
+        return
+    repo.update_branch(branch, report.commit, local_tip, f"ssot-migrate: {migration.name}")
+    verb: Outcome = "updated" if local_tip else "created"
+    if report.gate_skipped == ALREADY_THERE:
+        _finish(report, verb, f"branch {branch} {verb} at {report.commit[:12]}, the commit {report.remote} already has")
+        return
+    on = f"{report.base} ({report.base_commit[:12]})" if report.base_commit else report.base
+    _finish(report, verb, f"branch {branch} {verb} at {report.commit[:12]}: {_count(report.commits, 'commit')} on {on}")
+
+
+def _gate_branch(repo: Repository, worktree: Path, relative: Path, tree_target: Target, base: str,
+                 baseline_commit: str | None, tip: str, settings: GateSettings, hooks: ApplyHooks) -> GateVerdict:
+    """Baseline in the pristine worktree (or at --baseline-ref), then the run after the edits."""
+    tree = discover_tree(worktree, tree_target.root, tree_target.config.roots)
+    with _scratch() as scratch:
+        baseline: TestRun | None = None
+        if settings.baseline == "pristine":
+            repo.checkout_detached(worktree, base)
+            try:
+                baseline = run_tests(tree, settings.command, label="baseline", report=scratch / "baseline.xml",
+                                     timeout=settings.timeout, watcher=hooks.watcher)
+            finally:
+                repo.checkout_detached(worktree, tip)
+        elif settings.baseline == "ref" and baseline_commit is not None:
+            with repo.temporary_worktree(baseline_commit) as other:
+                project = other / relative
+                baseline = run_tests(
+                    discover_tree(other, project, load_config(project).roots), settings.command,
+                    label=f"baseline ({settings.baseline_ref})", report=scratch / "baseline.xml",
+                    timeout=settings.timeout, watcher=hooks.watcher,
+                )
+        after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
+                          timeout=settings.timeout, watcher=hooks.watcher)
+    return judge(baseline, after, settings)
+
+
+def _commit_steps(repo: Repository, worktree: Path, tree_target: Target, migration: Migration, plan: Plan,
+                  options: ApplyOptions, identity: dict[str, str]) -> list[str]:
+    """Write and commit the plan in the worktree: one commit, or one per codemod that changed something.
+
+    Per-codemod states come from planning each prefix of the spec (codemods run in order on one
+    tree, so prefix k is the tree after codemod k); the last state is the full plan.
+    """
+    from .render import commit_message
+    from .write import write_plan
+
+    project = tree_target.root
+    steps: list[tuple[Plan, int | None]] = [(plan, None)]
+    if options.commit_per_codemod and len(migration.codemods) > 1:
+        steps = [
+            (_plan(tree_target, replace(migration, codemods=migration.codemods[:k]), options, ApplyHooks()), k - 1)
+            for k in range(1, len(migration.codemods))
+        ] + [(plan, len(migration.codemods) - 1)]
+    original: dict[str, bytes] = {}
+    current: dict[str, bytes] = {}
+    commits: list[str] = []
+    for step_plan, codemod in steps:
+        wanted = {f.path: f.new_bytes for f in step_plan.files}
+        for path in current:
+            wanted.setdefault(path, original[path])  # a later prefix no longer changes it
+        edits = []
+        for path, data in sorted(wanted.items()):
+            if path not in original:
+                original[path] = (project / path).read_bytes()
+            before = current.get(path, original[path])
+            if before != data:
+                edits.append(FileEdit(path, sha256_hex(before), data, (), b""))
+        if not edits:
+            continue
+        write_plan(project, edits)
+        current.update({edit.path: edit.new_bytes for edit in edits})
+        paths = [(tree_target.root / e.path).relative_to(worktree).as_posix() for e in edits]
+        commits.append(repo.commit(worktree, paths, commit_message(plan, codemod), identity))
+    return commits
+
+
+def _foreign_message(where: str, foreign: list[ForeignCommit]) -> str:
+    shown = "; ".join(f"{c.sha[:12]} by {c.author}: {c.subject}" for c in foreign[:5])
+    more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+    return (
+        f"{where} has commits by someone other than ssot-migrate ({shown}{more}); it is never overwritten, even "
+        "with --force. Merge or close that work, delete the branch, or pick another --branch"
+    )
+
+
+# -- pull requests -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ForgeSettings:
+    api_url: str
+    token: str
+    repo: str
+    base_branch: str
+
+
+def _forge_settings(repo: Repository, options: ApplyOptions, branch: str) -> _ForgeSettings:
+    """Everything `--open-pr` needs, checked before any work is done."""
+    from .forge import API_URL_VARIABLE, DEFAULT_API_URL, TOKEN_VARIABLE, check_repo_name, repo_from_remote_url
+
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if not token:
+        raise UsageError(f"--open-pr needs a GitHub token in the {TOKEN_VARIABLE} environment variable")
+    if options.repo:
+        name = check_repo_name(options.repo)
+    else:
+        url = repo.remote_url(options.remote)
+        found = repo_from_remote_url(url)
+        if found is None:
+            raise UsageError(
+                f"--open-pr: cannot tell OWNER/NAME from the URL of remote {options.remote}; pass --repo OWNER/NAME"
+            )
+        name = found
+    base_branch = repo.branch_of(options.base)
+    if base_branch is None:
+        raise UsageError(f"--open-pr: --base {options.base} is not a branch; pass the branch the pull request targets")
+    if base_branch == branch:
+        raise UsageError(f"--branch {branch} is the pull request's base branch; pick another --branch")
+    api_url = options.api_url or os.environ.get(API_URL_VARIABLE) or DEFAULT_API_URL
+    return _ForgeSettings(api_url, token, name, base_branch)
+
+
+def _open_pull_request(forge: _ForgeSettings, report: ApplyReport, options: ApplyOptions, branch: str) -> "PullRequest":
+    from .forge import GitHub
+    from .render import pull_request_body, pull_request_title
+
+    assert report.plan is not None
+    with GitHub(forge.api_url, forge.token, forge.repo) as github:
+        return github.open_or_update(
+            branch=branch, base=forge.base_branch, title=pull_request_title(report.plan),
+            body=pull_request_body(report), draft=options.draft, labels=list(options.labels),
+            # A re-run that changed nothing leaves the body (and the gate report in it) as it was.
+            update_body=report.gate_skipped != ALREADY_THERE,
+        )
+
+
+# -- shared steps ----------------------------------------------------------------------------------------
+
+
+def _plan(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> Plan:
+    with hooks.planning() as on_progress:
+        return plan_target(target, migration, jobs=options.jobs, on_progress=on_progress)
+
+
+def _stop_before_writing(report: ApplyReport, options: ApplyOptions) -> bool:
+    assert report.plan is not None
+    errors = report.plan.findings_at_least("error")
+    if options.strict and errors:
+        _finish(report, "strict", f"--strict: the plan has {_count(errors, 'error finding')}; nothing was written")
+        return True
+    if report.plan.is_empty:
+        _finish(report, "nothing-to-migrate", "nothing to migrate")
+        return True
+    return False
+
+
+def _clean_leftovers(repo: Repository, stale: int | None, hooks: ApplyHooks, report: ApplyReport) -> None:
+    if stale is not None:
+        _note(report, hooks, f"a previous apply (pid {stale}) ended without cleaning up; its lock was released")
+    for path in repo.remove_leftover_worktrees():
+        _note(report, hooks, f"removed the leftover worktree {path} of an interrupted apply")
+
+
+def _note(report: ApplyReport, hooks: ApplyHooks, text: str) -> None:
+    report.notes.append(text)
+    hooks.note(text)
+
+
+def _finish(report: ApplyReport, outcome: Outcome, message: str) -> ApplyReport:
+    report.outcome = outcome
+    report.message = message
+    return report
+
+
+def _info(migration: Migration) -> MigrationInfo:
+    return MigrationInfo(migration.name, migration.description, migration.specs, migration.spec_hash)
+
+
+def _count(items: Any, noun: str) -> str:
+    n = len(items)
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+@contextmanager
+def _scratch() -> Iterator[Path]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="ssot-migrate-gate-") as folder:
+        yield Path(folder)
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """Ctrl-C and SIGTERM unwind the run as `Interrupted`, so every `finally` (worktree removal, stopping
+    the suite, restoring files) runs and the CLI reports it, instead of the CLI framework swallowing it."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    try:
+        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread: the caller handles signals
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

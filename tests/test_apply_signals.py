@@ -1,0 +1,116 @@
+"""`apply --branch` interrupted for real: Ctrl-C, SIGTERM and SIGKILL sent to a running CLI process,
+and a second apply while the first holds the repository's lock."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .helpers import cli_env, git, make_repo, run_cli
+from .test_apply_branch import BRANCH, HALF_DONE, branches, worktrees
+
+# A test command that says where and as which process it runs, then waits for a release file.
+GATE_SCRIPT = """\
+import os, pathlib, sys, time
+pathlib.Path(sys.argv[1]).write_text(f"{os.getpid()}\\n{os.getcwd()}")
+release = pathlib.Path(sys.argv[2])
+deadline = time.monotonic() + 120
+while not release.exists() and time.monotonic() < deadline:
+    time.sleep(0.05)
+"""
+
+
+def start_apply(repo: Path, tmp_path: Path, branch: str = BRANCH) -> tuple[subprocess.Popen, Path, Path]:
+    script = tmp_path / "gate.py"
+    script.write_text(GATE_SCRIPT)
+    marker, release = tmp_path / f"started-{branch.replace('/', '-')}", tmp_path / f"release-{branch.replace('/', '-')}"
+    command = f"{shlex.quote(sys.executable)} {script} {marker} {release}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ssot_migrate", "apply", "--spec", "migration.toml", "--branch", branch,
+         "--no-baseline", "--test-command", command],
+        cwd=repo, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not (marker.is_file() and marker.read_text().count("\n") == 1) and time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"apply ended before its gate started: {process.stderr.read().decode()}")
+        time.sleep(0.05)
+    assert marker.is_file(), "the gate never started"
+    return process, marker, release
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return not stat.read().split(") ")[1].startswith("Z")
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_apply_removes_its_worktree_stops_the_suite_and_creates_no_branch(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    repo = make_repo(tmp_path / "repo", HALF_DONE)
+    process, marker, _ = start_apply(repo, tmp_path)
+    suite_pid, worktree = marker.read_text().split("\n")
+    assert Path(worktree).is_dir() and len(worktrees(repo)) == 2
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + sig, stderr.decode()
+    assert f"interrupted ({sig.name})" in stderr.decode()
+    assert not Path(worktree).exists() and not Path(worktree).parent.exists()
+    assert worktrees(repo) == [str(repo)]
+    assert branches(repo) == ["main"]
+    assert not alive(int(suite_pid)), "the test suite was left running"
+    assert (repo / ".git/ssot-migrate.lock").read_text() == "", "the lock was not released"
+
+
+def test_a_second_apply_on_the_same_repository_is_refused_while_the_first_runs(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", HALF_DONE)
+    first, _, release = start_apply(repo, tmp_path)
+    try:
+        second = run_cli("apply", "--spec", "migration.toml", "--branch", "other", "--no-gate", cwd=repo)
+        assert second.returncode == 3
+        assert f"another ssot-migrate apply (pid {first.pid} on " in second.stderr.decode()
+        assert "is running on this repository; wait for it to finish" in second.stderr.decode()
+    finally:
+        release.touch()
+        _, stderr = first.communicate(timeout=60)
+    assert first.returncode == 0, stderr.decode()
+    assert branches(repo) == ["main", BRANCH]
+
+
+def test_after_a_sigkill_the_next_apply_cleans_up_the_stale_lock_and_leftover_worktree(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", HALF_DONE)
+    process, marker, _ = start_apply(repo, tmp_path)
+    suite_pid, worktree = marker.read_text().split("\n")
+    process.kill()
+    process.wait(timeout=30)
+    # The suite runs in its own session and outlives a SIGKILLed apply; stop it as a user would.
+    os.kill(int(suite_pid), signal.SIGKILL)
+    # Nothing could clean up, and no branch points at the ungated commit.
+    assert Path(worktree).is_dir() and len(worktrees(repo)) == 2
+    assert branches(repo) == ["main"]
+    assert (repo / ".git/ssot-migrate.lock").read_text().split()[0] == str(process.pid)
+
+    result = run_cli("apply", "--spec", "migration.toml", "--branch", BRANCH, "--no-gate", cwd=repo)
+    stderr = result.stderr.decode()
+    assert result.returncode == 0, stderr
+    assert f"a previous apply (pid {process.pid}) ended without cleaning up; its lock was released" in stderr
+    assert f"removed the leftover worktree {worktree} of an interrupted apply" in " ".join(stderr.split())
+    assert not Path(worktree).parent.exists()
+    assert worktrees(repo) == [str(repo)]
+    assert branches(repo) == ["main", BRANCH]
+    assert git(repo, "log", "-1", "--format=%s", BRANCH).stdout.strip() == "ssot-migrate: bridge-move"
