@@ -267,100 +267,130 @@ def _restore(root: Path, files: list[FileEdit], originals: dict[str, bytes]) -> 
 
 def apply_on_branch(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> ApplyReport:
     """Plan and commit in a temporary worktree at `--base`, gate, and only then create the branch ref."""
-    repo = Repository(target.root)
-    branch = (options.branch or "").replace("{name}", migration.name)
-    validate_branch_name(branch)
-    report = ApplyReport(_info(migration), "branch", branch=branch, base=options.base)
-    report.base_commit = base = repo.resolve_commit(options.base)
-    relative = target.root.relative_to(repo.top)
-    forge = _forge_settings(repo, options, branch) if options.open_pr else None
-    push = options.push or options.open_pr
-    if push:
-        repo.remote_url(options.remote)
-        report.remote = options.remote
-    baseline_commit = (
-        repo.resolve_commit(options.baseline_ref, "--baseline-ref") if options.baseline_ref and not options.no_gate else None
-    )
-    identity = repo.commit_identity(options.author)
+    run = _BranchRun(target, migration, options, hooks)
+    with run.repo.lock() as stale:
+        _clean_leftovers(run.repo, stale, hooks, run.report)
+        run.check_checkout()
+        try:
+            if run.read_existing() and run.build_and_gate():
+                run.publish()
+        except GitFailure as exc:
+            run.report.error = str(exc)
+            if run.report.outcome not in ("created", "updated", "up-to-date"):
+                _finish(run.report, "error", str(exc))
+        except ForgeError as exc:
+            run.report.error = exc.message
+    return run.report
 
-    with repo.lock() as stale:
-        _clean_leftovers(repo, stale, hooks, report)
-        holder = repo.checked_out_in(branch)
+
+class _BranchRun:
+    """One `apply --branch`: every check that needs no work is done in the constructor."""
+
+    def __init__(self, target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> None:
+        self.repo = repo = Repository(target.root)
+        self.target, self.migration, self.options, self.hooks = target, migration, options, hooks
+        self.branch = (options.branch or "").replace("{name}", migration.name)
+        validate_branch_name(self.branch)
+        self.report = ApplyReport(_info(migration), "branch", branch=self.branch, base=options.base)
+        self.base = self.report.base_commit = repo.resolve_commit(options.base)
+        self.relative = target.root.relative_to(repo.top)
+        self.forge = _forge_settings(repo, options, self.branch) if options.open_pr else None
+        self.push = options.push or options.open_pr
+        if self.push:
+            repo.remote_url(options.remote)
+            self.report.remote = options.remote
+        self.baseline_commit = (
+            repo.resolve_commit(options.baseline_ref, "--baseline-ref")
+            if options.baseline_ref and not options.no_gate else None
+        )
+        self.identity = repo.commit_identity(options.author)
+        self.local_tip: str | None = None
+        self.remote_tip: str | None = None
+
+    def check_checkout(self) -> None:
+        holder = self.repo.checked_out_in(self.branch)
         if holder is not None:
             raise TargetError(
-                f"branch {branch} is checked out in {holder}; ssot-migrate never moves a checked-out branch: "
+                f"branch {self.branch} is checked out in {holder}; ssot-migrate never moves a checked-out branch: "
                 "switch that checkout to another branch, or pick another --branch"
             )
-        if repo.is_dirty():
-            _note(report, hooks, f"uncommitted changes in {repo.top} are not part of the migration: it starts from "
-                                 f"{options.base} ({base[:12]})")
-        try:
-            report.previous = local_tip = repo.branch_tip(branch)
-            remote_tip = repo.remote_tip(options.remote, branch) if push else None
-            tips = {f"branch {branch}": local_tip, f"{options.remote}/{branch}": remote_tip}
-            for where, tip in tips.items():
-                if tip and (foreign := repo.foreign_commits(tip, base)):
-                    report.foreign = foreign
-                    return _finish(report, "refused", _foreign_message(where, foreign))
-            with repo.temporary_worktree(base) as worktree:
-                project = worktree / relative
-                tree_target = Target(project, load_config(project), target.restrict)
-                report.plan = _plan(tree_target, migration, options, hooks)
-                if _stop_before_writing(report, options):
-                    return report
-                report.commits = _commit_steps(repo, worktree, tree_target, migration, report.plan, options, identity)
-                new_tree = repo.tree_of(report.commits[-1])
-                existing = {where: tip for where, tip in tips.items() if tip}
-                differing = [where for where, tip in existing.items() if repo.tree_of(tip) != new_tree]
-                if differing and not options.force:
-                    return _finish(report, "refused", (
-                        f"{' and '.join(differing)} already exist{'s' if len(differing) == 1 else ''} with different "
-                        "content; pass --force to replace it with this run's result (it has only ssot-migrate's commits)"
-                    ))
-                same = [tip for tip in (remote_tip, local_tip) if tip and repo.tree_of(tip) == new_tree]
-                if same:
-                    report.commit = same[0]
-                    report.commits = []
-                    report.gate_skipped = ALREADY_THERE
-                else:
-                    report.commit = report.commits[-1]
-                    settings = options.gate_settings(tree_target.config.test_command)
-                    if settings is None:
-                        report.gate_skipped = "--no-gate"
-                    else:
-                        report.gate = _gate_branch(repo, worktree, relative, tree_target, base, baseline_commit,
-                                                   report.commit, settings, hooks)
-                        if not report.gate.passed:
-                            report.commit, report.commits = None, []
-                            return _finish(report, "gate-failed", "the gate failed: no branch was created or changed")
-            _set_branch(repo, report, branch, local_tip, migration)
-            if push and remote_tip != report.commit:
-                repo.push(options.remote, branch, report.commit, remote_tip)
-                report.pushed = True
-            if forge is not None:
-                report.pull_request = _open_pull_request(forge, report, options, branch)
-        except GitFailure as exc:
-            report.error = str(exc)
-            if report.outcome not in ("created", "updated", "up-to-date"):
-                _finish(report, "error", str(exc))
-        except ForgeError as exc:
-            report.error = exc.message
-    return report
+        if self.options.author and not self.identity:
+            _note(self.report, self.hooks, "--author is not used: git already has a commit identity (user.name and "
+                                           "user.email, or GIT_AUTHOR_*/GIT_COMMITTER_*)")
+        if self.repo.is_dirty():
+            _note(self.report, self.hooks, f"uncommitted changes in {self.repo.top} are not part of the migration: "
+                                           f"it starts from {self.options.base} ({self.base[:12]})")
 
+    def _tips(self) -> dict[str, str]:
+        tips = {f"branch {self.branch}": self.local_tip, f"{self.options.remote}/{self.branch}": self.remote_tip}
+        return {where: tip for where, tip in tips.items() if tip}
 
-def _set_branch(repo: Repository, report: ApplyReport, branch: str, local_tip: str | None, migration: Migration) -> None:
-    """The last step on the repository: point the branch at the gated commit."""
-    assert report.commit is not None
-    if local_tip == report.commit:
-        _finish(report, "up-to-date", f"branch {branch} is already up to date at {report.commit[:12]}")
-        return
-    repo.update_branch(branch, report.commit, local_tip, f"ssot-migrate: {migration.name}")
-    verb: Outcome = "updated" if local_tip else "created"
-    if report.gate_skipped == ALREADY_THERE:
-        _finish(report, verb, f"branch {branch} {verb} at {report.commit[:12]}, the commit {report.remote} already has")
-        return
-    on = f"{report.base} ({report.base_commit[:12]})" if report.base_commit else report.base
-    _finish(report, verb, f"branch {branch} {verb} at {report.commit[:12]}: {_count(report.commits, 'commit')} on {on}")
+    def read_existing(self) -> bool:
+        """The branch as it is, locally and on the remote; False when someone else's commits are on it."""
+        self.report.previous = self.local_tip = self.repo.branch_tip(self.branch)
+        self.remote_tip = self.repo.remote_tip(self.options.remote, self.branch) if self.push else None
+        for where, tip in self._tips().items():
+            foreign = self.repo.foreign_commits(tip, self.base)
+            if foreign:
+                self.report.foreign = foreign
+                _finish(self.report, "refused", _foreign_message(where, foreign))
+                return False
+        return True
+
+    def build_and_gate(self) -> bool:
+        """Plan, commit and gate in a worktree; True when there is a gated commit to publish."""
+        report, options = self.report, self.options
+        with self.repo.temporary_worktree(self.base) as worktree:
+            tree_target = Target(worktree / self.relative, load_config(worktree / self.relative), self.target.restrict)
+            report.plan = _plan(tree_target, self.migration, options, self.hooks)
+            if _stop_before_writing(report, options):
+                return False
+            report.commits = _commit_steps(self.repo, worktree, tree_target, self.migration, report.plan, options,
+                                           self.identity)
+            new_tree = self.repo.tree_of(report.commits[-1])
+            differing = [where for where, tip in self._tips().items() if self.repo.tree_of(tip) != new_tree]
+            if differing and not options.force:
+                _finish(report, "refused", (
+                    f"{' and '.join(differing)} already exist{'s' if len(differing) == 1 else ''} with different "
+                    "content; pass --force to replace it with this run's result (it has only ssot-migrate's commits)"
+                ))
+                return False
+            same = [tip for tip in (self.remote_tip, self.local_tip) if tip and self.repo.tree_of(tip) == new_tree]
+            if same:
+                report.commit, report.commits, report.gate_skipped = same[0], [], ALREADY_THERE
+                return True
+            report.commit = report.commits[-1]
+            settings = options.gate_settings(tree_target.config.test_command)
+            if settings is None:
+                report.gate_skipped = "--no-gate"
+                return True
+            report.gate = _gate_branch(self.repo, worktree, self.relative, tree_target, self.base,
+                                       self.baseline_commit, report.commit, settings, self.hooks)
+            if not report.gate.passed:
+                report.commit, report.commits = None, []
+                _finish(report, "gate-failed", "the gate failed: no branch was created or changed")
+                return False
+        return True
+
+    def publish(self) -> None:
+        """The branch ref (last step on the repository), then the push and the pull request."""
+        report = self.report
+        assert report.commit is not None
+        if self.local_tip == report.commit:
+            _finish(report, "up-to-date", f"branch {self.branch} is already up to date at {report.commit[:12]}")
+        else:
+            self.repo.update_branch(self.branch, report.commit, self.local_tip, f"ssot-migrate: {self.migration.name}")
+            verb: Outcome = "updated" if self.local_tip else "created"
+            if report.gate_skipped == ALREADY_THERE:
+                detail = f"the commit {report.remote} already has"
+            else:
+                detail = f"{_count(report.commits, 'commit')} on {report.base} ({self.base[:12]})"
+            _finish(report, verb, f"branch {self.branch} {verb} at {report.commit[:12]}: {detail}")
+        if self.push and self.remote_tip != report.commit:
+            self.repo.push(self.options.remote, self.branch, report.commit, self.remote_tip)
+            report.pushed = True
+        if self.forge is not None:
+            report.pull_request = _open_pull_request(self.forge, report, self.options, self.branch)
 
 
 def _gate_branch(repo: Repository, worktree: Path, relative: Path, tree_target: Target, base: str,
@@ -459,8 +489,8 @@ def _forge_settings(repo: Repository, options: ApplyOptions, branch: str) -> _Fo
     if options.repo:
         name = check_repo_name(options.repo)
     else:
-        url = repo.remote_url(options.remote)
-        found = repo_from_remote_url(url)
+        repo.remote_url(options.remote)
+        found = repo_from_remote_url(repo.configured_remote_url(options.remote))
         if found is None:
             raise UsageError(
                 f"--open-pr: cannot tell OWNER/NAME from the URL of remote {options.remote}; pass --repo OWNER/NAME"

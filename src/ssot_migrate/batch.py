@@ -70,22 +70,28 @@ class Member:
             args += ["--rename", rename]
         if base:
             args += ["--base", base]
-        flags = {"force": "--force", "commit-per-codemod": "--commit-per-codemod", "push": "--push",
-                 "open-pr": "--open-pr", "draft": "--draft", "strict": "--strict"}
+        flags = {"force": "--force", "commit-per-codemod": "--commit-per-codemod", "strict": "--strict"}
+        options = {"author": "--author"}
+        gate = v.get("gate", "no-regressions")
+        # Settings that do not apply to this member (perhaps inherited from [defaults]) are left out.
+        if gate == "off":
+            args.append("--no-gate")
+        else:
+            args += ["--gate", gate] + (["--no-baseline"] if v.get("baseline") is False else [])
+            options.update({"test-command": "--test-command", "baseline-ref": "--baseline-ref",
+                            "gate-timeout": "--gate-timeout"})
+        if v.get("push") or v.get("open-pr"):
+            flags["push"] = "--push"
+            options["remote"] = "--remote"
+        if v.get("open-pr"):
+            flags.update({"open-pr": "--open-pr", "draft": "--draft"})
+            options.update({"repo": "--repo", "api-url": "--api-url"})
+            for label in v.get("labels", ()):
+                args += ["--label", label]
         args += [flag for key, flag in flags.items() if v.get(key)]
-        options = {"author": "--author", "test-command": "--test-command", "baseline-ref": "--baseline-ref",
-                   "remote": "--remote", "repo": "--repo", "api-url": "--api-url"}
         for key, option in options.items():
             if key in v:
                 args += [option, str(v[key])]
-        if "gate-timeout" in v:
-            args += ["--gate-timeout", str(v["gate-timeout"])]
-        gate = v.get("gate", "no-regressions")
-        args += ["--no-gate"] if gate == "off" else ["--gate", gate]
-        if v.get("baseline") is False:
-            args.append("--no-baseline")
-        for label in v.get("labels", ()):
-            args += ["--label", label]
         args += [str(project / p) for p in v.get("paths", ())]
         return args
 

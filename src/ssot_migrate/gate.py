@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ElementTree
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping, Protocol, Sequence
+from typing import Any, Literal, Mapping, Protocol, Sequence
 
 from .errors import TargetError, UsageError
 
@@ -557,9 +557,3 @@ _TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test|conftest)\.pyi?$")
 
 def _is_test_file(path: str) -> bool:
     return bool(_TEST_FILE.search(path))
-
-
-def names_of(items: Iterable[str], limit: int = 20) -> str:
-    items = list(items)
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

@@ -62,7 +62,7 @@ class Repository:
         try:
             self.repo = gitpython.Repo(start, search_parent_directories=True)
         except (InvalidGitRepositoryError, NoSuchPathError):
-            raise TargetError(f"{start}: not a git repository (apply --branch needs one; use --in-place otherwise)") from None
+            raise TargetError(f"{start}: not a git repository (apply --branch and --baseline-ref need one; --in-place does not)") from None
         if self.repo.bare or self.repo.working_tree_dir is None:
             raise TargetError(f"{start}: a bare repository has no checkout to migrate")
         self.top = Path(self.repo.working_tree_dir).resolve()
@@ -81,8 +81,10 @@ class Repository:
     # -- reading -------------------------------------------------------------------------------
 
     def resolve_commit(self, ref: str, option: str = "--base") -> str:
+        if ref.startswith("-"):
+            raise UsageError(f"{option} {ref}: not a commit")
         try:
-            return self.git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}").strip()
+            return self.git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
         except GitFailure:
             if ref == "HEAD":
                 raise TargetError(f"{self.top}: the repository has no commits yet") from None
@@ -104,7 +106,7 @@ class Repository:
     def branch_of(self, ref: str) -> str | None:
         """The branch a ref names (`HEAD` -> the current branch, `origin/main` -> `main`), or None."""
         try:
-            full = self.git("rev-parse", "--symbolic-full-name", "--end-of-options", ref).strip()
+            full = self.git("rev-parse", "--symbolic-full-name", ref).strip() if not ref.startswith("-") else ""
         except GitFailure:
             return None
         if full.startswith("refs/heads/"):
@@ -145,6 +147,13 @@ class Repository:
         except GitFailure:
             names = ", ".join(r.name for r in self.repo.remotes) or "none"
             raise UsageError(f"--remote {remote}: no such remote in {self.top} (remotes: {names})") from None
+
+    def configured_remote_url(self, remote: str) -> str:
+        """The URL as configured (before `insteadOf` rewriting): it names the forge repository."""
+        try:
+            return self.git("config", "--get", f"remote.{remote}.url").strip()
+        except GitFailure:
+            return self.remote_url(remote)
 
     def remote_tip(self, remote: str, branch: str) -> str | None:
         """The branch's commit on the remote, fetched so its history can be inspected (None: no such branch)."""

@@ -190,8 +190,8 @@ def commit_message(plan: Plan, codemod: int | None = None) -> str:
             lines += [plan.migration.description.strip(), ""]
         lines += [_codemod_line(c) for c in plan.codemods]
         human = [f for f in plan.findings if f.severity in ("error", "warning")]
-        lines += ["", f"{_plural(len(plan.files), 'file')} changed"
-                      + (f"; {_plural(len(human), 'finding')} need a human (see the plan or pull request)." if human else ".")]
+        needs = f"; {_plural(len(human), 'finding')} need{'s' if len(human) == 1 else ''} a human (see the plan)"
+        lines += ["", f"{_plural(len(plan.files), 'file')} changed{needs if human else ''}."]
     else:
         summary = plan.codemods[codemod]
         lines = [f"ssot-migrate: {name} ({codemod + 1}/{len(plan.codemods)} {summary.kind})", "", _codemod_line(summary)]
@@ -228,10 +228,10 @@ def gate_markdown(verdict, skipped: str | None = None) -> str:
     title = "passed" if verdict.passed else "failed"
     lines = [f"### Gate: {title} (`{verdict.settings.mode}`)", "", f"Command: `{verdict.settings.command}`", ""]
     if verdict.baseline is not None:
-        lines.append(f"- baseline ({verdict.baseline.label}): {verdict.baseline.summary()}")
+        lines.append(f"- {_run_title(verdict.baseline)}: {verdict.baseline.summary()}")
     else:
         lines.append("- baseline: not run (`--no-baseline`)")
-    lines.append(f"- after the edits: {verdict.after.summary()}")
+    lines.append(f"- {_run_title(verdict.after)}: {verdict.after.summary()}")
     for reason in verdict.reasons:
         lines.append(f"- **{_md(reason)}**")
     if verdict.regressed:
@@ -253,9 +253,9 @@ def gate_report(console: Console, verdict) -> None:
     style = "bold green" if verdict.passed else "bold red"
     console.print(Text.assemble(("Gate ", "bold"), ("passed" if verdict.passed else "failed", style),
                                 f" ({verdict.settings.mode}): {verdict.settings.command}"))
-    if verdict.baseline is not None:
-        console.print(f"  baseline ({verdict.baseline.label}): {verdict.baseline.summary()}", highlight=False)
-    console.print(f"  after the edits: {verdict.after.summary()}", highlight=False)
+    for run in (verdict.baseline, verdict.after):
+        if run is not None:
+            console.print(Text(f"  {_run_title(run)}: {run.summary()}"), soft_wrap=True)
     for reason in verdict.reasons:
         console.print(Text("  " + reason, style="red"))
     if verdict.regressed:
@@ -283,8 +283,12 @@ def gate_report(console: Console, verdict) -> None:
     runs = [r for r in (verdict.baseline, verdict.after) if r is not None]
     for run in runs:
         if run.could_not_run and run.output_tail:
-            console.print(Text(f"Last output of the {run.label} run:", style="dim"))
+            console.print(Text(f"Last lines of output ({_run_title(run)}):", style="dim"))
             console.print(Text(run.output_tail.rstrip("\n")), soft_wrap=True)
+
+
+def _run_title(run) -> str:
+    return "after the edits" if run.label == "after" else run.label
 
 
 def print_apply_report(console: Console, report) -> None:
