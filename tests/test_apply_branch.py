@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 
@@ -97,13 +99,22 @@ def test_a_half_done_migration_becomes_a_gated_branch_and_the_checkout_is_untouc
     assert "gate: baseline: 1 passed, 1 collection error" in stderr and "gate: after: 2 passed" in stderr
 
 
-def test_the_commit_names_the_migration_and_carries_the_trailer(repo: Path) -> None:
-    code, report, stderr = apply(repo, "--branch", "ssot/{name}", "--no-gate")
-    assert code == 0, stderr
+def test_the_commit_names_the_migration_carries_the_trailer_and_keeps_file_bytes_and_modes(repo: Path) -> None:
+    script = repo / "app/cli.py"
+    script.write_bytes(b"#!/usr/bin/env python\r\nfrom app.agents.bridge import create_bridge\r\n")
+    script.chmod(0o755)
+    git(repo, "add", "app/cli.py")
+    git(repo, "commit", "-q", "-m", "a CRLF executable")
+    result = run_cli("apply", "--spec", "migration.toml", "--branch", "ssot/{name}", "--no-gate", "--json", cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    report = json.loads(result.stdout)
     assert report["branch"]["name"] == "ssot/bridge-move" and report["gate"]["verdict"] == "skipped"
     message = git(repo, "log", "-1", "--format=%B", "ssot/bridge-move").stdout
     assert message.startswith("ssot-migrate: bridge-move\n\nFinish the bridge move\n\n1. rename-import "
-                              "app.agents.bridge -> app.services.bridge: 1 file, 1 edit\n\n1 file changed.\n")
+                              "app.agents.bridge -> app.services.bridge: 2 files, 2 edits\n\n2 files changed.\n")
+    assert git(repo, "ls-tree", "ssot/bridge-move", "app/cli.py").stdout.startswith("100755 blob")
+    committed = subprocess.run(["git", "show", "ssot/bridge-move:app/cli.py"], cwd=repo, capture_output=True).stdout
+    assert committed == b"#!/usr/bin/env python\r\nfrom app.services.bridge import create_bridge\r\n"
     trailers = git(repo, "log", "-1", "--format=%(trailers:key=Ssot-Migrate,valueonly)", "ssot/bridge-move").stdout
     assert trailers.strip() == report["migration"]["spec_hash"]
     # The repository's own identity (git config / GIT_* variables) wins over --author.
@@ -162,9 +173,11 @@ def test_all_pass_refuses_a_failure_that_was_already_there(repo: Path) -> None:
     (repo / "tests/test_flaky.py").write_text("def test_known_bug():\n    assert False\n")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "a known failure")
-    code, report, _ = apply(repo, "--branch", BRANCH, "--test-command", PYTEST, "--gate", "all-pass")
+    # No test command anywhere: the default `python -m pytest -q`, with the `python` first on PATH.
+    path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"
+    code, report, _ = apply(repo, "--branch", BRANCH, "--gate", "all-pass", env={"PATH": path})
     assert code == 1 and report["gate"]["reasons"] == ["1 test failed"]
-    assert report["gate"]["mode"] == "all-pass"
+    assert (report["gate"]["mode"], report["gate"]["command"]) == ("all-pass", "python -m pytest -q")
     assert report["gate"]["still_failing"] == ["tests.test_flaky::test_known_bug"]
     assert branches(repo) == ["main"]
 
@@ -190,6 +203,8 @@ def test_the_gate_environment_and_a_command_that_is_not_pytest(tmp_path: Path) -
         "src/app/services/bridge.py": "X = 1\n",
         "src/app/routes.py": "from app.agents.bridge import X\n",
         "migration.toml": HALF_DONE["migration.toml"],
+        # The project's own test command (not pytest: judged by its exit code).
+        "pyproject.toml": f"[tool.ssot-migrate]\ntest-command = {json.dumps(f'{sys.executable} {tmp_path}/check.py')}\n",
     })
     dump = tmp_path / "env.json"
     script = tmp_path / "check.py"
@@ -198,8 +213,7 @@ def test_the_gate_environment_and_a_command_that_is_not_pytest(tmp_path: Path) -
         "keys = ('PYTEST_ADDOPTS', 'PYTHONDONTWRITEBYTECODE', 'PYTHONPATH')\n"
         f"json.dump({{**{{k: os.environ.get(k) for k in keys}}, 'cwd': os.getcwd()}}, open({str(dump)!r}, 'w'))\n"
     )
-    code, report, stderr = apply(repo, "--branch", BRANCH, "--test-command", f"{PYTHON} {script}",
-                                 env={"PYTHONPATH": "/opt/extra"})
+    code, report, stderr = apply(repo, "--branch", BRANCH, env={"PYTHONPATH": "/opt/extra"})
     assert code == 0, stderr
     seen = json.loads(dump.read_text())
     worktree = seen["cwd"]
@@ -210,6 +224,19 @@ def test_the_gate_environment_and_a_command_that_is_not_pytest(tmp_path: Path) -
     assert seen["PYTEST_ADDOPTS"].endswith(" -p no:cacheprovider --continue-on-collection-errors")
     # Not pytest (no junit report): judged by its exit code after the edits.
     assert report["gate"]["after_run"]["report"] is False and report["gate"]["verdict"] == "pass"
+    assert report["gate"]["command"] == f"{sys.executable} {script}"
+
+
+def test_on_a_terminal_the_gate_shows_live_progress_with_the_suites_last_line(repo: Path, tmp_path: Path) -> None:
+    script = tmp_path / "suite.py"
+    script.write_text("import time\nprint('collected 42 items, running them', flush=True)\ntime.sleep(1)\n")
+    result = run_cli("apply", "--spec", "migration.toml", "--branch", BRANCH, "--no-baseline",
+                     "--test-command", f"{PYTHON} {script}", cwd=repo, env={"FORCE_COLOR": "1", "COLUMNS": "120"})
+    stderr = result.stderr.decode()
+    assert result.returncode == 0, stderr
+    assert "collected 42 items, running them" in stderr, "the live line shows the suite's output"
+    assert "gate: after: running" not in stderr, "the one-line-per-run form is for logs, not terminals"
+    assert "gate: after: exit 0, no junit report" in stderr
 
 
 # -- the branch ------------------------------------------------------------------------------------------

@@ -175,6 +175,7 @@ def apply(
                                                "https://api.github.com)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 3 before writing anything when there are error findings."),
     format: ApplyFormat = typer.Option(ApplyFormat.rich, "--format", "-f", help="rich (people) or json (bots)."),
+    json_output: bool = typer.Option(False, "--json", help="Same as --format json."),
     root: Optional[Path] = RootOpt,
     jobs: Optional[int] = JobsOpt,
 ) -> None:
@@ -190,6 +191,7 @@ def apply(
         labels=tuple(label or ()), repo=repo, api_url=api_url, strict=strict, jobs=jobs,
     )
     options.validate()
+    format = ApplyFormat.json if json_output else format
     target = api.resolve_target(paths or [], root)
     migration = api.load_target_migration(target, spec or [], rename or [])
     console = stderr_console()
@@ -221,6 +223,7 @@ def batch(
     ),
     only: Optional[List[str]] = typer.Option(None, "--only", metavar="NAME", help="Run only this member. Repeatable."),
     format: ApplyFormat = typer.Option(ApplyFormat.rich, "--format", "-f", help="rich (people) or json (bots)."),
+    json_output: bool = typer.Option(False, "--json", help="Same as --format json."),
 ) -> None:
     """Run `apply --branch` over many repositories; exit 1 if any member failed (the others still run)."""
     from . import batch as batches
@@ -233,7 +236,7 @@ def batch(
         return
     console = stderr_console()
     run = batches.run_batch(loaded, members, jobs=jobs, on_done=lambda result: member_log(console, result))
-    if format is ApplyFormat.json:
+    if json_output or format is ApplyFormat.json:
         _emit(to_json(run.to_json()), None)
     else:
         console.print(batch_table(run))
