@@ -294,6 +294,8 @@ def _run_title(run) -> str:
 def print_apply_report(console: Console, report) -> None:
     if report.plan is not None:
         print_plan(console, report.plan, show_diffs=False)
+    if report.outcome == "strict" and report.plan is not None:
+        console.print(findings_table(report.plan.findings_at_least("error"), title="Errors that stop --strict"))
     if report.gate is not None:
         gate_report(console, report.gate)
     elif report.gate_skipped and report.plan is not None and not report.plan.is_empty and report.outcome != "strict":
