@@ -383,6 +383,7 @@ def test_usage_errors_exit_2_and_create_nothing(repo: Path, args: tuple[str, ...
     (ApplyOptions(branch="b", baseline_ref="main", no_baseline=True), "--baseline-ref and --no-baseline exclude"),
     (ApplyOptions(branch="b", labels=("x",), draft=True), "--draft, --label: only with --open-pr"),
     (ApplyOptions(in_place=True, base="main", force=True), "--base, --force: only with --branch"),
+    (ApplyOptions(in_place=True, gate="all-pass"), "--gate: --in-place gates only with --test-command"),
     (ApplyOptions(branch="b", gate_timeout=0), "--gate-timeout must be a positive number"),
     (ApplyOptions(branch="bad..name", no_gate=True), "--branch 'bad..name': not a valid branch name"),
     (ApplyOptions(branch="b", base="no-such-ref", no_gate=True), "--base no-such-ref: no such commit"),
@@ -407,8 +408,11 @@ def test_bad_options_are_usage_errors_before_any_work(repo: Path, monkeypatch: p
 
 def test_in_place_with_a_test_command_restores_every_file_when_the_gate_fails(repo: Path) -> None:
     before = tree_bytes(repo)
-    code, report, stderr = apply(repo, "--in-place", "--test-command", PYTEST, spec="wrong.toml")
+    # The baseline from a commit runs in a temporary worktree, as for --branch.
+    code, report, stderr = apply(repo, "--in-place", "--test-command", PYTEST, "--baseline-ref", "HEAD",
+                                 spec="wrong.toml")
     assert code == 1, stderr
+    assert report["gate"]["baseline_run"]["label"] == "baseline (HEAD)" and worktrees(repo) == [str(repo)]
     assert report["outcome"] == "gate-failed" and report["written"] == []
     assert tree_bytes(repo) == before
 

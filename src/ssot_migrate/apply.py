@@ -92,6 +92,11 @@ class ApplyOptions:
             used = [name for name, given in only_branch.items() if given]
             if used:
                 raise UsageError(f"{', '.join(used)}: only with --branch (--in-place writes the working tree)")
+            gate_options = {"--gate": self.gate != "no-regressions", "--baseline-ref": self.baseline_ref is not None,
+                            "--no-baseline": self.no_baseline, "--gate-timeout": self.gate_timeout != DEFAULT_TIMEOUT}
+            used = [name for name, given in gate_options.items() if given]
+            if used and not self.test_command:
+                raise UsageError(f"{', '.join(used)}: --in-place gates only with --test-command")
         if not (self.push or self.open_pr) and self.remote != "origin":
             raise UsageError("--remote: only with --push or --open-pr")
         if not self.open_pr:
@@ -223,7 +228,8 @@ def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, 
             write_plan(target.root, report.plan.files)
         try:
             after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
-                              timeout=settings.timeout, watcher=hooks.watcher)
+                              timeout=settings.timeout, watcher=hooks.watcher,
+                              check_imports=settings.baseline != "pristine")
             report.gate = judge(baseline, after, settings)
         except BaseException:
             _restore(target.root, report.plan.files, originals)
@@ -414,8 +420,9 @@ def _gate_branch(repo: Repository, worktree: Path, relative: Path, tree_target: 
                     label=f"baseline ({settings.baseline_ref})", report=scratch / "baseline.xml",
                     timeout=settings.timeout, watcher=hooks.watcher,
                 )
+        # The pristine baseline already checked where this tree's packages are imported from.
         after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
-                          timeout=settings.timeout, watcher=hooks.watcher)
+                          timeout=settings.timeout, watcher=hooks.watcher, check_imports=settings.baseline != "pristine")
     return judge(baseline, after, settings)
 
 
