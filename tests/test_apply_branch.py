@@ -34,7 +34,9 @@ HALF_DONE = {
         "def handler(user):\n"
         "    return create_bridge(user)\n"
     ),
-    "tests/test_routes.py": "from app.routes import handler\n\n\ndef test_handler():\n    assert handler('u') == 'bridge:u'\n",
+    "tests/test_routes.py": (
+        "from app.routes import handler\n\n\ndef test_handler():\n    assert handler('u') == 'bridge:u'\n"
+    ),
     "tests/test_other.py": "def test_other():\n    assert True\n",
     "migration.toml": spec_text(
         [{"kind": "rename-import", "old": "app.agents.bridge", "new": "app.services.bridge"}],

@@ -37,7 +37,7 @@ def test_members_run_in_isolation_and_a_failing_one_fails_the_batch_only(tmp_pat
     stderr = result.stderr.decode()
     assert result.returncode == 1, stderr
     report = json.loads(result.stdout)
-    assert report["failed"] == 1, json.dumps([(m["name"], m["outcome"], m["error"], m["message"]) for m in report["members"]])
+    assert report["failed"] == 1, json.dumps([(m["name"], m["outcome"], m["error"]) for m in report["members"]])
     members = {m["name"]: m for m in report["members"]}
     assert [m["name"] for m in report["members"]] == ["good", "bad", "cloned"]
     assert (members["good"]["outcome"], members["good"]["gate"], members["good"]["exit_code"]) == ("created", "pass", 0)

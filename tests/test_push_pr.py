@@ -89,7 +89,8 @@ def test_the_branch_is_pushed_and_its_pull_request_opened_then_updated(repo: Pat
     assert code == 0, stderr
     assert again["outcome"] == "updated" and again["branch"]["pushed"] is True
     assert remote_tip(repo) == again["branch"]["commit"] != commit
-    assert git(repo, "rev-parse", f"{again['branch']['commit']}^").stdout.strip() == git(repo, "rev-parse", "main").stdout.strip()
+    parent = git(repo, "rev-parse", f"{again['branch']['commit']}^").stdout.strip()
+    assert parent == git(repo, "rev-parse", "main").stdout.strip()
     assert again["pull_request"] == {"number": 1, "url": "https://github.example/acme/app/pull/1", "action": "updated"}
     assert [(r.method, r.path) for r in github.requests] == [("GET", "/repos/acme/app/pulls"),
                                                             ("PATCH", "/repos/acme/app/pulls/1")]
@@ -127,3 +128,15 @@ def test_a_forge_error_is_reported_after_the_push_without_the_token(repo: Path, 
         "the token cannot see it; check --repo and --api-url)"
     )
     assert github.token not in stderr
+
+
+def test_a_rejected_push_is_reported_and_the_local_branch_stays(tmp_path: Path, repo: Path, github: FakeGitHub) -> None:
+    hook = tmp_path / "remote.git/hooks/pre-receive"
+    hook.write_text("#!/bin/sh\necho 'pushes to ssot/* need an approval' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    code, report, stderr = apply(repo, "--branch", BRANCH, "--push", "--no-gate", env=env_for(github))
+    assert code == 1
+    assert report["outcome"] == "created" and report["branch"]["pushed"] is False
+    assert report["error"].startswith("git push: ") and "pushes to ssot/* need an approval" in report["error"]
+    assert git(repo, "rev-parse", BRANCH).stdout.strip() == report["branch"]["commit"]
+    assert remote_tip(repo) == ""

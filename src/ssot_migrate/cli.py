@@ -215,7 +215,9 @@ class MatrixFormat(str, Enum):
 
 @app.command()
 def batch(
-    batch_file: Path = typer.Argument(..., metavar="BATCH.toml", help="The batch file: a defaults table and one member table per repository."),
+    batch_file: Path = typer.Argument(
+        ..., metavar="BATCH.toml", help="The batch file: a defaults table and one member table per repository."
+    ),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Members run at once, each in its own process."),
     matrix: bool = typer.Option(False, "--matrix", help="Print the members as a CI job matrix (run nothing)."),
     matrix_format: MatrixFormat = typer.Option(

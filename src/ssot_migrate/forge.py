@@ -158,7 +158,9 @@ class GitHub:
             if attempt == RETRIES:
                 break
             if wait > MAX_WAIT:
-                raise ForgeError(f"{problem}; the API asks to wait {wait:.0f}s, more than ssot-migrate waits ({MAX_WAIT:.0f}s)")
+                raise ForgeError(
+                    f"{problem}; the API asks to wait {wait:.0f}s, more than ssot-migrate waits ({MAX_WAIT:.0f}s)"
+                )
             self._sleep(wait)
         raise ForgeError(f"{problem} (gave up after {RETRIES + 1} attempts)")
 

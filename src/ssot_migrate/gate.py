@@ -361,7 +361,9 @@ def check_imports_from_tree(tree: GateTree, command: str, env: Mapping[str, str]
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise TargetError(f"cannot check where the target's packages are imported from with {python}: {exc}") from None
     if result.returncode != 0:
-        raise TargetError(f"cannot check where the target's packages are imported from with {python}:\n{result.stderr.strip()}")
+        raise TargetError(
+            f"cannot check where the target's packages are imported from with {python}:\n{result.stderr.strip()}"
+        )
     found = json.loads(result.stdout.strip().splitlines()[-1])
     top = os.path.realpath(tree.top)
     elsewhere = []

@@ -62,7 +62,9 @@ class Repository:
         try:
             self.repo = gitpython.Repo(start, search_parent_directories=True)
         except (InvalidGitRepositoryError, NoSuchPathError):
-            raise TargetError(f"{start}: not a git repository (apply --branch and --baseline-ref need one; --in-place does not)") from None
+            raise TargetError(
+                f"{start}: not a git repository (apply --branch and --baseline-ref need one; --in-place does not)"
+            ) from None
         if self.repo.bare or self.repo.working_tree_dir is None:
             raise TargetError(f"{start}: a bare repository has no checkout to migrate")
         self.top = Path(self.repo.working_tree_dir).resolve()
@@ -76,7 +78,7 @@ class Repository:
         except GitCommandError as exc:
             stderr = exc.stderr.strip() if isinstance(exc.stderr, str) else str(exc.stderr)
             stderr = re.sub(r"^stderr: '?", "", stderr).rstrip("'").strip()
-            raise GitFailure(redact(f"git {' '.join(args[:2])}: {stderr or f'exit {exc.status}'}")) from None
+            raise GitFailure(redact(f"git {_subcommand(args)}: {stderr or f'exit {exc.status}'}")) from None
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -264,6 +266,19 @@ class Repository:
             self.git("worktree", "prune")
         except GitFailure:
             pass
+
+
+def _subcommand(args: Sequence[str]) -> str:
+    """`push` for `git -c x=y push --quiet ...`: what a message should name."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "-c":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return " ".join(args)
 
 
 def parse_identity(text: str) -> tuple[str, str]:

@@ -239,12 +239,14 @@ def gate_markdown(verdict, skipped: str | None = None) -> str:
         lines += [f"| `{_md(r.test)}` | {r.before} | {r.after} |" for r in verdict.regressed]
     if verdict.new_errors:
         lines += ["", "| collection error | now | before |", "|---|---|---|"]
-        lines += [f"| `{_md(e.error.module)}` | {_md(e.error.describe())} | {_md(e.before.describe()) if e.before else 'none'} |"
-                  for e in verdict.new_errors]
+        for e in verdict.new_errors:
+            before = _md(e.before.describe()) if e.before else "none"
+            lines.append(f"| `{_md(e.error.module)}` | {_md(e.error.describe())} | {before} |")
     for title, items in (("Fixed", verdict.fixed), ("Still failing", verdict.still_failing)):
         if items:
             shown = ", ".join(f"`{_md(i)}`" for i in items[:50])
-            lines += ["", f"**{title}** ({len(items)}): {shown}" + (f" and {len(items) - 50} more" if len(items) > 50 else "")]
+            more = f" and {len(items) - 50} more" if len(items) > 50 else ""
+            lines += ["", f"**{title}** ({len(items)}): {shown}{more}"]
     return "\n".join(lines)
 
 
