@@ -403,26 +403,28 @@ def _gate_branch(repo: Repository, worktree: Path, relative: Path, tree_target: 
                  baseline_commit: str | None, tip: str, settings: GateSettings, hooks: ApplyHooks) -> GateVerdict:
     """Baseline in the pristine worktree (or at --baseline-ref), then the run after the edits."""
     tree = discover_tree(worktree, tree_target.root, tree_target.config.roots)
-    with _scratch() as scratch:
-        baseline: TestRun | None = None
-        if settings.baseline == "pristine":
-            repo.checkout_detached(worktree, base)
-            try:
-                baseline = run_tests(tree, settings.command, label="baseline", report=scratch / "baseline.xml",
-                                     timeout=settings.timeout, watcher=hooks.watcher)
-            finally:
-                repo.checkout_detached(worktree, tip)
-        elif settings.baseline == "ref" and baseline_commit is not None:
-            with repo.temporary_worktree(baseline_commit) as other:
-                project = other / relative
-                baseline = run_tests(
-                    discover_tree(other, project, load_config(project).roots), settings.command,
-                    label=f"baseline ({settings.baseline_ref})", report=scratch / "baseline.xml",
-                    timeout=settings.timeout, watcher=hooks.watcher,
-                )
-        # The pristine baseline already checked where this tree's packages are imported from.
-        after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
-                          timeout=settings.timeout, watcher=hooks.watcher, check_imports=settings.baseline != "pristine")
+    # Reports live next to the worktree, in the folder a killed run's successor removes with it.
+    scratch = worktree.parent / "gate"
+    scratch.mkdir(exist_ok=True)
+    baseline: TestRun | None = None
+    if settings.baseline == "pristine":
+        repo.checkout_detached(worktree, base)
+        try:
+            baseline = run_tests(tree, settings.command, label="baseline", report=scratch / "baseline.xml",
+                                 timeout=settings.timeout, watcher=hooks.watcher)
+        finally:
+            repo.checkout_detached(worktree, tip)
+    elif settings.baseline == "ref" and baseline_commit is not None:
+        with repo.temporary_worktree(baseline_commit) as other:
+            project = other / relative
+            baseline = run_tests(
+                discover_tree(other, project, load_config(project).roots), settings.command,
+                label=f"baseline ({settings.baseline_ref})", report=scratch / "baseline.xml",
+                timeout=settings.timeout, watcher=hooks.watcher,
+            )
+    # The pristine baseline already checked where this tree's packages are imported from.
+    after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
+                      timeout=settings.timeout, watcher=hooks.watcher, check_imports=settings.baseline != "pristine")
     return judge(baseline, after, settings)
 
 
