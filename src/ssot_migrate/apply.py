@@ -540,8 +540,7 @@ def _stop_before_writing(report: ApplyReport, options: ApplyOptions) -> bool:
     assert report.plan is not None
     errors = report.plan.findings_at_least("error")
     if options.strict and errors:
-        _finish(report, "strict", f"--strict: error findings stop the run ({len(errors)}, listed above); "
-                                  "nothing was written")
+        _finish(report, "strict", f"--strict: {len(errors)} error finding(s); nothing was written")
         return True
     if report.plan.is_empty:
         _finish(report, "nothing-to-migrate", "nothing to migrate")

@@ -303,7 +303,8 @@ def print_apply_report(console: Console, report) -> None:
     elif report.gate_skipped and report.plan is not None and not report.plan.is_empty and report.outcome != "strict":
         console.print(f"Gate: not run ({report.gate_skipped}).", style="dim")
     if report.message and report.outcome != "nothing-to-migrate":
-        text = report.message[:1].upper() + report.message[1:] + "."
+        text = report.message if report.outcome == "strict" else report.message[:1].upper() + report.message[1:]
+        text += "."
         console.print(Text(text, style=_OUTCOME_STYLE.get(report.outcome, "")), soft_wrap=True)
     if report.pushed:
         console.print(f"Pushed {report.branch} to {report.remote}.")
