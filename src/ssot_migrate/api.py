@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .config import ProjectConfig, find_project_root, load_config
 from .discover import restrict_paths
 from .errors import UsageError
 from .plan import Plan
 from .spec import Migration, load_migration
+
+if TYPE_CHECKING:
+    from .audit import AuditReport
+    from .guard import CheckResult
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,33 @@ def plan_target(
             jobs=jobs, on_progress=on_progress, cache=cache,
         )
     )
+
+
+def audit_target(target: Target, patterns: Sequence[str] = (), *, jobs: int | None = None) -> AuditReport:
+    """Audit the whole project (the index needs all of it); report findings only under `target.restrict`."""
+    from .audit import AuditRequest, run_audit
+
+    return run_audit(AuditRequest(target.root, target.config, target.restrict, tuple(patterns), jobs))
+
+
+def check_target(target: Target, migration: Migration, *, jobs: int | None = None) -> CheckResult:
+    """The configured migration's pending edits in the target's files, as findings (exit 1 when any)."""
+    from .guard import check_result
+
+    return check_result(plan_target(target, migration, jobs=jobs), migration)
+
+
+def guard_moves(target: Target, report: AuditReport) -> list[tuple[str, str]]:
+    """Old -> new paths to ban: the configured specs' (if any), then the audit's decided import fixes."""
+    from .audit import RenameFix
+    from .guard import guard_moves as combine
+
+    migration = load_target_migration(target) if target.config.specs else None
+    decided = [
+        (item.fix.old, item.fix.new) for item in report.items
+        if isinstance(item.fix, RenameFix) and item.fix.decided and not item.fix.alternatives
+    ]
+    return combine(decided, migration)
 
 
 def write_in_place(target: Target, plan: Plan) -> None:

@@ -36,6 +36,27 @@ class ApplyFormat(str, Enum):
     json = "json"
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class AuditFormat(str, Enum):
+    rich = "rich"
+    json = "json"
+    sarif = "sarif"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+
+
+class Guard(str, Enum):
+    ruff = "ruff"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"ssot-migrate {__version__}")
@@ -243,6 +264,92 @@ def batch(
     else:
         console.print(batch_table(run))
     raise typer.Exit(1 if run.failed else 0)
+
+
+@app.command()
+def check(
+    files: Optional[List[Path]] = typer.Argument(
+        None, help="Files to check (pre-commit passes the changed ones; default: every file of the project).",
+        show_default=False,
+    ),
+    spec: Optional[List[str]] = SpecOpt,
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text (path:line:col: CODE message), json or sarif."),
+    root: Optional[Path] = RootOpt,
+    jobs: Optional[int] = JobsOpt,
+) -> None:
+    """Fail (exit 1) when the files still hold edits the configured specs would make; the pre-commit and CI guard."""
+    from . import api
+    from .render import finding_lines, findings_sarif, stderr_console, to_json
+
+    target = api.resolve_target(files or [], root)
+    migration = api.load_target_migration(target, spec or [])
+    result = api.check_target(target, migration, jobs=jobs)
+    if format is CheckFormat.json:
+        _emit(to_json(result.to_json()), None)
+    elif format is CheckFormat.sarif:
+        _emit(to_json(findings_sarif(result.findings, category="check")), None)
+    else:
+        _emit(finding_lines(result.findings), None)
+        if result.failed:
+            stderr_console().print(
+                f"{result.pending} pending edit{'s' if result.pending != 1 else ''} of migration "
+                f"{result.plan.migration.name}; `ssot-migrate apply --in-place` (or `plan` to preview) fixes them."
+            )
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def audit(
+    paths: Optional[List[Path]] = typer.Argument(
+        None, help="Report findings only in these files or folders (the whole project is always indexed).",
+        show_default=False,
+    ),
+    pattern: Optional[List[str]] = typer.Option(
+        None, "--pattern", "-p", help="Also group every class whose name matches GLOB as duplicates. Repeatable.",
+        metavar="GLOB",
+    ),
+    emit_spec: Optional[Path] = typer.Option(
+        None, "--emit-spec", help="Write a draft migration spec here: a codemod per fix, commented where a human decides.",
+        metavar="FILE",
+    ),
+    emit_guard: Optional[Guard] = typer.Option(
+        None, "--emit-guard", help="Print the old paths as ruff banned-api entries (to stdout).",
+    ),
+    format: AuditFormat = typer.Option(AuditFormat.rich, "--format", "-f", help="rich (people), json or sarif."),
+    fail_on: Optional[FailOn] = typer.Option(
+        None, "--fail-on", help="Exit 1 when a finding of this severity or worse exists (default: exit 0 once run).",
+    ),
+    root: Optional[Path] = RootOpt,
+    jobs: Optional[int] = JobsOpt,
+) -> None:
+    """Find broken imports, duplicate classes and calls that no longer fit, each with the fix the index can see."""
+    from . import api
+    from .draft import count_live_codemods, draft_spec
+    from .guard import ruff_banned_api
+    from .render import findings_sarif, print_audit, stderr_console, to_json
+
+    if emit_guard is not None and format is not AuditFormat.rich:
+        raise UsageError("--emit-guard prints to stdout, like --format json/sarif: use one of them per run")
+    target = api.resolve_target(paths or [], root)
+    report = api.audit_target(target, pattern or [], jobs=jobs)
+    console = stderr_console()
+    findings = report.findings
+    if format is AuditFormat.json:
+        _emit(to_json(report.to_json()), None)
+    elif format is AuditFormat.sarif:
+        _emit(to_json(findings_sarif(findings, category="audit")), None)
+    else:
+        s = report.stats
+        print_audit(console, findings, f"{s.discovered} Python files parsed in {s.seconds:.2f}s, {s.audited} audited")
+    if emit_spec is not None:
+        text = draft_spec(report.items, spec_name=str(emit_spec))
+        emit_spec.write_text(text, encoding="utf-8")
+        console.print(f"Wrote {emit_spec}: {count_live_codemods(text)} codemods ready, the rest commented for a human.")
+    if emit_guard is Guard.ruff:
+        _emit(ruff_banned_api(api.guard_moves(target, report)), None)
+    if fail_on is not None and report.findings_at_least(fail_on.value):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -220,7 +220,129 @@ CODES: dict[str, CodeDoc] = _table(
     ),
     # -- SSOT4xx: collapse-class ----------------------------------------------------------------
     # -- SSOT5xx: audit --------------------------------------------------------------------------
+    CodeDoc(
+        "SSOT501", "No module named ... (an import of a repository module that does not exist)",
+        "The import names a module under one of this repository's top-level packages, and no such module exists "
+        "(not in git, not on disk, not a compiled extension). Importing this file raises ModuleNotFoundError. The "
+        "message names the candidate the index found: a module with the same name elsewhere (`moved to`), a renamed "
+        "variant (`unified_*`, `*_manager`, `*_factory`), a close spelling, or a module that defines every imported "
+        "name. Inside `try/except ImportError` or `if TYPE_CHECKING:` it is a warning: the fallback runs instead.",
+        "Apply the suggested rename (`audit --emit-spec` drafts it as a rename-import codemod), or fix the import by "
+        "hand when the audit says `no candidate`: the module was planned but never written.",
+    ),
+    CodeDoc(
+        "SSOT502", "cannot import name ... (a name a repository module does not define)",
+        "`from module import name` where the module exists but neither defines nor imports `name`, has no such "
+        "submodule, no module `__getattr__`, and no star import that brings it (star imports respect `__all__`). "
+        "The message names the candidate: the same name defined elsewhere (the defining module when it offers the name "
+        "publicly, else a module whose `__all__` exports it), a renamed variant (`Unified*`, `*Manager`/`*Factory`, "
+        "a leading `_`), or a close spelling; or `no candidate` (the name never existed).",
+        "Apply the suggested rename (`audit --emit-spec`), or fix the import by hand when there is no candidate. With "
+        "several candidates the draft spec leaves the choice to you (the codemod is commented out).",
+    ),
+    CodeDoc(
+        "SSOT503", "A name is imported although the module's `__all__` does not export it",
+        "The module defines or imports the name, so the import works today, but its `__all__` leaves the name out: "
+        "it is private or on its way out of that module. Imports from inside the module's own package are not "
+        "reported.",
+        "Import it from where it is exported (the message names the place; `audit --emit-spec` drafts the rename), "
+        "or add it to `__all__` if it is meant to be public.",
+    ),
+    CodeDoc(
+        "SSOT504", "`__all__` lists a name the module does not define",
+        "`from module import *` raises AttributeError on the missing entry, and tools that read `__all__` "
+        "(documentation, type checkers) see a name that is not there.",
+        "Remove the entry from `__all__`, or import/define the name in that module.",
+    ),
+    CodeDoc(
+        "SSOT505", "An imported top-level module is neither in the repository nor installed",
+        "The import system's path finders (which never run package code) cannot locate the module in the running "
+        "environment, and the repository has no such package. Either a dependency is missing from the environment "
+        "audit runs in, or the name is wrong. One finding per top-level name, at its first import; imports guarded "
+        "by `try/except ImportError` or under `if TYPE_CHECKING:` are not reported.",
+        "Run `ssot-migrate audit` inside the project's own environment (`python -m ssot_migrate audit` from its "
+        "virtualenv), or fix the module name.",
+    ),
+    CodeDoc(
+        "SSOT506", "A relative import climbs above the top-level package",
+        "`from ..x import y` with more dots than the file has packages above it: Python raises ImportError "
+        "(`attempted relative import beyond top-level package`).",
+        "Use an absolute import, or check the `roots` setting in `[tool.ssot-migrate]` if the file's module name is "
+        "wrong.",
+    ),
+    CodeDoc(
+        "SSOT520", "The same class name is defined in more than one module",
+        "Classes group by equal name (pytest `Test*` classes in test modules excepted). There is one finding per "
+        "class, at its `class` line; the message names every member of the group, the suggested canonical (the one "
+        "most import statements reach, through re-exports) and how many public members (methods, class attributes, "
+        "protocol dunders) this class shares with it. JSON adds `\"group\"`.",
+        "Decide which class is the single source of truth, then collapse the others into it (the draft spec from "
+        "`audit --emit-spec` carries a commented-out collapse-class codemod to start from).",
+    ),
+    CodeDoc(
+        "SSOT521", "A class matches a `--pattern` duplicate group",
+        "Each `audit --pattern GLOB` (for example `'*WebSocketManager*'`) groups every class whose name matches it; "
+        "the findings work as for SSOT520.",
+        "As for SSOT520: pick the canonical class and collapse the rest into it.",
+    ),
+    CodeDoc(
+        "SSOT530", "A call does not fit the signature of the function it reaches",
+        "A call to a function (or class) of this repository, followed through imports, re-exports and fallbacks, "
+        "would raise TypeError: a missing required argument, an unexpected keyword, or too many positional "
+        "arguments. Calls through `*args`/`**kwargs` only report what they cannot hide; decorated functions (except "
+        "`staticmethod`, `classmethod`, `functools.cache`/`lru_cache` and the like) are not checked. When a name "
+        "reaches a real definition and a `try/except ImportError` fallback, the call is checked against the real one.",
+        "Change the call, or write a call-args codemod for every such call (the draft spec carries a commented-out "
+        "one with the options the audit could infer).",
+    ),
+    CodeDoc(
+        "SSOT531", "Definitions reached through one name have different signatures",
+        "A module binds the name twice (a `try/except ImportError` fallback, or a re-export and a local definition) "
+        "and the two definitions take different parameters: code written against one fails against the other, "
+        "typically only in production, when the fallback is used.",
+        "Make the fallback's signature match the real definition (or delete the fallback), then fix the calls that "
+        "SSOT530 reports.",
+    ),
+    CodeDoc(
+        "SSOT580", "`check`: a pending edit of a third-party kind",
+        "A configured spec would still change this line (a kind from an installed plugin).",
+        "Run `ssot-migrate apply` (or `plan` to see the edit).",
+    ),
+    CodeDoc(
+        "SSOT581", "`check`: the file still uses a path a rename-import codemod retires",
+        "A configured rename-import codemod would still rewrite this line: the old module or name came back (or was "
+        "never migrated). The line ends with `(fix: <new path>)`.",
+        "Import the new path, or run `ssot-migrate apply --in-place` on the file.",
+    ),
+    CodeDoc(
+        "SSOT582", "`check`: a call still passes the arguments a call-args codemod changes",
+        "A configured call-args codemod would still rewrite this call.",
+        "Run `ssot-migrate apply --in-place` on the file (or `plan` to see the edit).",
+    ),
+    CodeDoc(
+        "SSOT583", "`check`: a call still passes a message without an error code",
+        "A configured error-code-message codemod would still rewrite this call.",
+        "Run `ssot-migrate apply --in-place` on the file (or `plan` to see the edit).",
+    ),
+    CodeDoc(
+        "SSOT584", "`check`: the file still uses a duplicate class",
+        "A configured collapse-class codemod would still rewrite this reference to the canonical class.",
+        "Use the canonical class, or run `ssot-migrate apply --in-place` on the file.",
+    ),
 )
+
+# The code `check` gives each kind's pending edit (SSOT58x; SSOT580 for kinds from plugins).
+PENDING_EDIT_CODES: dict[str, str] = {
+    "rename-import": "SSOT581",
+    "call-args": "SSOT582",
+    "error-code-message": "SSOT583",
+    "collapse-class": "SSOT584",
+}
+PLUGIN_PENDING_EDIT_CODE = "SSOT580"
+
+
+def pending_edit_code(kind: str) -> str:
+    return PENDING_EDIT_CODES.get(kind, PLUGIN_PENDING_EDIT_CODE)
 
 
 def code_doc(code: str) -> CodeDoc:

@@ -26,6 +26,8 @@ class Resolved:
     module: str | None
     definition: Definition | None
     via_fallback: bool = False
+    # Reached only through an `except ImportError` branch: what runs when the guarded import failed.
+    via_handler: bool = False
 
     @property
     def in_repo(self) -> bool:
@@ -60,6 +62,10 @@ class RepoIndex:
             self._summaries[module] = summary
         return self._summaries[module]
 
+    def remember(self, summary: ModuleSummary) -> None:
+        """Adopt a summary already computed for a module's own file (audit scans every file once)."""
+        self._summaries[summary.module] = summary
+
     def summary_for_path(self, path: str) -> ModuleSummary | None:
         info = self.modules.info_for(path)
         return self.summary(info.name) if info is not None and self.modules.path_of(info.name) == path else None
@@ -81,20 +87,22 @@ class RepoIndex:
     def resolve(self, fqn: str) -> list[Resolved]:
         """Every definition `fqn` can reach through re-exports (several when fallbacks rebind it)."""
         found: dict[str, Resolved] = {}
-        self._resolve(fqn, found, set(), 0, False)
+        self._resolve(fqn, found, set(), 0, False, False)
         return list(found.values())
 
-    def _resolve(self, fqn: str, found: dict[str, Resolved], seen: set[str], depth: int, fallback: bool) -> None:
+    def _resolve(
+        self, fqn: str, found: dict[str, Resolved], seen: set[str], depth: int, fallback: bool, handler: bool
+    ) -> None:
         if fqn in seen or depth > _MAX_DEPTH:
             return
         seen.add(fqn)
         split = self.split_module(fqn)
         if split is None:
-            found.setdefault(fqn, Resolved(fqn, None, None, fallback))
+            found.setdefault(fqn, Resolved(fqn, None, None, fallback, handler))
             return
         module, attrs = split
         if not attrs:
-            found.setdefault(fqn, Resolved(fqn, module, None, fallback))
+            found.setdefault(fqn, Resolved(fqn, module, None, fallback, handler))
             return
         summary = self.summary(module)
         name, rest = attrs[0], attrs[1:]
@@ -104,18 +112,38 @@ class RepoIndex:
             for definition in summary.definitions_of(name):
                 matched = True
                 target = f"{module}.{name}{suffix}"
-                found.setdefault(target, Resolved(target, module, definition, fallback or definition.fallback))
+                found.setdefault(
+                    target,
+                    Resolved(target, module, definition, fallback or definition.fallback, handler or definition.handler),
+                )
             for imported in summary.imports_of(name):
                 matched = True
-                self._resolve(imported.target + suffix, found, seen, depth + 1, fallback or imported.fallback)
+                self._resolve(
+                    imported.target + suffix, found, seen, depth + 1, fallback or imported.fallback,
+                    handler or imported.handler,
+                )
             if not matched:
                 for star in summary.star_imports:
+                    if not self.star_binds(star, name):
+                        continue
                     before = len(found)
-                    self._resolve(f"{star}.{name}{suffix}", found, seen, depth + 1, fallback)
+                    self._resolve(f"{star}.{name}{suffix}", found, seen, depth + 1, fallback, handler)
                     if len(found) > before:
                         matched = True
         if not matched:
-            found.setdefault(fqn, Resolved(fqn, module, None, fallback))
+            found.setdefault(fqn, Resolved(fqn, module, None, fallback, handler))
+
+    def star_binds(self, module: str, name: str) -> bool:
+        """Whether `from module import *` can bind `name`: listed in its `__all__`, else any public name.
+
+        A module outside the repository (or one that does not parse) may bind anything.
+        """
+        summary = self.summary(module) if self.modules.is_module(module) else None
+        if summary is None:
+            return not self.modules.is_module(module) or self.modules.path_of(module) is not None
+        if summary.all_names is not None:
+            return name in summary.all_names
+        return not name.startswith("_")
 
     def definitions(self, fqn: str) -> list[Resolved]:
         return [r for r in self.resolve(fqn) if r.definition is not None]

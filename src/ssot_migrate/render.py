@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -11,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import TOOL_NAME, __version__
+from .codes import CODES
 from .plan import Finding, Plan
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -379,3 +381,105 @@ def batch_table(run) -> Table:
             f"{row['seconds']:.1f}",
         )
     return table
+
+
+# -- audit and check ------------------------------------------------------------------------------------
+
+# Code prefix -> the table an audit finding is listed in, in this order.
+AUDIT_SECTIONS = (
+    ("SSOT00", "Files that do not parse"),
+    ("SSOT50", "Broken imports"),
+    ("SSOT52", "Duplicate classes"),
+    ("SSOT53", "Signature mismatches"),
+)
+
+
+def print_audit(console: Console, findings: Sequence[Finding], stats: str) -> None:
+    """One table per kind of leftover; each message ends with its fix (or says there is none).
+
+    The code is coloured by severity (red error, yellow warning, cyan info).
+    """
+    for prefix, title in AUDIT_SECTIONS:
+        rows = [f for f in findings if f.code.startswith(prefix)]
+        if not rows:
+            continue
+        table = Table(title=f"{title} ({len(rows)})", title_justify="left", show_lines=True)
+        table.add_column("location", overflow="fold", ratio=1)
+        table.add_column("code", no_wrap=True)
+        table.add_column("message (and fix)", overflow="fold", ratio=3)
+        for finding in rows:
+            table.add_row(
+                f"{finding.path}:{finding.line}:{finding.col}",
+                Text(finding.code, style=SEVERITY_STYLE[finding.severity]),
+                escape(finding.message),
+            )
+        console.print(table)
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    if findings:
+        console.print(
+            f"{len(findings)} finding{'s' if len(findings) != 1 else ''}: "
+            + ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
+        )
+    else:
+        console.print("No findings.")
+    console.print(stats, style="dim")
+
+
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def findings_sarif(findings: Sequence[Finding], *, category: str) -> dict[str, Any]:
+    """A SARIF 2.1.0 log with one run, as GitHub code scanning reads it.
+
+    Rules come from the finding-code registry; locations are repo-relative URIs
+    under `%SRCROOT%`; the fingerprint ignores the line so an alert survives
+    edits above it. `category` keeps audit and check results apart on GitHub.
+    """
+    codes = sorted({f.code for f in findings})
+    rules = []
+    for code in codes:
+        doc = CODES[code]
+        rules.append({
+            "id": code,
+            "shortDescription": {"text": doc.title},
+            "fullDescription": {"text": doc.meaning},
+            "help": {"text": doc.fix, "markdown": f"**What happened.** {doc.meaning}\n\n**What to do.** {doc.fix}"},
+        })
+    results = []
+    for finding in findings:
+        fingerprint = hashlib.sha256(
+            "\0".join((finding.code, finding.path, finding.message)).encode()
+        ).hexdigest()[:32]
+        result: dict[str, Any] = {
+            "ruleId": finding.code,
+            "ruleIndex": codes.index(finding.code),
+            "level": _SARIF_LEVEL[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": finding.line, "startColumn": finding.col},
+                }
+            }],
+            "partialFingerprints": {"ssotMigrate/v1": fingerprint},
+        }
+        properties: dict[str, Any] = {}
+        if finding.suggestion is not None:
+            properties["suggestion"] = {"old": finding.suggestion[0], "new": finding.suggestion[1]}
+        if finding.group is not None:
+            properties["group"] = list(finding.group)
+        if properties:
+            result["properties"] = properties
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": TOOL_NAME, "version": __version__, "semanticVersion": __version__,
+                                "rules": rules}},
+            "automationDetails": {"id": f"{TOOL_NAME}/{category}/"},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }

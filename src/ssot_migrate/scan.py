@@ -101,7 +101,11 @@ def signature_of(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, *, d
 
 @dataclass(frozen=True)
 class ImportedName:
-    """A module-level name bound by an import; `fallback` when inside try/except ImportError."""
+    """A module-level name bound by an import; `fallback` when inside try/except ImportError.
+
+    `handler` narrows `fallback` to the `except ImportError` branch: the binding
+    that only exists when the guarded import failed.
+    """
 
     local: str
     target: str
@@ -109,6 +113,7 @@ class ImportedName:
     col: int
     fallback: bool
     is_module_import: bool
+    handler: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,11 @@ class Definition:
     methods: tuple[tuple[str, Signature], ...] = ()
     # Methods decorated @staticmethod or @classmethod: callable on the class itself (`Class.method(...)`).
     class_level_methods: tuple[str, ...] = ()
+    decorators: tuple[str, ...] = ()
+    handler: bool = False
+
+    def method_signature(self, name: str) -> Signature | None:
+        return next((signature for method, signature in self.methods if method == name), None)
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,7 @@ class ModuleSummary:
     definitions: tuple[Definition, ...]
     all_names: tuple[str, ...] | None
     star_imports: tuple[str, ...]
+    all_line: int | None = None
 
     def imports_of(self, name: str) -> list[ImportedName]:
         return [i for i in self.imports if i.local == name]
@@ -152,8 +163,51 @@ class ModuleSummary:
 
 
 @dataclass(frozen=True)
+class ImportSite:
+    """One import of a module or of a name from a module, in any scope, where it is written.
+
+    `line`/`col` locate the imported name (or module), `statement_line`/`statement_col`
+    the statement. `module` is absolute (None when a relative import climbs above
+    the top-level package); `name` is the imported name of a `from` import (`*`
+    for a star import) and None for `import module`. `guarded`: inside a `try`
+    whose handlers catch ImportError; `type_checking`: under `if TYPE_CHECKING:`.
+    """
+
+    line: int
+    col: int
+    module: str | None
+    name: str | None
+    written: str
+    guarded: bool
+    type_checking: bool
+    statement_line: int
+    statement_col: int
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A call whose callee this file's own bindings name: `target` is that qualified name.
+
+    Module-level names of a module are written `module.name` (the index follows
+    its imports and fallbacks); names bound in a function by anything but an
+    import are left out (their meaning is not static).
+    """
+
+    target: str
+    line: int
+    col: int
+    positional: int
+    keywords: tuple[str, ...]
+    star_args: bool
+    star_kwargs: bool
+
+
+@dataclass(frozen=True)
 class FileScan:
-    """What one file imports (any scope) and which dotted strings it holds."""
+    """What one file imports (any scope) and which dotted strings it holds.
+
+    With `sites=True`, also every import statement and resolvable call with its position.
+    """
 
     parsed: bool
     imported: frozenset[str] = frozenset()
@@ -161,9 +215,11 @@ class FileScan:
     strings: frozenset[str] = frozenset()
     summary: ModuleSummary | None = None
     error: tuple[int, int, str] | None = None
+    import_sites: tuple[ImportSite, ...] = ()
+    call_sites: tuple[CallSite, ...] = ()
 
 
-def scan_source(data: bytes, info: ModuleInfo | None, path: str) -> FileScan:
+def scan_source(data: bytes, info: ModuleInfo | None, path: str, *, sites: bool = False) -> FileScan:
     try:
         tree = ast.parse(data, filename=path, type_comments=False)
     except (SyntaxError, ValueError) as exc:
@@ -175,12 +231,20 @@ def scan_source(data: bytes, info: ModuleInfo | None, path: str) -> FileScan:
     summary = None
     if info is not None:
         summary = _summarize(tree, info, path)
+    import_sites: tuple[ImportSite, ...] = ()
+    call_sites: tuple[CallSite, ...] = ()
+    if sites:
+        site_collector = _SiteCollector(info, data, _scope_bindings(tree.body, info, module_scope=True))
+        site_collector.visit(tree)
+        import_sites, call_sites = tuple(site_collector.imports), tuple(site_collector.calls)
     return FileScan(
         parsed=True,
         imported=frozenset(collector.imported),
         star_modules=frozenset(collector.star_modules),
         strings=frozenset(collector.strings),
         summary=summary,
+        import_sites=import_sites,
+        call_sites=call_sites,
     )
 
 
@@ -235,17 +299,20 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
     definitions: list[Definition] = []
     stars: list[str] = []
     all_names: list[str] | None = None
+    all_line: int | None = None
 
-    def walk(statements: list[ast.stmt], fallback: bool) -> None:
-        nonlocal all_names
+    def walk(statements: list[ast.stmt], fallback: bool, handler: bool = False) -> None:
+        nonlocal all_names, all_line
         for stmt in statements:
             if isinstance(stmt, ast.Import):
                 for alias in stmt.names:
                     if alias.asname:
-                        imports.append(ImportedName(alias.asname, alias.name, stmt.lineno, stmt.col_offset + 1, fallback, True))
+                        imports.append(
+                            ImportedName(alias.asname, alias.name, stmt.lineno, stmt.col_offset + 1, fallback, True, handler)
+                        )
                     else:
                         root = alias.name.split(".")[0]
-                        imports.append(ImportedName(root, root, stmt.lineno, stmt.col_offset + 1, fallback, True))
+                        imports.append(ImportedName(root, root, stmt.lineno, stmt.col_offset + 1, fallback, True, handler))
             elif isinstance(stmt, ast.ImportFrom):
                 module = _absolute(info, stmt)
                 if module is None:
@@ -256,19 +323,23 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
                     else:
                         imports.append(
                             ImportedName(alias.asname or alias.name, f"{module}.{alias.name}", stmt.lineno,
-                                         stmt.col_offset + 1, fallback, False)
+                                         stmt.col_offset + 1, fallback, False, handler)
                         )
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 definitions.append(
-                    Definition(stmt.name, "function", stmt.lineno, stmt.col_offset + 1, fallback, signature_of(stmt))
+                    Definition(
+                        stmt.name, "function", stmt.lineno, stmt.col_offset + 1, fallback, signature_of(stmt),
+                        decorators=_decorator_names(stmt), handler=handler,
+                    )
                 )
             elif isinstance(stmt, ast.ClassDef):
-                definitions.append(_class_definition(stmt, fallback))
+                definitions.append(_class_definition(stmt, fallback, handler))
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
                     for name in _target_names(target):
                         if name == "__all__":
+                            all_line = all_line or stmt.lineno
                             names = _string_list(stmt.value)
                             if names is not None:
                                 if isinstance(stmt, ast.AugAssign):
@@ -278,7 +349,9 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
                             continue
                         signature = signature_of(stmt.value) if isinstance(getattr(stmt, "value", None), ast.Lambda) else None
                         definitions.append(
-                            Definition(name, "variable", stmt.lineno, stmt.col_offset + 1, fallback, signature)
+                            Definition(
+                                name, "variable", stmt.lineno, stmt.col_offset + 1, fallback, signature, handler=handler
+                            )
                         )
             elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 call = stmt.value
@@ -293,16 +366,16 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
                     all_names = (all_names or []) + (extra or [])
             elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
                 is_fallback = any(_is_import_error_handler(h) for h in stmt.handlers)  # type: ignore[attr-defined]
-                walk(stmt.body, fallback or is_fallback)  # type: ignore[attr-defined]
-                for handler in stmt.handlers:  # type: ignore[attr-defined]
-                    walk(handler.body, fallback or is_fallback)
-                walk(stmt.orelse, fallback)  # type: ignore[attr-defined]
-                walk(stmt.finalbody, fallback)  # type: ignore[attr-defined]
+                walk(stmt.body, fallback or is_fallback, handler)  # type: ignore[attr-defined]
+                for except_handler in stmt.handlers:  # type: ignore[attr-defined]
+                    walk(except_handler.body, fallback or is_fallback, handler or is_fallback)
+                walk(stmt.orelse, fallback, handler)  # type: ignore[attr-defined]
+                walk(stmt.finalbody, fallback, handler)  # type: ignore[attr-defined]
             elif isinstance(stmt, ast.If):
-                walk(stmt.body, fallback)
-                walk(stmt.orelse, fallback)
+                walk(stmt.body, fallback, handler)
+                walk(stmt.orelse, fallback, handler)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-                walk(stmt.body, fallback)
+                walk(stmt.body, fallback, handler)
 
     walk(tree.body, False)
     return ModuleSummary(
@@ -313,10 +386,16 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
         definitions=tuple(definitions),
         all_names=tuple(all_names) if all_names is not None else None,
         star_imports=tuple(stars),
+        all_line=all_line,
     )
 
 
-def _class_definition(stmt: ast.ClassDef, fallback: bool) -> Definition:
+def _decorator_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> tuple[str, ...]:
+    """Each decorator as written, without call arguments (`functools.lru_cache(maxsize=2)` -> `functools.lru_cache`)."""
+    return tuple(ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list)
+
+
+def _class_definition(stmt: ast.ClassDef, fallback: bool, handler: bool = False) -> Definition:
     members: list[str] = []
     methods: list[tuple[str, Signature]] = []
     class_level: list[str] = []
@@ -337,6 +416,7 @@ def _class_definition(stmt: ast.ClassDef, fallback: bool) -> Definition:
         stmt.name, "class", stmt.lineno, stmt.col_offset + 1, fallback,
         bases=bases, members=tuple(dict.fromkeys(members)), methods=tuple(methods),
         class_level_methods=tuple(class_level),
+        decorators=_decorator_names(stmt), handler=handler,
     )
 
 
@@ -361,3 +441,207 @@ def _string_list(value: ast.expr | None) -> list[str] | None:
             return None
         return (left or []) + (right or [])
     return None
+
+
+# -- sites: every import and every statically named call, for `audit` --------------------------------
+
+_ScopeNode = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _scope_bindings(
+    statements: Iterable[ast.AST], info: ModuleInfo | None, *, module_scope: bool = False
+) -> dict[str, str | None]:
+    """Names a scope binds: an import maps to its target, anything else to None (not static).
+
+    A module's own names map to `module.name` so the repository index can follow
+    fallbacks and re-exports; a name bound twice in different ways in a function
+    maps to None. Nested scopes are not entered (comprehension targets are, which
+    only ever hides a call, never misnames one).
+    """
+    bound: dict[str, str | None] = {}
+    declared: set[str] = set()
+
+    def bind(name: str, target: str | None) -> None:
+        if module_scope and info is not None:
+            target = f"{info.name}.{name}"
+        if name in bound and bound[name] != target:
+            bound[name] = None
+        else:
+            bound[name] = target
+
+    stack = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bind(node.name, None)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bind(alias.asname, alias.name)
+                else:
+                    root = alias.name.split(".")[0]
+                    bind(root, root)
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(info, node)
+            for alias in node.names:
+                if alias.name != "*":
+                    bind(alias.asname or alias.name, f"{module}.{alias.name}" if module else None)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            bind(node.id, None)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bind(node.name, None)
+        elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
+            bind(node.name, None)  # type: ignore[attr-defined]
+        elif type(node).__name__ == "MatchMapping" and getattr(node, "rest", None):
+            bind(node.rest, None)  # type: ignore[attr-defined]
+        stack.extend(ast.iter_child_nodes(node))
+    for name in declared:
+        bound.pop(name, None)
+    return bound
+
+
+def _parameter_names(args: ast.arguments) -> list[str]:
+    names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    names += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+    return names
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+class _SiteCollector(ast.NodeVisitor):
+    """Import statements and calls with positions, resolving callees through the file's scopes."""
+
+    def __init__(self, info: ModuleInfo | None, data: bytes, module_bindings: dict[str, str | None]) -> None:
+        self.info = info
+        self.lines = data.splitlines()
+        # (kind, bindings): class scopes are visible only to code directly in the class body.
+        self.scopes: list[tuple[str, dict[str, str | None]]] = [("module", module_bindings)]
+        self.guarded = 0
+        self.type_checking = 0
+        self.imports: list[ImportSite] = []
+        self.calls: list[CallSite] = []
+
+    def _column(self, line: int, offset: int) -> int:
+        """1-based character column from ast's UTF-8 byte offset."""
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else b""
+        if text.isascii():
+            return offset + 1
+        return len(text[:offset].decode("utf-8", "replace")) + 1
+
+    # -- scopes -------------------------------------------------------------------------------
+
+    def _enter(self, kind: str, node: ast.AST, body: Iterable[ast.AST], parameters: Iterable[str] = ()) -> None:
+        bindings = _scope_bindings(body, self.info)
+        for name in parameters:
+            bindings[name] = None
+        self.scopes.append((kind, bindings))
+        for child in body:
+            self.visit(child)
+        self.scopes.pop()
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for expr in (*node.decorator_list, *node.args.defaults, *[d for d in node.args.kw_defaults if d is not None]):
+            self.visit(expr)
+        self._enter("function", node, node.body, _parameter_names(node.args))
+
+    visit_FunctionDef = _visit_function
+    visit_AsyncFunctionDef = _visit_function
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        for expr in (*node.args.defaults, *[d for d in node.args.kw_defaults if d is not None]):
+            self.visit(expr)
+        self._enter("function", node, [node.body], _parameter_names(node.args))
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for expr in (*node.decorator_list, *node.bases, *node.keywords):
+            self.visit(expr)
+        self._enter("class", node, node.body)
+
+    def visit_Try(self, node: ast.Try) -> None:
+        guarded = any(_is_import_error_handler(h) for h in node.handlers)
+        self.guarded += guarded
+        for stmt in node.body:
+            self.visit(stmt)
+        self.guarded -= guarded
+        for part in (*node.handlers, *node.orelse, *node.finalbody):
+            self.visit(part)
+
+    visit_TryStar = visit_Try
+
+    def visit_If(self, node: ast.If) -> None:
+        self.visit(node.test)
+        checking = _is_type_checking(node.test)
+        self.type_checking += checking
+        for stmt in node.body:
+            self.visit(stmt)
+        self.type_checking -= checking
+        for stmt in node.orelse:
+            self.visit(stmt)
+
+    def _lookup(self, name: str) -> str | None:
+        innermost = len(self.scopes) - 1
+        for depth in range(innermost, -1, -1):
+            kind, bindings = self.scopes[depth]
+            if kind == "class" and depth != innermost:
+                continue
+            if name in bindings:
+                return bindings[name]
+        return None
+
+    # -- sites --------------------------------------------------------------------------------
+
+    def _site(
+        self, statement: ast.stmt, node: ast.stmt | ast.alias, module: str | None, name: str | None, written: str
+    ) -> None:
+        self.imports.append(
+            ImportSite(
+                node.lineno, self._column(node.lineno, node.col_offset), module, name, written,
+                self.guarded > 0, self.type_checking > 0,
+                statement.lineno, self._column(statement.lineno, statement.col_offset),
+            )
+        )
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._site(node, alias, alias.name, None, alias.name)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = _absolute(self.info, node)
+        written = "." * node.level + (node.module or "")
+        for alias in node.names:
+            self._site(node, node if alias.name == "*" else alias, module, alias.name, written)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        target = self._qualify(node.func)
+        if target is not None:
+            keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
+            self.calls.append(
+                CallSite(
+                    target, node.lineno, self._column(node.lineno, node.col_offset),
+                    sum(1 for a in node.args if not isinstance(a, ast.Starred)), keywords,
+                    any(isinstance(a, ast.Starred) for a in node.args),
+                    any(k.arg is None for k in node.keywords),
+                )
+            )
+        self.generic_visit(node)
+
+    def _qualify(self, func: ast.expr) -> str | None:
+        attributes: list[str] = []
+        while isinstance(func, ast.Attribute):
+            attributes.append(func.attr)
+            func = func.value
+        if not isinstance(func, ast.Name):
+            return None
+        head = self._lookup(func.id)
+        if head is None:
+            return None
+        return ".".join([head, *reversed(attributes)])

@@ -1,0 +1,801 @@
+"""`audit`: what a half-finished SSOT migration left behind, found statically, each with the fix the index can see.
+
+Every Python file is read once with the stdlib-`ast` scan (no repository code is
+ever imported or run); the repository index answers where names live; modules
+outside the repository are located with the import system's path finders.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import importlib.machinery
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .config import ProjectConfig
+from .discover import discover
+from .engine import RepoContext, build_repo, environment_has_module
+from .index import Resolved, signature_conflicts
+from .modules import ModuleInfo
+from .plan import SCHEMA_VERSION, SEVERITY_RANK, Finding, Severity, sorted_findings, tool_json
+from .scan import CallSite, Definition, FileScan, ImportSite, ModuleSummary, Signature, scan_source
+
+# Finding codes (documented in codes.py).
+MODULE_NOT_FOUND = "SSOT501"
+NAME_NOT_FOUND = "SSOT502"
+NOT_EXPORTED = "SSOT503"
+ALL_LISTS_MISSING = "SSOT504"
+NOT_LOCATED = "SSOT505"
+RELATIVE_BEYOND_TOP = "SSOT506"
+DUPLICATE_NAME = "SSOT520"
+DUPLICATE_PATTERN = "SSOT521"
+CALL_DOES_NOT_BIND = "SSOT530"
+SIGNATURES_DISAGREE = "SSOT531"
+PARSE_ERROR = "SSOT001"
+
+# Below this many files, a process pool costs more than the parsing it spreads.
+IN_PROCESS_MAX_FILES = 400
+# Decorators that keep the decorated function's call signature.
+TRANSPARENT_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "abstractmethod", "abc.abstractmethod", "functools.lru_cache", "lru_cache",
+    "functools.cache", "cache", "typing.final", "final", "typing.override", "override", "typing_extensions.override",
+})
+# Dunder members that are part of a class's public API (what `collapse-class` compares too).
+PROTOCOL_DUNDERS = frozenset({
+    "__call__", "__iter__", "__aiter__", "__next__", "__anext__", "__enter__", "__exit__", "__aenter__", "__aexit__",
+    "__len__", "__contains__", "__getitem__", "__setitem__", "__delitem__", "__await__", "__bool__",
+})
+CLOSE_SPELLING_CUTOFF = 0.85
+
+
+# -- what an audit returns ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenameFix:
+    """A rename-import that would fix the finding; `decided` is False when a human must confirm it."""
+
+    old: str
+    new: str
+    how: str
+    decided: bool = True
+    alternatives: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CollapseFix:
+    """A collapse-class draft for a group of duplicate classes (always a human's decision)."""
+
+    canonical: str
+    duplicates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CallArgsFix:
+    """A call-args draft for calls to `function` that no longer fit its signature."""
+
+    function: str
+    options: tuple[tuple[str, str], ...]
+    note: str = ""
+
+
+Fix = RenameFix | CollapseFix | CallArgsFix
+
+
+@dataclass(frozen=True)
+class AuditItem:
+    finding: Finding
+    fix: Fix | None = None
+
+
+@dataclass
+class AuditStats:
+    discovered: int = 0
+    parsed: int = 0
+    unparsable: int = 0
+    audited: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "discovered": self.discovered,
+            "parsed": self.parsed,
+            "unparsable": self.unparsable,
+            "audited": self.audited,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class AuditReport:
+    items: list[AuditItem]
+    stats: AuditStats = field(default_factory=AuditStats)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted_findings(item.finding for item in self.items)
+
+    def findings_at_least(self, severity: str) -> list[Finding]:
+        rank = SEVERITY_RANK[severity]
+        return [f for f in self.findings if SEVERITY_RANK[f.severity] >= rank]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": tool_json(),
+            "findings": [f.to_json() for f in self.findings],
+            "stats": self.stats.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    root: Path
+    config: ProjectConfig
+    restrict: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    jobs: int | None = None
+
+
+# -- driver --------------------------------------------------------------------------------------------
+
+
+def run_audit(request: AuditRequest) -> AuditReport:
+    started = time.perf_counter()
+    discovery = discover(request.root, exclude=request.config.exclude)
+    repo = build_repo(request.root, request.config, discovery)
+    scans = _scan_files(repo, request.jobs)
+    for path, scan in scans.items():
+        summary = scan.summary
+        if summary is not None and repo.modules.path_of(summary.module) == path:
+            repo.index.remember(summary)
+    prefixes = [p.strip("/") for p in request.restrict if p.strip("/") not in ("", ".")]
+    audited = [
+        p for p in repo.python_files
+        if not prefixes or any(p == prefix or p.startswith(prefix + "/") for prefix in prefixes)
+    ]
+    auditor = _Auditor(repo, scans, frozenset(discovery.files))
+    items = auditor.run(audited, request.patterns)
+    stats = AuditStats(
+        discovered=len(repo.python_files),
+        parsed=sum(1 for s in scans.values() if s.parsed),
+        unparsable=sum(1 for s in scans.values() if not s.parsed),
+        audited=len(audited),
+        seconds=time.perf_counter() - started,
+    )
+    return AuditReport(items, stats)
+
+
+def _scan_files(repo: RepoContext, jobs: int | None) -> dict[str, FileScan]:
+    work = [(str(repo.root), path, repo.modules.info_for(path)) for path in repo.python_files]
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(work) <= IN_PROCESS_MAX_FILES:
+        return {path: _scan_file(root, path, info) for root, path, info in work}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = pool.map(_scan_file_args, work, chunksize=64)
+        return {path: scan for (_, path, _), scan in zip(work, results)}
+
+
+def _scan_file_args(args: tuple[str, str, ModuleInfo | None]) -> FileScan:
+    return _scan_file(*args)
+
+
+def _scan_file(root: str, path: str, info: ModuleInfo | None) -> FileScan:
+    try:
+        data = (Path(root) / path).read_bytes()
+    except OSError as exc:
+        return FileScan(parsed=False, error=(1, 1, f"cannot read: {exc.strerror or exc}"))
+    return scan_source(data, info, path, sites=True)
+
+
+# -- the checks ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A place a missing name or module may have gone: `spec` is how a spec writes it."""
+
+    spec: str
+    how: str
+    identity: str
+
+
+class _Auditor:
+    def __init__(self, repo: RepoContext, scans: dict[str, FileScan], files: frozenset[str]) -> None:
+        self.repo = repo
+        self.index = repo.index
+        self.modules = repo.modules
+        self.scans = scans
+        self.files = files
+        self.items: list[AuditItem] = []
+        self.summaries: dict[str, ModuleSummary] = {
+            s.summary.module: s.summary
+            for path, s in scans.items()
+            if s.summary is not None and self.modules.path_of(s.summary.module) == path
+        }
+        self.defined: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
+        self.exporters: dict[str, list[str]] = defaultdict(list)
+        self.by_leaf: dict[str, list[str]] = defaultdict(list)
+        for module, summary in self.summaries.items():
+            for definition in summary.definitions:
+                if not definition.handler and (module, definition) not in self.defined[definition.name]:
+                    self.defined[definition.name].append((module, definition))
+            for name in summary.all_names or ():
+                if name in summary.bound_names:
+                    self.exporters[name].append(module)
+        for module in self.modules.modules():
+            self.by_leaf[module.rsplit(".", 1)[-1]].append(module)
+        self._exists: dict[str, bool] = {}
+        self._environment: dict[str, bool] = {}
+        self._references: dict[str, Counter[str]] = {}
+        self._reported_modules: set[tuple[str, int, str]] = set()
+        self._not_located: dict[str, list[tuple[str, ImportSite]]] = {}
+
+    def run(self, audited: Sequence[str], patterns: Sequence[str]) -> list[AuditItem]:
+        audited_set = set(audited)
+        for path in audited:
+            scan = self.scans.get(path)
+            if scan is None:
+                continue
+            if not scan.parsed:
+                line, col, message = scan.error or (1, 1, "cannot parse")
+                self._add(path, line, col, "error", PARSE_ERROR, f"cannot parse: {message}; nothing in this file was audited")
+                continue
+            info = self.modules.info_for(path)
+            for site in scan.import_sites:
+                self._check_import(path, info, site)
+            for call in scan.call_sites:
+                self._check_call(path, call)
+        self._report_not_located()
+        for module, summary in sorted(self.summaries.items()):
+            if summary.path in audited_set:
+                self._check_dunder_all(summary)
+                self._check_fallback_signatures(summary)
+        self._check_duplicates(audited_set, patterns)
+        return self.items
+
+    def _add(self, path: str, line: int, col: int, severity: Severity, code: str, message: str,
+             fix: Fix | None = None, group: tuple[str, ...] | None = None) -> None:
+        suggestion = (fix.old, fix.new) if isinstance(fix, RenameFix) else None
+        if isinstance(fix, CollapseFix) and group is not None:
+            suggestion = None
+        finding = Finding(path, line, col, severity, code, None, message, suggestion, group)
+        self.items.append(AuditItem(finding, fix))
+
+    # -- where modules are -------------------------------------------------------------------------
+
+    def module_exists(self, module: str) -> bool:
+        """A repo module, or a module file git does not list (generated, compiled) that is on disk."""
+        if module not in self._exists:
+            self._exists[module] = self.modules.is_module(module) or self._on_disk(module)
+        return self._exists[module]
+
+    def _on_disk(self, module: str) -> bool:
+        relative = module.replace(".", "/")
+        for root in self.modules.roots:
+            base = self.repo.root / root / relative if root else self.repo.root / relative
+            if base.with_suffix(".py").is_file() or base.is_dir():
+                return True
+            if any(base.with_name(base.name + suffix).is_file() for suffix in importlib.machinery.EXTENSION_SUFFIXES):
+                return True
+        return False
+
+    def repo_owns(self, top: str) -> bool:
+        """Whether the top-level name `top` means this repository's package.
+
+        A regular module or package of the repo always wins; a namespace package
+        (a folder without `__init__.py`) loses to a regular one of the environment,
+        as it does on `sys.path`.
+        """
+        if self.modules.path_of(top) is not None:
+            return True
+        if not self.modules.is_namespace_package(top):
+            return False
+        return not (top in sys.stdlib_module_names or self._environment_has(top))
+
+    def _environment_has(self, module: str) -> bool:
+        if module not in self._environment:
+            self._environment[module] = module in sys.stdlib_module_names or environment_has_module(module)
+        return self._environment[module]
+
+    def _sibling_exists(self, path: str, top: str) -> bool:
+        """A script's own folder (and pytest's rootdir-inserted folder) is on `sys.path` when it runs."""
+        folder = Path(path).parent
+        candidates = [folder]
+        while folder != Path(".") and (self.repo.root / folder / "__init__.py").is_file():
+            folder = folder.parent
+            candidates.append(folder)
+        for candidate in candidates:
+            base = self.repo.root / candidate / top
+            if base.with_suffix(".py").is_file() or (base / "__init__.py").is_file():
+                return True
+        return False
+
+    # -- imports -------------------------------------------------------------------------------------
+
+    def _check_import(self, path: str, info: ModuleInfo | None, site: ImportSite) -> None:
+        if site.module is None:
+            if info is not None:
+                self._add(
+                    path, site.line, site.col, "error", RELATIVE_BEYOND_TOP,
+                    f"`from {site.written} import {site.name}` climbs above the top-level package "
+                    f"({info.name} is only {info.name.count('.') + (1 if info.is_package else 0)} level(s) deep)",
+                )
+            return
+        module = site.module
+        top = module.split(".")[0]
+        if not self.repo_owns(top):
+            if not self._sibling_exists(path, top) and not site.guarded and not site.type_checking:
+                if not self._environment_has(top):
+                    self._not_located.setdefault(top, []).append((path, site))
+            return
+        if not self.module_exists(module):
+            key = (path, site.statement_line, module)
+            if key not in self._reported_modules:
+                self._reported_modules.add(key)
+                names = self._names_of_statement(path, site)
+                self._report_missing_module(path, site, module, names)
+            return
+        if site.name is None or site.name == "*":
+            return
+        self._check_name(path, info, site, module, site.name)
+
+    def _names_of_statement(self, path: str, site: ImportSite) -> tuple[str, ...]:
+        scan = self.scans[path]
+        return tuple(
+            s.name for s in scan.import_sites  # type: ignore[misc]
+            if s.statement_line == site.statement_line and s.module == site.module and s.name not in (None, "*")
+        )
+
+    def _severity(self, site: ImportSite) -> tuple[Severity, str]:
+        if site.guarded:
+            return "warning", " (guarded by try/except ImportError: the fallback runs instead, every time)"
+        if site.type_checking:
+            return "warning", " (under `if TYPE_CHECKING:`: type checkers fail here, the program does not)"
+        return "error", ""
+
+    def _report_missing_module(self, path: str, site: ImportSite, module: str, names: tuple[str, ...]) -> None:
+        severity, context = self._severity(site)
+        fix = self._module_fix(module, names)
+        message = f"No module named {module!r}{context}"
+        message += self._fix_text(fix)
+        self._add(path, site.statement_line, site.statement_col, severity, MODULE_NOT_FOUND, message, fix)
+
+    def _check_name(self, path: str, info: ModuleInfo | None, site: ImportSite, module: str, name: str) -> None:
+        if self.module_exists(f"{module}.{name}"):
+            return
+        summary = self.index.summary(module)
+        if summary is None:
+            if self.modules.path_of(module) is not None:
+                return  # does not parse: reported on its own
+            reason = "a namespace package has only submodules"
+        else:
+            if name in summary.bound_names:
+                self._check_exported(path, info, site, summary, name)
+                return
+            if summary.definitions_of("__getattr__") or self._star_bound(module, name):
+                return
+            reason = "not defined there"
+            if summary.all_names is not None:
+                reason += ", and its `__all__` does not export it"
+        severity, context = self._severity(site)
+        fix = self._name_fix(module, name)
+        message = f"cannot import name {name!r} from {module!r} ({reason}){context}" + self._fix_text(fix)
+        self._add(path, site.line, site.col, severity, NAME_NOT_FOUND, message, fix)
+
+    def _star_bound(self, module: str, name: str) -> bool:
+        for resolved in self.index.resolve(f"{module}.{name}"):
+            if resolved.definition is not None or not resolved.in_repo or self.module_exists(resolved.fqn):
+                return True
+        return False
+
+    def _check_exported(
+        self, path: str, info: ModuleInfo | None, site: ImportSite, summary: ModuleSummary, name: str
+    ) -> None:
+        if summary.all_names is None or name in summary.all_names or name.startswith("__"):
+            return
+        package = summary.module if summary.is_package else summary.module.rpartition(".")[0]
+        if info is not None and package and (info.name == package or info.name.startswith(package + ".")):
+            return  # a package's own modules may use its unexported names
+        identity = {r.fqn for r in self.index.definitions(f"{summary.module}.{name}")}
+        places = [c for c in self._places(name, exclude_module=summary.module) if c.identity in identity]
+        public = [c for c in places if self._is_public(c.spec.split(":")[0], name)]
+        fix = RenameFix(f"{summary.module}.{name}", public[0].spec, "exported by") if public else None
+        severity = "warning" if not site.type_checking else "info"
+        message = (
+            f"{name!r} is imported from {summary.module!r}, whose `__all__` does not export it "
+            "(private or on its way out: it may disappear)"
+        ) + self._fix_text(fix)
+        self._add(path, site.line, site.col, severity, NOT_EXPORTED, message, fix)
+
+    def _report_not_located(self) -> None:
+        for top, sites in sorted(self._not_located.items()):
+            path, site = sites[0]
+            others = len(sites) - 1
+            where = f" (and {others} other import{'s' if others != 1 else ''})" if others else ""
+            self._add(
+                path, site.line, site.col, "warning", NOT_LOCATED,
+                f"{top!r} is neither a module of this repository nor installed in this environment{where}; "
+                "run audit in the project's environment, or fix the name",
+            )
+
+    def _check_dunder_all(self, summary: ModuleSummary) -> None:
+        for name in dict.fromkeys(summary.all_names or ()):
+            if name in summary.bound_names or self.module_exists(f"{summary.module}.{name}"):
+                continue
+            if summary.definitions_of("__getattr__") or self._star_bound(summary.module, name):
+                continue
+            self._add(
+                summary.path, summary.all_line or 1, 1, "error", ALL_LISTS_MISSING,
+                f"`__all__` of {summary.module!r} lists {name!r}, which the module does not define "
+                f"(`from {summary.module} import *` raises AttributeError)",
+            )
+
+    # -- suggestions ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _fix_text(fix: RenameFix | None) -> str:
+        if fix is None:
+            return "; no candidate in the repository"
+        text = f"; {fix.how}: {fix.new}"
+        if fix.alternatives:
+            text += f" (or {', '.join(fix.alternatives)}: a human must choose)"
+        if fix.note:
+            text += f" ({fix.note})"
+        return text
+
+    def _places(self, name: str, exclude_module: str | None = None) -> list[_Candidate]:
+        """Where `name` is defined or exported, one candidate per distinct definition (its best path)."""
+        paths = {module for module, _ in self.defined.get(name, ())} | set(self.exporters.get(name, ()))
+        paths.discard(exclude_module)  # type: ignore[arg-type]
+        by_identity: dict[str, list[str]] = defaultdict(list)
+        for module in paths:
+            identities = sorted(r.fqn for r in self.index.definitions(f"{module}.{name}")) or [f"{module}.{name}"]
+            by_identity[identities[0]].append(module)
+        out = []
+        for identity, modules in by_identity.items():
+            # The defining module when it offers the name publicly (the source of truth), else the best re-export.
+            best = min(
+                modules,
+                key=lambda m: (not self._is_public(m, name), identity != f"{m}.{name}") + _module_rank(m),
+            )
+            out.append(_Candidate(f"{best}:{name}", "", identity))
+        return sorted(out, key=lambda c: (-self.references(c.identity), _module_rank(c.spec.split(":")[0]), c.spec))
+
+    def _is_public(self, module: str, name: str) -> bool:
+        """Listed in the module's `__all__`, or (without one) a public name of a public module."""
+        summary = self.summaries.get(module)
+        if summary is not None and summary.all_names is not None:
+            return name in summary.all_names
+        return not name.startswith("_") and not _module_rank(module)[0]
+
+    def _name_fix(self, module: str, name: str) -> RenameFix | None:
+        old = f"{module}.{name}"
+        tiers: list[tuple[str, list[_Candidate]]] = [
+            ("defined in", self._places(name, exclude_module=module)),
+            ("moved to", [_Candidate(m, "", m) for m in sorted(self.by_leaf.get(name, ()), key=_module_rank) if m != old]),
+        ]
+        core = _class_core(name)
+        variants = [v for v in self.defined if v != name and len(core) >= 3 and _class_core(v) == core]
+        tiers.append(("renamed variant", [c for v in sorted(variants) for c in self._places(v)]))
+        close = difflib.get_close_matches(name, [n for n in self.defined if n != name], n=3, cutoff=CLOSE_SPELLING_CUTOFF)
+        tiers.append(("close spelling", [c for v in close for c in self._places(v)]))
+        for how, candidates in tiers:
+            if candidates:
+                best, *others = candidates
+                return RenameFix(old, best.spec, how, decided=not others, alternatives=tuple(c.spec for c in others))
+        return None
+
+    def _module_fix(self, module: str, names: tuple[str, ...]) -> RenameFix | None:
+        leaf = module.rsplit(".", 1)[-1]
+        core = _module_core(leaf)
+        tiers = [
+            ("moved to", [m for m in self.by_leaf.get(leaf, ()) if m != module]),
+            ("renamed variant", [m for other, ms in self.by_leaf.items() if other != leaf and len(core) >= 3
+                                 and _module_core(other) == core for m in ms]),
+            ("close spelling", [m for other in difflib.get_close_matches(leaf, [x for x in self.by_leaf if x != leaf],
+                                                                       n=3, cutoff=CLOSE_SPELLING_CUTOFF)
+                                for m in self.by_leaf[other]]),
+        ]
+        for how, candidates in tiers:
+            if not candidates:
+                continue
+            provided = {m: sum(1 for n in names if self._binds(m, n)) for m in candidates}
+            most = max(provided.values())
+            ranked = sorted(
+                candidates, key=lambda m: (-provided[m], -_common_prefix(m, module)) + _module_rank(m)
+            )
+            best = ranked[0]
+            rivals = [m for m in ranked[1:] if provided[m] == provided[best]]
+            missing = [n for n in names if not self._binds(best, n)]
+            note = f"it does not define {', '.join(missing)}" if missing else ""
+            if names and most == 0 and how != "moved to":
+                continue
+            return RenameFix(module, best, how, decided=not rivals and not missing, alternatives=tuple(rivals), note=note)
+        if names:
+            homes = [set(m for m, _ in self.defined.get(n, ())) for n in names]
+            common = set.intersection(*homes) if homes and all(homes) else set()
+            if common:
+                ranked = sorted(common, key=_module_rank)
+                return RenameFix(
+                    module, ranked[0], "defines every imported name", decided=len(ranked) == 1,
+                    alternatives=tuple(ranked[1:]),
+                )
+        return None
+
+    def _binds(self, module: str, name: str) -> bool:
+        summary = self.summaries.get(module)
+        return summary is not None and (name in summary.bound_names or self.module_exists(f"{module}.{name}"))
+
+    def references(self, fqn: str) -> int:
+        """How many import statements in the repository reach the definition `fqn` (through re-exports)."""
+        name = fqn.rsplit(".", 1)[-1]
+        if name not in self._references:
+            counts: Counter[str] = Counter()
+            for scan in self.scans.values():
+                for site in scan.import_sites:
+                    if site.name == name and site.module is not None and self.modules.is_module(site.module):
+                        for resolved in self.index.definitions(f"{site.module}.{name}"):
+                            counts[resolved.fqn] += 1
+            self._references[name] = counts
+        return self._references[name][fqn]
+
+    # -- calls ---------------------------------------------------------------------------------------
+
+    def _check_call(self, path: str, call: CallSite) -> None:
+        if self.index.split_module(call.target) is None:
+            return
+        targets = [r for r in self.index.resolve(call.target) if r.definition is not None]
+        if not targets:
+            return
+        callables: list[tuple[Resolved, Signature]] = []
+        for resolved in targets:
+            signature = self._call_signature(resolved)
+            if signature is None:
+                return  # something the call may reach has no static signature: say nothing
+            callables.append((resolved, signature))
+        primary = [c for c in callables if not c[0].via_handler] or callables
+        problems = [
+            (resolved, signature, signature.bind_problems(
+                call.positional, call.keywords, star_args=call.star_args, star_kwargs=call.star_kwargs
+            ))
+            for resolved, signature in primary
+        ]
+        if not all(found for _, _, found in problems):
+            return
+        resolved, signature, found = problems[0]
+        assert resolved.definition is not None
+        short = resolved.definition.name
+        where = self._definition_location(resolved)
+        message = (
+            f"{short}() {'; '.join(found)}: the call does not fit {resolved.fqn}{signature.describe()} ({where})"
+        )
+        self._add(path, call.line, call.col, "error", CALL_DOES_NOT_BIND, message,
+                  self._call_args_fix(resolved, signature, call, found))
+
+    def _call_signature(self, resolved: Resolved) -> Signature | None:
+        definition = resolved.definition
+        assert definition is not None and resolved.module is not None
+        if resolved.fqn != f"{resolved.module}.{definition.name}":
+            return None  # an attribute of the definition (a method through its class): unknown here
+        summary = self.index.summary(resolved.module)
+        if summary is not None:
+            same = [d for d in summary.definitions_of(definition.name) if d.handler == definition.handler]
+            if any("overload" in d or d.endswith(".overload") for s in same for d in s.decorators):
+                return None
+            definition = same[-1] if same else definition  # a later definition rebinds the name
+        if any(d not in TRANSPARENT_DECORATORS for d in definition.decorators):
+            return None
+        if definition.kind == "function" or definition.kind == "variable":
+            return definition.signature
+        if definition.kind == "class":
+            if definition.method_signature("__new__") is not None:
+                return None
+            return definition.method_signature("__init__")
+        return None
+
+    def _definition_location(self, resolved: Resolved) -> str:
+        path = self.modules.path_of(resolved.module or "") or resolved.module
+        return f"{path}:{resolved.definition.line}" if resolved.definition else str(path)
+
+    def _call_args_fix(self, resolved: Resolved, signature: Signature, call: CallSite, problems: list[str]) -> CallArgsFix:
+        params = signature.parameters
+        positional = [p for p in params if p.kind in ("positional_only", "positional_or_keyword")]
+        names = {p.name for p in params}
+        options: list[tuple[str, str]] = []
+        filled = {p.name for p in positional[: call.positional]} | set(call.keywords)
+        for keyword in call.keywords:
+            if keyword in names:
+                continue
+            slot = positional[call.positional] if call.positional < len(positional) else None
+            unfilled = [p.name for p in params if p.name not in filled and not p.has_default
+                        and p.kind not in ("var_positional", "var_keyword")]
+            if slot is not None and slot.name not in filled and not slot.has_default:
+                options.append(("keyword_to_positional", f"{{ {keyword} = {call.positional} }}"))
+                filled.add(slot.name)
+            elif unfilled:
+                options.append(("rename_keywords", f'{{ {keyword} = "{unfilled[0]}" }}'))
+                filled.add(unfilled[0])
+            else:
+                options.append(("remove", f'["{keyword}"]'))
+        for param in params:
+            if (param.kind in ("positional_or_keyword", "keyword_only") and not param.has_default
+                    and param.name not in filled and not call.star_args and not call.star_kwargs):
+                options.append(("add", f'[{{ name = "{param.name}", value = "..." }}]'))
+        note = "; ".join(problems)
+        if any("positional argument" in p and "were given" in p for p in problems):
+            note += "; extra positional arguments must be removed by hand"
+        return CallArgsFix(resolved.fqn, tuple(dict.fromkeys(options)), note)
+
+    def _check_fallback_signatures(self, summary: ModuleSummary) -> None:
+        counts = Counter([i.local for i in summary.imports] + [d.name for d in summary.definitions])
+        seen: set[frozenset[str]] = set()
+        for name, count in counts.items():
+            if count < 2:
+                continue
+            for first, second in signature_conflicts(self.index, f"{summary.module}.{name}"):
+                pair = frozenset((first.fqn, second.fqn))
+                if pair in seen or any(self._call_signature(r) is None for r in (first, second)):
+                    continue
+                seen.add(pair)
+                primary, fallback = (second, first) if first.via_handler and not second.via_handler else (first, second)
+                line = self._binding_line(summary, name, fallback)
+                self._add(
+                    summary.path, line, 1, "warning", SIGNATURES_DISAGREE,
+                    f"{summary.module}.{name} reaches definitions whose signatures disagree: "
+                    f"{primary.fqn}{primary.definition.signature.describe()} ({self._definition_location(primary)}) "  # type: ignore[union-attr]
+                    f"and {'the fallback ' if fallback.via_handler else ''}{fallback.fqn}"
+                    f"{fallback.definition.signature.describe()} ({self._definition_location(fallback)}); "  # type: ignore[union-attr]
+                    "calls written for one fail against the other",
+                )
+
+    @staticmethod
+    def _binding_line(summary: ModuleSummary, name: str, fallback: Resolved) -> int:
+        handler_lines = [d.line for d in summary.definitions_of(name) if d.handler]
+        handler_lines += [i.line for i in summary.imports_of(name) if i.handler]
+        if handler_lines:
+            return min(handler_lines)
+        lines = [d.line for d in summary.definitions_of(name)] + [i.line for i in summary.imports_of(name)]
+        return sorted(lines)[1] if len(lines) > 1 else lines[0]
+
+    # -- duplicate classes ---------------------------------------------------------------------------
+
+    def _check_duplicates(self, audited: set[str], patterns: Sequence[str]) -> None:
+        classes: list[tuple[str, Definition]] = []
+        for module, summary in sorted(self.summaries.items()):
+            seen: set[str] = set()
+            for definition in summary.definitions:
+                if definition.kind == "class" and not definition.handler and definition.name not in seen:
+                    seen.add(definition.name)
+                    classes.append((module, definition))
+        by_name: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
+        for module, definition in classes:
+            if definition.name.startswith("Test") and self._is_test_module(module):
+                continue  # pytest test classes share names by design
+            by_name[definition.name].append((module, definition))
+        groups: list[tuple[str, str, list[tuple[str, Definition]]]] = [
+            (DUPLICATE_NAME, name, members) for name, members in sorted(by_name.items()) if len(members) > 1
+        ]
+        for pattern in patterns:
+            members = [(m, d) for m, d in classes if fnmatch.fnmatchcase(d.name, pattern)]
+            if len(members) > 1:
+                groups.append((DUPLICATE_PATTERN, pattern, members))
+        reported: set[frozenset[str]] = set()
+        for code, label, members in groups:
+            names = tuple(f"{m}.{d.name}" for m, d in members)
+            if frozenset(names) in reported:
+                continue
+            reported.add(frozenset(names))
+            self._report_group(code, label, members, names, audited)
+
+    def _is_test_module(self, module: str) -> bool:
+        path = self.modules.path_of(module) or ""
+        name = Path(path).name
+        return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or "/tests/" in f"/{path}"
+
+    def _report_group(
+        self, code: str, label: str, members: list[tuple[str, Definition]], names: tuple[str, ...], audited: set[str]
+    ) -> None:
+        def rank(member: tuple[str, Definition]) -> tuple:
+            module, definition = member
+            summary = self.summaries[module]
+            exported = summary.all_names is not None and definition.name in summary.all_names
+            return (
+                -self.references(f"{module}.{definition.name}"), definition.name.startswith("_"),
+                self._is_test_module(module), not exported,
+            ) + _module_rank(module) + (definition.name,)
+
+        canonical_module, canonical = min(members, key=rank)
+        canonical_fqn = f"{canonical_module}.{canonical.name}"
+        canonical_api = _public_api(canonical)
+        references = self.references(canonical_fqn)
+        head = (
+            f"{canonical.name} is defined in {len(members)} modules" if code == DUPLICATE_NAME
+            else f"{len(members)} classes match {label!r}"
+        )
+        fix = CollapseFix(canonical_fqn, tuple(n for n in names if n != canonical_fqn))
+        for module, definition in members:
+            path = self.modules.path_of(module) or module
+            if path not in audited:
+                continue
+            fqn = f"{module}.{definition.name}"
+            if fqn == canonical_fqn:
+                detail = (
+                    f"this is the suggested canonical ({references} import{'s' if references != 1 else ''} "
+                    "reach it, the most in the group)"
+                )
+            else:
+                similarity = _similarity(_public_api(definition), canonical_api)
+                missing = sorted(_public_api(definition) - canonical_api)
+                detail = (
+                    f"suggested canonical: {canonical_fqn} ({references} import{'s' if references != 1 else ''}); "
+                    f"{similarity:.0%} of public members shared with it"
+                )
+                if missing:
+                    detail += f"; it lacks {', '.join(missing[:8])}{', ...' if len(missing) > 8 else ''}"
+            self._add(
+                path, definition.line, definition.col, "warning", code,
+                f"{head}: {', '.join(names)}; {detail}", fix, names,
+            )
+
+
+# -- small pure helpers ----------------------------------------------------------------------------------
+
+
+def _module_rank(module: str) -> tuple[bool, int, str]:
+    """Public before private, shallow before deep, then alphabetical."""
+    parts = module.split(".")
+    return (any(p.startswith("_") for p in parts), len(parts), module)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a.split("."), b.split(".")):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def _class_core(name: str) -> str:
+    """`_UnifiedWebSocketManager`, `WebSocketManagerFactory` and `WebSocketManager` share the core `WebSocketManager`."""
+    core = name.lstrip("_")
+    if core.startswith("Unified") and len(core) > len("Unified"):
+        core = core[len("Unified"):]
+    for suffix in ("Factory", "Manager"):
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    return core
+
+
+def _module_core(leaf: str) -> str:
+    core = leaf.lstrip("_")
+    if core.startswith("unified_"):
+        core = core[len("unified_"):]
+    for suffix in ("_factory", "_manager"):
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    return core
+
+
+def _public_api(definition: Definition) -> set[str]:
+    return {
+        m for m in definition.members
+        if not m.startswith("_") or m in PROTOCOL_DUNDERS
+    }
+
+
+def _similarity(a: set[str], b: set[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)

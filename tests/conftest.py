@@ -1,0 +1,3 @@
+"""The repositories under tests/fixtures are data the tests copy and run tools on, not tests of this project."""
+
+collect_ignore = ["fixtures"]
