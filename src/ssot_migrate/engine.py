@@ -8,6 +8,7 @@ when there is enough of it; results can come from a content-addressed cache.
 
 from __future__ import annotations
 
+import difflib
 import importlib.machinery
 import importlib.util
 import os
@@ -15,7 +16,7 @@ import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -395,8 +396,14 @@ def plan_file(
         result = codemod.transform(ctx)
         if result is None:
             continue
-        findings.extend(result.findings)
-        edits.extend(Edit(codemod.index, line, col) for line, col in result.edits)
+        # Positions are reported in the file as it is on disk, also after an earlier codemod moved lines.
+        to_original = _position_map(data, current) if current is not data else None
+        for line, col in result.edits:
+            edits.append(Edit(codemod.index, *(to_original(line, col) if to_original else (line, col))))
+        for finding in result.findings:
+            if to_original is not None and finding.path == path:
+                finding = replace(finding, **dict(zip(("line", "col"), to_original(finding.line, finding.col))))
+            findings.append(finding)
         if result.module is not module:
             module = result.module
             current = module.bytes
@@ -415,6 +422,50 @@ def _wants(codemod: Kind, data: bytes, scan: FileScan, listed: bool) -> bool:
         if pattern is None or pattern.search(data) is None:
             return False
     return codemod.confirm(scan)
+
+
+def _position_map(original: bytes, seen: bytes) -> Callable[[int, int], tuple[int, int]]:
+    """Map a (line, col) in `seen` (an intermediate version of a file) to the same place in `original`.
+
+    Lines an earlier codemod left alone map exactly; on a line it rewrote, the
+    column follows a character diff of the two lines; a line it inserted maps to
+    where the insertion happened.
+    """
+    original_lines, seen_lines = original.splitlines(), seen.splitlines()
+    line_codes = difflib.SequenceMatcher(None, original_lines, seen_lines, autojunk=False).get_opcodes()
+
+    def to_original(line: int, col: int) -> tuple[int, int]:
+        index, exact = _map_index(line_codes, line - 1)
+        if exact or not (0 <= index < len(original_lines) and 0 <= line - 1 < len(seen_lines)):
+            return index + 1, col
+        # Diff the two lines token by token (a name is one token), then map the token the column falls in.
+        before, after = _tokens(original_lines[index]), _tokens(seen_lines[line - 1])
+        token_codes = difflib.SequenceMatcher(None, [t for t, _ in before], [t for t, _ in after], autojunk=False).get_opcodes()
+        at = next((k for k, (_, start) in enumerate(after) if start >= col - 1), len(after))
+        if at < len(after) and after[at][1] > col - 1:
+            at -= 1
+        mapped, _ = _map_index(token_codes, max(at, 0))
+        return index + 1, (before[mapped][1] + 1) if mapped < len(before) else col
+
+    return to_original
+
+
+_TOKEN = re.compile(rb"\w+|\s+|.")
+
+
+def _tokens(line: bytes) -> list[tuple[bytes, int]]:
+    return [(m.group(), m.start()) for m in _TOKEN.finditer(line)]
+
+
+def _map_index(opcodes: list[tuple[str, int, int, int, int]], index: int) -> tuple[int, bool]:
+    """(index in the first sequence, whether it is the same element) for `index` in the second."""
+    for tag, i1, i2, j1, j2 in opcodes:
+        if j1 <= index < j2:
+            if tag == "equal":
+                return i1 + (index - j1), True
+            return i1 + min(index - j1, max(i2 - i1 - 1, 0)), False
+    return index, False
+
 
 
 def _check_output_parses(data: bytes, path: str) -> None:

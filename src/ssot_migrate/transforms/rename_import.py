@@ -459,6 +459,8 @@ class ReferenceRewriter:
             )
             return
         new_module = ".".join(module_parts) + binding.from_module[len(rule.old.dotted) :]
+        if new_module == self.ctx.info.name:
+            return  # the new module re-exporting from the old one: importing itself would break it
         self.edits.set_from_module(statement, new_module, keep_relative=True)
         self._edit_at(statement.module if statement.module is not None else statement)
 
@@ -469,6 +471,9 @@ class ReferenceRewriter:
             return self._plan_builtin(plan)
         module_parts, attr_parts = rule.new.split_for(1)
         new_module = ".".join(module_parts)
+        if new_module == self.ctx.info.name:
+            # This module is where the new name lives (usually by re-exporting the old one): it must not import itself.
+            return False
         if not attr_parts:
             return self._plan_from_to_top_level_module(plan, new_module)
         import_name, rest = attr_parts[0], attr_parts[1:]
