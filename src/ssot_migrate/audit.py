@@ -374,8 +374,8 @@ class _Auditor:
             return
         summary = self.index.summary(module)
         if summary is None:
-            if self.modules.path_of(module) is not None:
-                return  # does not parse: reported on its own
+            if self.modules.path_of(module) is not None or not self.modules.is_module(module):
+                return  # does not parse (reported on its own), or exists only on disk (generated, compiled)
             reason = "a namespace package has only submodules"
         else:
             if name in summary.bound_names:
@@ -766,14 +766,16 @@ def _common_prefix(a: str, b: str) -> int:
 
 
 def _class_core(name: str) -> str:
-    """`_UnifiedWebSocketManager`, `WebSocketManagerFactory` and `WebSocketManager` share the core `WebSocketManager`."""
+    """`_UnifiedWebSocketManager`, `WebSocketManagerFactory` and `WebSocketManager` share the core `WebSocket`."""
     core = name.lstrip("_")
     if core.startswith("Unified") and len(core) > len("Unified"):
         core = core[len("Unified"):]
-    for suffix in ("Factory", "Manager"):
-        if core.endswith(suffix) and len(core) > len(suffix):
-            core = core[: -len(suffix)]
-            break
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in ("Factory", "Manager"):
+            if core.endswith(suffix) and len(core) > len(suffix):
+                core, stripped = core[: -len(suffix)], True
     return core
 
 

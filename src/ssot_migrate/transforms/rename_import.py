@@ -1964,4 +1964,15 @@ RenameImport.examples = (
             """
         )},
     ),
+    Example(
+        "the module that re-exports the old name as the new path keeps its import (it must not import itself)",
+        {"old": "pkg.unified_manager.Manager", "new": "pkg.websocket_manager:Manager"},
+        {
+            "pkg/__init__.py": "",
+            "pkg/unified_manager.py": "class Manager:\n    pass\n",
+            "pkg/websocket_manager.py": "from .unified_manager import Manager\n\n__all__ = [\"Manager\"]\n",
+            "app.py": "from pkg.unified_manager import Manager\n\nManager()\n",
+        },
+        {"app.py": "from pkg.websocket_manager import Manager\n\nManager()\n"},
+    ),
 )

@@ -1,0 +1,390 @@
+"""`ssot-migrate audit` on a backend halfway through its SSOT consolidation (tests/fixtures/ssot_debt).
+
+Each failure of the incident reports is in the fixture; the audit must report each
+one with the right fix, its draft spec must make the fixture's own tests pass once
+applied, and no code of the audited repository may ever run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from ssot_migrate.spec import load_migration
+
+from .helpers import ENV_BASE, make_repo, run_cli, tree_bytes
+
+FIXTURE = Path(__file__).parent / "fixtures" / "ssot_debt"
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+PATTERN = "*WebSocketManager*"
+WS = "netra_backend.app.websocket_core"
+SIDE_EFFECT_MARKER = "netra_backend/app/IMPORTED-BY-AUDIT"
+
+
+def fixture_files() -> dict[str, bytes]:
+    return {p.relative_to(FIXTURE).as_posix(): p.read_bytes() for p in sorted(FIXTURE.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "repo", fixture_files())
+
+
+def audit_json(repo: Path, *args: str) -> dict:
+    result = run_cli("audit", "--format", "json", *args, cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def by_location(report: dict) -> dict[tuple[str, int], list[dict]]:
+    out: dict[tuple[str, int], list[dict]] = {}
+    for finding in report["findings"]:
+        out.setdefault((finding["path"], finding["line"]), []).append(finding)
+    return out
+
+
+def only(findings: list[dict], code: str) -> dict:
+    [finding] = [f for f in findings if f["code"] == code]
+    return finding
+
+
+def run_pytest(repo: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=repo, capture_output=True, text=True, env={**ENV_BASE, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(repo),
+                                                       "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+
+# -- each incident, with its fix ---------------------------------------------------------------------
+
+
+def test_moved_module_is_reported_with_its_new_home(repo: Path) -> None:
+    found = by_location(audit_json(repo))
+    supervisor = only(found[("netra_backend/app/agents/supervisor.py", 5)], "SSOT501")
+    assert supervisor["severity"] == "error"
+    assert supervisor["col"] == 1
+    assert "No module named 'netra_backend.app.agents.agent_websocket_bridge'" in supervisor["message"]
+    assert supervisor["suggestion"] == {
+        "old": "netra_backend.app.agents.agent_websocket_bridge",
+        "new": "netra_backend.app.services.agent_websocket_bridge",
+    }
+    # `from ..agents import agent_websocket_bridge`: the same move, seen as a missing name of the package.
+    relative = only(found[("netra_backend/app/routes/websocket.py", 5)], "SSOT502")
+    assert relative["suggestion"] == supervisor["suggestion"]
+
+
+def test_name_no_longer_exported_by_all_points_at_the_ssot_module(repo: Path) -> None:
+    finding = only(by_location(audit_json(repo))[("tests/test_websocket_manager.py", 3)], "SSOT502")
+    assert finding["message"].startswith(
+        f"cannot import name 'UnifiedWebSocketManager' from '{WS}.unified_manager' "
+        "(not defined there, and its `__all__` does not export it)"
+    )
+    assert finding["col"] == 62
+    assert finding["suggestion"] == {
+        "old": f"{WS}.unified_manager.UnifiedWebSocketManager",
+        "new": f"{WS}.websocket_manager:UnifiedWebSocketManager",
+    }
+
+
+def test_renamed_class_is_found_as_its_unified_variant(repo: Path) -> None:
+    finding = only(by_location(audit_json(repo))[("tests/test_circuit_breaker.py", 1)], "SSOT502")
+    assert "cannot import name 'CircuitBreakerState'" in finding["message"]
+    assert "renamed variant" in finding["message"]
+    assert finding["suggestion"] == {
+        "old": "netra_backend.app.services.circuit_breaker.CircuitBreakerState",
+        "new": "netra_backend.app.core.resilience.unified_circuit_breaker:UnifiedCircuitBreakerState",
+    }
+
+
+def test_names_and_modules_that_never_existed_have_no_candidate(repo: Path) -> None:
+    found = by_location(audit_json(repo))
+    probe = "netra_backend/app/legacy/resilience_probe.py"
+    never = only(found[(probe, 5)], "SSOT502")
+    assert "cannot import name 'CircuitOpenException'" in never["message"]
+    assert never["message"].endswith("no candidate in the repository")
+    assert "suggestion" not in never
+    module = only(found[(probe, 7)], "SSOT501")
+    assert module["message"] == "No module named 'test_framework.docker_circuit_breaker'; no candidate in the repository"
+    assert "suggestion" not in module
+
+
+def test_import_of_a_name_left_out_of_all_is_a_warning_pointing_at_its_export(repo: Path) -> None:
+    finding = only(by_location(audit_json(repo))[("tests/test_circuit_breaker.py", 1)], "SSOT503")
+    assert finding["severity"] == "warning"
+    assert finding["suggestion"] == {
+        "old": "netra_backend.app.services.circuit_breaker.CircuitBreakerMetrics",
+        "new": "netra_backend.app.core.resilience.metrics:CircuitBreakerMetrics",
+    }
+
+
+def test_all_listing_an_undefined_name_is_an_error_at_the_all_line(repo: Path) -> None:
+    finding = only(by_location(audit_json(repo))[("netra_backend/app/services/circuit_breaker/__init__.py", 7)], "SSOT504")
+    assert "'ServiceHealthMonitor'" in finding["message"]
+
+
+def test_calls_that_no_longer_fit_are_reported_against_the_real_definition(repo: Path) -> None:
+    found = by_location(audit_json(repo))
+    route = "netra_backend/app/routes/websocket_ssot.py"
+    keyword = only(found[(route, 9)], "SSOT530")
+    assert keyword["message"].startswith(
+        "create_websocket_manager() got an unexpected keyword argument 'context'; "
+        "missing 1 required argument: 'user_context'"
+    )
+    missing = only(found[(route, 11)], "SSOT530")
+    assert missing["message"].startswith("create_error_message() missing 1 required argument: 'error_message'")
+    assert f"{WS}.types.create_error_message(error_code, error_message, details=...)" in missing["message"]
+    assert only(found[(route, 12)], "SSOT530")["message"].startswith(
+        "create_server_message() missing 1 required argument: 'data'"
+    )
+    assert only(found[(route, 17)], "SSOT530")["message"].startswith(
+        "create_websocket_manager() takes 1 positional argument but 3 were given"
+    )
+    assert (route, 13) not in found, "a call that fits is not reported"
+
+
+def test_fallbacks_whose_signatures_disagree_are_reported_at_the_fallback(repo: Path) -> None:
+    found = by_location(audit_json(repo))
+    init = "netra_backend/app/websocket_core/__init__.py"
+    error = only(found[(init, 7)], "SSOT531")
+    assert error["severity"] == "warning"
+    assert f"the fallback {WS}.create_error_message(error_code, message=...)" in error["message"]
+    assert f"{WS}.types.create_error_message(error_code, error_message, details=...)" in error["message"]
+    assert only(found[(init, 10)], "SSOT531")
+
+
+def test_duplicate_classes_one_finding_per_class_naming_the_whole_group(repo: Path) -> None:
+    report = audit_json(repo, "--pattern", PATTERN)
+    pattern_findings = [f for f in report["findings"] if f["code"] == "SSOT521"]
+    group = pattern_findings[0]["group"]
+    assert len(group) >= 10
+    assert all(f["group"] == group for f in pattern_findings)
+    assert len(pattern_findings) == len(group)
+    canonical = f"{WS}.websocket_manager.UnifiedWebSocketManager"
+    assert canonical in group and f"{WS}.unified_manager._UnifiedWebSocketManager" in group
+    for finding in pattern_findings:
+        assert finding["severity"] == "warning"
+        assert all(member in finding["message"] for member in group)
+        assert f"suggested canonical: {canonical}" in finding["message"] or "this is the suggested canonical" in finding["message"]
+    at_class_lines = {(f["path"], f["line"]) for f in pattern_findings}
+    assert ("netra_backend/app/websocket_core/websocket_manager.py", 6) in at_class_lines
+    assert ("test_framework/mocks.py", 1) in at_class_lines
+    legacy = next(f for f in pattern_findings if f["path"] == "netra_backend/app/websocket_core/unified_manager.py"
+                  and f["line"] == 27)
+    assert "40% of public members shared with it; it lacks broadcast" in legacy["message"]
+    # Equal names group on their own, without any --pattern.
+    named = [f for f in audit_json(repo)["findings"] if f["code"] == "SSOT520"]
+    assert {(f["path"], f["line"]) for f in named} == {
+        ("netra_backend/app/services/websocket_manager.py", 4),
+        ("netra_backend/app/websocket_core/manager.py", 4),
+    }
+    assert named[0]["group"] == [
+        "netra_backend.app.services.websocket_manager.WebSocketManager", f"{WS}.manager.WebSocketManager",
+    ]
+
+
+def test_json_report_is_versioned_and_has_the_documented_keys(repo: Path) -> None:
+    report = audit_json(repo)
+    assert set(report) == {"schema_version", "tool", "findings", "stats"}
+    assert report["schema_version"] == 1 and report["tool"]["name"] == "ssot-migrate"
+    assert set(report["stats"]) == {"discovered", "parsed", "unparsable", "audited", "seconds"}
+    assert report["stats"]["discovered"] == report["stats"]["parsed"] == len(
+        [p for p in fixture_files() if p.endswith(".py")]
+    )
+    for finding in report["findings"]:
+        assert finding["codemod"] is None
+        assert {"path", "line", "col", "severity", "code", "codemod", "message"} <= set(finding)
+
+
+def test_rich_output_has_one_table_per_kind_and_nothing_on_stdout(repo: Path) -> None:
+    result = run_cli("audit", "--pattern", PATTERN, cwd=repo, env={"COLUMNS": "200"})
+    err = result.stderr.decode()
+    assert result.returncode == 0 and result.stdout == b""
+    assert err.index("Broken imports (") < err.index("Duplicate classes (") < err.index("Signature mismatches (")
+    assert "No module named 'netra_backend.app.agents.agent_websocket_bridge'" in err
+
+
+def test_paths_limit_where_findings_are_reported_not_what_is_indexed(repo: Path) -> None:
+    report = audit_json(repo, "tests")
+    assert {f["path"].split("/")[0] for f in report["findings"]} == {"tests"}
+    # The suggestion still comes from modules outside `tests`.
+    assert any(f.get("suggestion", {}).get("new", "").startswith("netra_backend.") for f in report["findings"])
+    assert report["stats"]["audited"] == 4
+
+
+# -- exit codes ---------------------------------------------------------------------------------------
+
+
+def test_fail_on_turns_findings_into_exit_code_1(repo: Path, tmp_path: Path) -> None:
+    assert run_cli("audit", cwd=repo).returncode == 0
+    assert run_cli("audit", "--fail-on", "error", cwd=repo).returncode == 1
+    clean = make_repo(tmp_path / "clean", {"pkg/__init__.py": "", "pkg/a.py": "import json\nfrom pkg import b\n",
+                                           "pkg/b.py": "X = 1\n"})
+    assert run_cli("audit", "--fail-on", "warning", cwd=clean).returncode == 0
+    warned = make_repo(tmp_path / "warned", {"pkg/__init__.py": "", "pkg/a.py": "class A:\n    pass\n",
+                                             "pkg/b.py": "class A:\n    pass\n"})
+    assert run_cli("audit", "--fail-on", "error", cwd=warned).returncode == 0
+    assert run_cli("audit", "--fail-on", "warning", cwd=warned).returncode == 1
+
+
+def test_emit_guard_with_a_machine_format_is_a_usage_error(repo: Path) -> None:
+    result = run_cli("audit", "--format", "json", "--emit-guard", "ruff", cwd=repo)
+    assert result.returncode == 2
+    assert b"--emit-guard" in result.stderr and result.stdout == b""
+
+
+# -- the draft spec -----------------------------------------------------------------------------------
+
+
+def test_emitted_spec_once_applied_makes_the_fixture_tests_pass(repo: Path) -> None:
+    before = run_pytest(repo)
+    assert before.returncode != 0
+    assert "No module named 'netra_backend.app.agents.agent_websocket_bridge'" in before.stdout
+
+    spec = repo.parent / "audit-fixes.toml"
+    result = run_cli("audit", "--pattern", PATTERN, "--emit-spec", str(spec), cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"4 codemods ready" in result.stderr
+    migration = load_migration([str(spec)])
+    assert [(c.kind, str(c.values["old"]), str(c.values["new"])) for c in migration.codemods] == [
+        ("rename-import", "netra_backend.app.agents.agent_websocket_bridge",
+         "netra_backend.app.services.agent_websocket_bridge"),
+        ("rename-import", "netra_backend.app.services.circuit_breaker.CircuitBreakerMetrics",
+         "netra_backend.app.core.resilience.metrics:CircuitBreakerMetrics"),
+        ("rename-import", "netra_backend.app.services.circuit_breaker.CircuitBreakerState",
+         "netra_backend.app.core.resilience.unified_circuit_breaker:UnifiedCircuitBreakerState"),
+        ("rename-import", f"{WS}.unified_manager.UnifiedWebSocketManager",
+         f"{WS}.websocket_manager:UnifiedWebSocketManager"),
+    ]
+    text = spec.read_text()
+    # What a human must decide is there, commented out, ready to uncomment.
+    assert '# kind = "collapse-class"' in text
+    assert f'# canonical = "{WS}.websocket_manager.UnifiedWebSocketManager"' in text
+    assert '# kind = "call-args"' in text and "# keyword_to_positional = { context = 0 }" in text
+    assert f'# function = "{WS}.types.create_error_message"' in text
+    assert "CircuitOpenException" in text and "docker_circuit_breaker" in text
+
+    applied = run_cli("apply", "--spec", str(spec), "--in-place", cwd=repo)
+    assert applied.returncode == 0, applied.stderr.decode()
+    after = run_pytest(repo)
+    assert after.returncode == 0, after.stdout + after.stderr
+    assert "10 passed" in after.stdout
+
+    remaining = {(f["code"], f["path"], f["line"]) for f in audit_json(repo)["findings"]}
+    assert ("SSOT502", "netra_backend/app/legacy/resilience_probe.py", 5) in remaining
+    assert ("SSOT501", "netra_backend/app/legacy/resilience_probe.py", 7) in remaining
+    assert not any(path.startswith("tests/") for _, path, _ in remaining)
+
+
+# -- nothing of the repository runs ---------------------------------------------------------------------
+
+
+def test_audit_never_imports_repository_code(repo: Path) -> None:
+    before = tree_bytes(repo)
+    env = {"PYTHONPATH": str(repo)}  # even when the repository is importable from where audit runs
+    for fmt in ("rich", "json", "sarif"):
+        result = run_cli("audit", "--format", fmt, "--pattern", PATTERN, cwd=repo, env=env)
+        assert result.returncode == 0, result.stderr.decode()
+    assert not (repo / SIDE_EFFECT_MARKER).exists()
+    assert tree_bytes(repo) == before
+    report = audit_json(repo)
+    warm_up = [f for f in report["findings"] if "'warm_up'" in f["message"]]
+    assert warm_up and warm_up[0]["code"] == "SSOT502", "the module was read, not run"
+    # The module really does run code on import: this is what audit must never do.
+    imported = subprocess.run(
+        [sys.executable, "-c", "import netra_backend.app.startup_side_effects"], cwd=repo, capture_output=True,
+    )
+    assert imported.returncode != 0 and (repo / SIDE_EFFECT_MARKER).exists()
+
+
+def test_packages_that_raise_on_import_are_located_not_imported(tmp_path: Path) -> None:
+    boom = "from pathlib import Path\nPath(__file__).with_name('RAN').write_text('x')\nraise SystemExit(3)\n"
+    repo = make_repo(tmp_path / "repo", {
+        "boom/__init__.py": boom,
+        "boom/sub/__init__.py": boom,
+        "app.py": "import boom.sub.missing\nfrom boom.sub import nothing\nimport boom.sub\n",
+    })
+    before = tree_bytes(repo)
+    report = audit_json(repo)
+    assert [(f["code"], f["line"]) for f in report["findings"]] == [("SSOT501", 1), ("SSOT502", 2)]
+    assert tree_bytes(repo) == before, "audit ran package code (or wrote into the repository)"
+
+
+# -- SARIF ---------------------------------------------------------------------------------------------
+
+
+def test_sarif_output_validates_against_the_sarif_2_1_0_schema(repo: Path) -> None:
+    result = run_cli("audit", "--format", "sarif", "--pattern", PATTERN, cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    log = json.loads(result.stdout)
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator.check_schema(schema)
+    jsonschema.Draft4Validator(schema).validate(log)
+    [run] = log["runs"]
+    assert log["version"] == "2.1.0" and run["tool"]["driver"]["name"] == "ssot-migrate"
+    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert {"SSOT501", "SSOT502", "SSOT520", "SSOT521", "SSOT530", "SSOT531"} <= set(rules)
+    json_findings = audit_json(repo, "--pattern", PATTERN)["findings"]
+    assert len(run["results"]) == len(json_findings)
+    first = run["results"][0]
+    assert rules[first["ruleIndex"]] == first["ruleId"]
+    location = first["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": json_findings[0]["path"], "uriBaseId": "%SRCROOT%"}
+    assert location["region"] == {"startLine": json_findings[0]["line"], "startColumn": json_findings[0]["col"]}
+    levels = {r["level"] for r in run["results"]}
+    assert levels == {"error", "warning"}
+
+
+def test_the_validator_rejects_a_log_that_breaks_the_schema() -> None:
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(schema).validate(
+            {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "fatal"}]}]}
+        )
+
+
+# -- ruff guard ---------------------------------------------------------------------------------------
+
+
+def test_emit_guard_ruff_bans_the_old_paths_for_real_ruff(repo: Path) -> None:
+    result = run_cli("audit", "--emit-guard", "ruff", cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    guard = result.stdout.decode()
+    assert "[tool.ruff.lint.flake8-tidy-imports.banned-api]" in guard
+    assert ('"netra_backend.app.agents.agent_websocket_bridge".msg = "Moved by an SSOT migration: use '
+            'netra_backend.app.services.agent_websocket_bridge instead."') in guard
+    assert '"netra_backend.app.services.circuit_breaker.CircuitBreakerState".msg' in guard
+    assert "CircuitOpenException" not in guard, "no replacement, nothing to say in a ban"
+
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.ruff.lint]\nextend-select = ["TID251"]\n\n' + guard)
+    ruff = Path(sys.executable).with_name("ruff")
+    checked = subprocess.run(
+        [str(ruff), "check", "--no-cache", "--output-format", "concise", "netra_backend/app/agents/supervisor.py",
+         "tests/test_circuit_breaker.py"],
+        cwd=repo, capture_output=True, text=True,
+    )
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "TID251 `netra_backend.app.agents.agent_websocket_bridge` is banned: Moved by an SSOT migration" in checked.stdout
+    assert "TID251 `netra_backend.app.services.circuit_breaker.CircuitBreakerState` is banned" in checked.stdout
+
+
+def test_emit_guard_includes_the_configured_migration(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {
+        "pyproject.toml": '[tool.ssot-migrate]\nspecs = ["migration.toml"]\n',
+        "migration.toml": (
+            '[migration]\nname = "m"\n\n[[codemod]]\nkind = "rename-import"\n'
+            'old = "app.legacy.bridge"\nnew = "app.services:bridge"\n'
+        ),
+        "app/__init__.py": "",
+        "app/services.py": "def bridge():\n    return 1\n",
+    })
+    result = run_cli("audit", "--emit-guard", "ruff", cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    assert ('"app.legacy.bridge".msg = "Moved by an SSOT migration: use app.services.bridge instead."'
+            in result.stdout.decode())

@@ -1,0 +1,195 @@
+"""The audit's rules one at a time, each on a small real repository through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .helpers import make_repo, run_cli
+
+
+def findings(tmp_path: Path, files: dict[str, str], *args: str) -> list[tuple[str, str, int, str]]:
+    """(code, path, line, severity) of every finding, in report order."""
+    repo = make_repo(tmp_path / "repo", files)
+    result = run_cli("audit", "--format", "json", *args, cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    report = json.loads(result.stdout)
+    return [(f["code"], f["path"], f["line"], f["severity"]) for f in report["findings"]]
+
+
+def messages(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    repo = make_repo(tmp_path / "repo", files)
+    result = run_cli("audit", "--format", "json", cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    return [f["message"] for f in json.loads(result.stdout)["findings"]]
+
+
+PKG = {"pkg/__init__.py": "", "pkg/core.py": "def run(a, b=1):\n    return a\n"}
+
+
+# -- what is not broken ---------------------------------------------------------------------------------
+
+
+def test_stdlib_installed_and_aliased_modules_are_not_broken(tmp_path: Path) -> None:
+    assert findings(tmp_path, {
+        **PKG,
+        "app.py": (
+            "import os.path\nimport json\nfrom xml.etree import ElementTree\nimport pytest\nimport jsonschema.validators\n"
+            "from pkg import core\nfrom pkg.core import run\nimport pkg.core as c\n"
+        ),
+    }) == []
+
+
+def test_a_module_in_neither_place_is_reported_once_per_top_level_name(tmp_path: Path) -> None:
+    files = {"a.py": "import nonexistent_dependency_xyz\n", "b.py": "from nonexistent_dependency_xyz.sub import x\n",
+             "c.py": "try:\n    import optional_dependency_xyz\nexcept ImportError:\n    optional_dependency_xyz = None\n"}
+    repo = make_repo(tmp_path / "repo", files)
+    report = json.loads(run_cli("audit", "--format", "json", cwd=repo).stdout)
+    [finding] = report["findings"]
+    assert (finding["code"], finding["path"], finding["severity"]) == ("SSOT505", "a.py", "warning")
+    assert "'nonexistent_dependency_xyz'" in finding["message"] and "(and 1 other import)" in finding["message"]
+
+
+def test_sibling_modules_of_scripts_and_tests_are_importable(tmp_path: Path) -> None:
+    assert findings(tmp_path, {
+        "tests/helpers.py": "X = 1\n",
+        "tests/test_a.py": "from helpers import X\n",
+        "scripts/tool.py": "import common\n",
+        "scripts/common.py": "",
+    }) == []
+
+
+def test_generated_module_git_ignores_still_exists(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {
+        ".gitignore": "pkg/_version.py\n", "pkg/__init__.py": "from pkg._version import version\n",
+    })
+    (repo / "pkg" / "_version.py").write_text("version = '1.0'\n")
+    result = run_cli("audit", "--format", "json", cwd=repo)
+    assert json.loads(result.stdout)["findings"] == []
+
+
+def test_submodules_module_getattr_and_star_exports_bind_names(tmp_path: Path) -> None:
+    assert findings(tmp_path, {
+        **PKG,
+        "pkg/lazy.py": "def __getattr__(name):\n    return name\n",
+        "pkg/api.py": "from .core import *\n",
+        "app.py": "from pkg import core\nfrom pkg.lazy import anything\nfrom pkg.api import run\n",
+    }) == []
+
+
+# -- what is broken -------------------------------------------------------------------------------------
+
+
+def test_star_import_respects_all(tmp_path: Path) -> None:
+    result = findings(tmp_path, {
+        "pkg/__init__.py": "from .impl import *\n",
+        "pkg/impl.py": "__all__ = ['Public']\n\n\nclass Public:\n    pass\n\n\nclass Hidden:\n    pass\n",
+        "app.py": "from pkg import Public\nfrom pkg import Hidden\n",
+    })
+    assert result == [("SSOT502", "app.py", 2, "error")]
+
+
+def test_guarded_and_type_checking_imports_are_warnings(tmp_path: Path) -> None:
+    result = findings(tmp_path, {
+        **PKG,
+        "app.py": (
+            "from typing import TYPE_CHECKING\n"
+            "try:\n    from pkg.core import gone\nexcept ImportError:\n    gone = None\n"
+            "if TYPE_CHECKING:\n    from pkg.missing import Thing\n"
+            "from pkg.core import also_gone\n"
+        ),
+    })
+    assert result == [
+        ("SSOT502", "app.py", 3, "warning"), ("SSOT501", "app.py", 7, "warning"), ("SSOT502", "app.py", 8, "error"),
+    ]
+
+
+def test_imports_inside_functions_are_audited(tmp_path: Path) -> None:
+    assert findings(tmp_path, {**PKG, "app.py": "def f():\n    from pkg.core import gone\n    return gone\n"}) == [
+        ("SSOT502", "app.py", 2, "error"),
+    ]
+
+
+def test_relative_import_above_the_top_package(tmp_path: Path) -> None:
+    assert findings(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "from ...x import y\n"}) == [
+        ("SSOT506", "pkg/a.py", 1, "error"),
+    ]
+
+
+def test_a_file_that_does_not_parse_is_a_finding_and_the_rest_is_audited(tmp_path: Path) -> None:
+    assert findings(tmp_path, {**PKG, "bad.py": "def f(:\n", "app.py": "from pkg.core import gone\n"}) == [
+        ("SSOT502", "app.py", 1, "error"), ("SSOT001", "bad.py", 1, "error"),
+    ]
+
+
+def test_close_spelling_and_factory_variants_are_suggested(tmp_path: Path) -> None:
+    found = messages(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/managers.py": "class WebSocketManagerFactory:\n    pass\n\n\nclass ConnectionRegistry:\n    pass\n",
+        "app.py": "from pkg.managers import WebSocketManager\nfrom pkg.managers import ConnectionRegistery\n",
+    })
+    assert found == [
+        "cannot import name 'WebSocketManager' from 'pkg.managers' (not defined there); "
+        "renamed variant: pkg.managers:WebSocketManagerFactory",
+        "cannot import name 'ConnectionRegistery' from 'pkg.managers' (not defined there); "
+        "close spelling: pkg.managers:ConnectionRegistry",
+    ]
+
+
+def test_two_candidates_leave_the_choice_to_a_human(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/a.py": "class Thing:\n    pass\n", "pkg/b.py": "class Thing:\n    pass\n",
+        "pkg/old.py": "", "app.py": "from pkg.old import Thing\n",
+    })
+    spec = tmp_path / "draft.toml"
+    assert run_cli("audit", "--emit-spec", str(spec), cwd=repo).returncode == 0
+    text = spec.read_text()
+    assert "\n[[codemod]]" not in text
+    assert "# A human must decide: alternatives: pkg.b:Thing." in text
+    assert '# new = "pkg.a:Thing"' in text
+
+
+# -- calls ----------------------------------------------------------------------------------------------
+
+
+def test_calls_are_checked_through_imports_aliases_and_classes(tmp_path: Path) -> None:
+    result = messages(tmp_path, {
+        **PKG,
+        "pkg/models.py": "class User:\n    def __init__(self, name, *, admin=False):\n        self.name = name\n",
+        "app.py": (
+            "import pkg.core as core\nfrom pkg.models import User\n\n"
+            "core.run()\n"
+            "core.run(1, 2, 3)\n"
+            "core.run(1, c=2)\n"
+            "User('x', True)\n"
+            "User('x', admin=True)\n"
+            "core.run(*[1, 2])\n"
+            "core.run(**{'a': 1})\n"
+        ),
+    })
+    assert [m.split(":")[0] for m in result] == [
+        "run() missing 1 required argument",
+        "run() takes 2 positional arguments but 3 were given",
+        "run() got an unexpected keyword argument 'c'",
+        "User() takes 1 positional argument but 2 were given",
+    ]
+
+
+def test_calls_to_shadowed_names_and_decorated_functions_are_not_checked(tmp_path: Path) -> None:
+    assert findings(tmp_path, {
+        **PKG,
+        "pkg/deco.py": "import functools\n\n\n@functools.wraps(print)\ndef wrapped(a):\n    return a\n",
+        "app.py": (
+            "from pkg.core import run\nfrom pkg.deco import wrapped\n\n"
+            "def f(run):\n    return run()\n\n"
+            "def g():\n    run = print\n    return run()\n\n"
+            "wrapped(1, 2, 3)\n"
+        ),
+    }) == []
+
+
+def test_a_later_definition_rebinds_the_name(tmp_path: Path) -> None:
+    assert findings(tmp_path, {
+        "pkg/__init__.py": "", "pkg/m.py": "def f(a):\n    pass\n\n\ndef f(a, b):\n    pass\n",
+        "app.py": "from pkg.m import f\n\nf(1, 2)\nf(1)\n",
+    }) == [("SSOT530", "app.py", 4, "error")]
