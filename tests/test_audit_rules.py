@@ -193,3 +193,40 @@ def test_a_later_definition_rebinds_the_name(tmp_path: Path) -> None:
         "pkg/__init__.py": "", "pkg/m.py": "def f(a):\n    pass\n\n\ndef f(a, b):\n    pass\n",
         "app.py": "from pkg.m import f\n\nf(1, 2)\nf(1)\n",
     }) == [("SSOT530", "app.py", 4, "error")]
+
+
+def test_real_world_patterns_that_are_not_leftovers(tmp_path: Path) -> None:
+    """Module dunders, py2/platform branches and `except ImportError:` fallbacks of optional dependencies."""
+    assert findings(tmp_path, {
+        "pkg/__init__.py": "",
+        "app.py": (
+            "import sys\nfrom pkg import __file__ as pkg_file\n"
+            "if sys.version_info[0] < 3:\n    from StringIO import StringIO\n"
+            "if sys.platform == 'win32':\n    import winreg_helpers_xyz\n"
+            "try:\n    from urllib.parse import urljoin\nexcept ImportError:\n    from urlparse import urljoin\n"
+        ),
+    }) == []
+
+
+def test_submodules_of_a_plain_module_are_only_a_warning(tmp_path: Path) -> None:
+    """`six.moves.x`: only an import hook installed at runtime can provide it."""
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/six.py": "moves = None\n", "app.py": "from pkg.six.moves import http_client\n",
+    })
+    [finding] = json.loads(run_cli("audit", "--format", "json", cwd=repo).stdout)["findings"]
+    assert (finding["code"], finding["severity"]) == ("SSOT501", "warning")
+    assert "pkg.six is a module, not a package: only an import hook can provide this" in finding["message"]
+
+
+def test_a_candidate_in_another_top_level_package_needs_a_human(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {
+        "app/__init__.py": "", "app/main.py": "from app.markdown import render\n",
+        "shared/__init__.py": "", "shared/markdown.py": "def render():\n    pass\n",
+    })
+    report = json.loads(run_cli("audit", "--format", "json", cwd=repo).stdout)
+    [finding] = report["findings"]
+    assert finding["suggestion"] == {"old": "app.markdown", "new": "shared.markdown"}
+    assert finding["message"].endswith("moved to: shared.markdown (it is in another top-level package)")
+    spec = tmp_path / "draft.toml"
+    run_cli("audit", "--emit-spec", str(spec), cwd=repo)
+    assert '# new = "shared.markdown"' in spec.read_text() and "\n[[codemod]]" not in spec.read_text()

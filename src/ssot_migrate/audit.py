@@ -16,6 +16,7 @@ import time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -53,6 +54,11 @@ PROTOCOL_DUNDERS = frozenset({
     "__len__", "__contains__", "__getitem__", "__setitem__", "__delitem__", "__await__", "__bool__",
 })
 CLOSE_SPELLING_CUTOFF = 0.85
+# Attributes every module has without binding them.
+IMPLICIT_MODULE_ATTRIBUTES = frozenset({
+    "__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__path__", "__cached__",
+    "__builtins__", "__dict__",
+})
 
 
 # -- what an audit returns ---------------------------------------------------------------------------
@@ -308,14 +314,14 @@ class _Auditor:
 
     def _sibling_exists(self, path: str, top: str) -> bool:
         """A script's own folder (and pytest's rootdir-inserted folder) is on `sys.path` when it runs."""
-        folder = Path(path).parent
-        candidates = [folder]
-        while folder != Path(".") and (self.repo.root / folder / "__init__.py").is_file():
-            folder = folder.parent
-            candidates.append(folder)
-        for candidate in candidates:
-            base = self.repo.root / candidate / top
-            if base.with_suffix(".py").is_file() or (base / "__init__.py").is_file():
+        folder = path.rpartition("/")[0]
+        folders = [folder]
+        while folder and f"{folder}/__init__.py" in self.files:
+            folder = folder.rpartition("/")[0]
+            folders.append(folder)
+        for candidate in folders:
+            prefix = f"{candidate}/{top}" if candidate else top
+            if f"{prefix}.py" in self.files or f"{prefix}/__init__.py" in self.files:
                 return True
         return False
 
@@ -333,16 +339,16 @@ class _Auditor:
         module = site.module
         top = module.split(".")[0]
         if not self.repo_owns(top):
-            if not self._sibling_exists(path, top) and not site.guarded and not site.type_checking:
-                if not self._environment_has(top):
-                    self._not_located.setdefault(top, []).append((path, site))
+            optional = site.guarded or site.type_checking or site.interpreter_gated
+            if not (optional or self._environment_has(top) or self._sibling_exists(path, top)):
+                self._not_located.setdefault(top, []).append((path, site))
             return
         if not self.module_exists(module):
             key = (path, site.statement_line, module)
             if key not in self._reported_modules:
                 self._reported_modules.add(key)
                 names = self._names_of_statement(path, site)
-                self._report_missing_module(path, site, module, names)
+                self._report_missing_module(path, info, site, module, names)
             return
         if site.name is None or site.name == "*":
             return
@@ -357,14 +363,21 @@ class _Auditor:
 
     def _severity(self, site: ImportSite) -> tuple[Severity, str]:
         if site.guarded:
-            return "warning", " (guarded by try/except ImportError: the fallback runs instead, every time)"
+            return "warning", " (inside try/except ImportError: it fails quietly and a fallback runs instead)"
         if site.type_checking:
             return "warning", " (under `if TYPE_CHECKING:`: type checkers fail here, the program does not)"
         return "error", ""
 
-    def _report_missing_module(self, path: str, site: ImportSite, module: str, names: tuple[str, ...]) -> None:
+    def _report_missing_module(
+        self, path: str, info: ModuleInfo | None, site: ImportSite, module: str, names: tuple[str, ...]
+    ) -> None:
         severity, context = self._severity(site)
-        fix = self._module_fix(module, names)
+        parent = self._plain_module_above(module)
+        if parent is not None:
+            # `six.moves`-style: only an import hook installed at runtime can provide submodules of a plain module.
+            severity = "warning"
+            context += f" ({parent} is a module, not a package: only an import hook can provide this)"
+        fix = self._module_fix(module, names, importer=info.name if info is not None else None)
         message = f"No module named {module!r}{context}"
         message += self._fix_text(fix)
         self._add(path, site.statement_line, site.statement_col, severity, MODULE_NOT_FOUND, message, fix)
@@ -380,6 +393,8 @@ class _Auditor:
         else:
             if name in summary.bound_names:
                 self._check_exported(path, info, site, summary, name)
+                return
+            if name in IMPLICIT_MODULE_ATTRIBUTES:
                 return
             if summary.definitions_of("__getattr__") or self._star_bound(module, name):
                 return
@@ -491,19 +506,28 @@ class _Auditor:
         for how, candidates in tiers:
             if candidates:
                 best, *others = candidates
-                return RenameFix(old, best.spec, how, decided=not others, alternatives=tuple(c.spec for c in others))
+                return _rename_fix(old, best.spec, how, tuple(c.spec for c in others))
         return None
 
-    def _module_fix(self, module: str, names: tuple[str, ...]) -> RenameFix | None:
+    def _plain_module_above(self, module: str) -> str | None:
+        parts = module.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            prefix = ".".join(parts[:cut])
+            path = self.modules.path_of(prefix)
+            if path is not None:
+                return prefix if not path.rsplit("/", 1)[-1].startswith("__init__.") else None
+        return None
+
+    def _module_fix(self, module: str, names: tuple[str, ...], importer: str | None = None) -> RenameFix | None:
         leaf = module.rsplit(".", 1)[-1]
         core = _module_core(leaf)
         tiers = [
-            ("moved to", [m for m in self.by_leaf.get(leaf, ()) if m != module]),
+            ("moved to", [m for m in self.by_leaf.get(leaf, ()) if m != module and not module.startswith(m + ".")]),
             ("renamed variant", [m for other, ms in self.by_leaf.items() if other != leaf and len(core) >= 3
                                  and _module_core(other) == core for m in ms]),
             ("close spelling", [m for other in difflib.get_close_matches(leaf, [x for x in self.by_leaf if x != leaf],
                                                                        n=3, cutoff=CLOSE_SPELLING_CUTOFF)
-                                for m in self.by_leaf[other]]),
+                                for m in self.by_leaf[other] if not module.startswith(m + ".")]),
         ]
         for how, candidates in tiers:
             if not candidates:
@@ -519,16 +543,14 @@ class _Auditor:
             note = f"it does not define {', '.join(missing)}" if missing else ""
             if names and most == 0 and how != "moved to":
                 continue
-            return RenameFix(module, best, how, decided=not rivals and not missing, alternatives=tuple(rivals), note=note)
+            return _rename_fix(module, best, how, tuple(rivals), note)
         if names:
             homes = [set(m for m, _ in self.defined.get(n, ())) for n in names]
             common = set.intersection(*homes) if homes and all(homes) else set()
+            common.discard(importer)  # type: ignore[arg-type]
             if common:
                 ranked = sorted(common, key=_module_rank)
-                return RenameFix(
-                    module, ranked[0], "defines every imported name", decided=len(ranked) == 1,
-                    alternatives=tuple(ranked[1:]),
-                )
+                return _rename_fix(module, ranked[0], "defines every imported name", tuple(ranked[1:]))
         return None
 
     def _binds(self, module: str, name: str) -> bool:
@@ -540,13 +562,21 @@ class _Auditor:
         name = fqn.rsplit(".", 1)[-1]
         if name not in self._references:
             counts: Counter[str] = Counter()
-            for scan in self.scans.values():
-                for site in scan.import_sites:
-                    if site.name == name and site.module is not None and self.modules.is_module(site.module):
-                        for resolved in self.index.definitions(f"{site.module}.{name}"):
-                            counts[resolved.fqn] += 1
+            for module in self._importers_of_name.get(name, ()):
+                for resolved in self.index.definitions(f"{module}.{name}"):
+                    counts[resolved.fqn] += 1
             self._references[name] = counts
         return self._references[name][fqn]
+
+    @cached_property
+    def _importers_of_name(self) -> dict[str, list[str]]:
+        """Imported name -> the repo module of each `from module import name` statement."""
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for scan in self.scans.values():
+            for site in scan.import_sites:
+                if site.name not in (None, "*") and site.module is not None and self.modules.is_module(site.module):
+                    by_name[site.name].append(site.module)  # type: ignore[index]
+        return by_name
 
     # -- calls ---------------------------------------------------------------------------------------
 
@@ -748,6 +778,13 @@ class _Auditor:
 
 
 # -- small pure helpers ----------------------------------------------------------------------------------
+
+
+def _rename_fix(old: str, new: str, how: str, alternatives: tuple[str, ...], note: str = "") -> RenameFix:
+    """A fix is decided when it is the only candidate, provides everything, and stays in the same top-level package."""
+    if old.split(".")[0] != new.split(".")[0].split(":")[0]:
+        note = "; ".join(filter(None, [note, "it is in another top-level package"]))
+    return RenameFix(old, new, how, decided=not alternatives and not note, alternatives=alternatives, note=note)
 
 
 def _module_rank(module: str) -> tuple[bool, int, str]:

@@ -47,6 +47,7 @@ class RepoIndex:
         self._read = read
         self._grep = grep
         self._summaries: dict[str, ModuleSummary | None] = {}
+        self._splits: dict[str, tuple[str, tuple[str, ...]] | None] = {}
 
     # -- modules -----------------------------------------------------------------
 
@@ -72,12 +73,15 @@ class RepoIndex:
 
     def split_module(self, fqn: str) -> tuple[str, tuple[str, ...]] | None:
         """(longest repo module prefix, remaining attribute parts), or None when no prefix is a repo module."""
-        parts = fqn.split(".")
-        for cut in range(len(parts), 0, -1):
-            module = ".".join(parts[:cut])
-            if self.modules.is_module(module):
-                return module, tuple(parts[cut:])
-        return None
+        if fqn not in self._splits:
+            self._splits[fqn] = None
+            parts = fqn.split(".")
+            for cut in range(len(parts), 0, -1):
+                module = ".".join(parts[:cut])
+                if self.modules.is_module(module):
+                    self._splits[fqn] = (module, tuple(parts[cut:]))
+                    break
+        return self._splits[fqn]
 
     def is_repo_module(self, fqn: str) -> bool:
         return self.modules.is_module(fqn)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Literal
 
 from .modules import ModuleInfo, absolute_module
@@ -152,14 +153,29 @@ class ModuleSummary:
     all_line: int | None = None
 
     def imports_of(self, name: str) -> list[ImportedName]:
-        return [i for i in self.imports if i.local == name]
+        return list(self._imports_by_name.get(name, ()))
 
     def definitions_of(self, name: str) -> list[Definition]:
-        return [d for d in self.definitions if d.name == name]
+        return list(self._definitions_by_name.get(name, ()))
 
-    @property
+    @cached_property
     def bound_names(self) -> frozenset[str]:
         return frozenset([i.local for i in self.imports] + [d.name for d in self.definitions])
+
+    # Built once per summary: the index asks these for every name it follows.
+    @cached_property
+    def _imports_by_name(self) -> dict[str, tuple[ImportedName, ...]]:
+        by_name: dict[str, list[ImportedName]] = {}
+        for imported in self.imports:
+            by_name.setdefault(imported.local, []).append(imported)
+        return {name: tuple(items) for name, items in by_name.items()}
+
+    @cached_property
+    def _definitions_by_name(self) -> dict[str, tuple[Definition, ...]]:
+        by_name: dict[str, list[Definition]] = {}
+        for definition in self.definitions:
+            by_name.setdefault(definition.name, []).append(definition)
+        return {name: tuple(items) for name, items in by_name.items()}
 
 
 @dataclass(frozen=True)
@@ -170,7 +186,9 @@ class ImportSite:
     the statement. `module` is absolute (None when a relative import climbs above
     the top-level package); `name` is the imported name of a `from` import (`*`
     for a star import) and None for `import module`. `guarded`: inside a `try`
-    whose handlers catch ImportError; `type_checking`: under `if TYPE_CHECKING:`.
+    whose handlers catch ImportError (its body or those handlers);
+    `type_checking`: under `if TYPE_CHECKING:`; `interpreter_gated`: under an
+    `if` on `sys.version_info`, `sys.platform` or `os.name`.
     """
 
     line: int
@@ -182,6 +200,7 @@ class ImportSite:
     type_checking: bool
     statement_line: int
     statement_col: int
+    interpreter_gated: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,17 +245,16 @@ def scan_source(data: bytes, info: ModuleInfo | None, path: str, *, sites: bool 
         line = getattr(exc, "lineno", None) or 1
         col = getattr(exc, "offset", None) or 1
         return FileScan(parsed=False, error=(line, col, getattr(exc, "msg", str(exc))))
-    collector = _Collector(info)
+    # One traversal either way: the site collector does the plain collector's work too.
+    collector = _SiteCollector(info, data) if sites else _Collector(info)
     collector.visit(tree)
     summary = None
     if info is not None:
         summary = _summarize(tree, info, path)
     import_sites: tuple[ImportSite, ...] = ()
     call_sites: tuple[CallSite, ...] = ()
-    if sites:
-        site_collector = _SiteCollector(info, data, _scope_bindings(tree.body, info, module_scope=True))
-        site_collector.visit(tree)
-        import_sites, call_sites = tuple(site_collector.imports), tuple(site_collector.calls)
+    if isinstance(collector, _SiteCollector):
+        import_sites, call_sites = tuple(collector.imports), collector.resolved_calls()
     return FileScan(
         parsed=True,
         imported=frozenset(collector.imported),
@@ -445,64 +463,30 @@ def _string_list(value: ast.expr | None) -> list[str] | None:
 
 # -- sites: every import and every statically named call, for `audit` --------------------------------
 
-_ScopeNode = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+class _Scope:
+    """Names one scope binds: an import maps to its target, anything else to None (not static)."""
+
+    __slots__ = ("kind", "bindings", "declared")
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.bindings: dict[str, str | None] = {}
+        self.declared: set[str] = set()
+
+    def bind(self, name: str, target: str | None) -> None:
+        if name in self.bindings and self.bindings[name] != target:
+            target = None  # bound two different ways: not static
+        self.bindings[name] = target
 
 
-def _scope_bindings(
-    statements: Iterable[ast.AST], info: ModuleInfo | None, *, module_scope: bool = False
-) -> dict[str, str | None]:
-    """Names a scope binds: an import maps to its target, anything else to None (not static).
-
-    A module's own names map to `module.name` so the repository index can follow
-    fallbacks and re-exports; a name bound twice in different ways in a function
-    maps to None. Nested scopes are not entered (comprehension targets are, which
-    only ever hides a call, never misnames one).
-    """
-    bound: dict[str, str | None] = {}
-    declared: set[str] = set()
-
-    def bind(name: str, target: str | None) -> None:
-        if module_scope and info is not None:
-            target = f"{info.name}.{name}"
-        if name in bound and bound[name] != target:
-            bound[name] = None
-        else:
-            bound[name] = target
-
-    stack = list(statements)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bind(node.name, None)
-            continue
-        if isinstance(node, ast.Lambda):
-            continue
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    bind(alias.asname, alias.name)
-                else:
-                    root = alias.name.split(".")[0]
-                    bind(root, root)
-        elif isinstance(node, ast.ImportFrom):
-            module = _absolute(info, node)
-            for alias in node.names:
-                if alias.name != "*":
-                    bind(alias.asname or alias.name, f"{module}.{alias.name}" if module else None)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            declared.update(node.names)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            bind(node.id, None)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            bind(node.name, None)
-        elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
-            bind(node.name, None)  # type: ignore[attr-defined]
-        elif type(node).__name__ == "MatchMapping" and getattr(node, "rest", None):
-            bind(node.rest, None)  # type: ignore[attr-defined]
-        stack.extend(ast.iter_child_nodes(node))
-    for name in declared:
-        bound.pop(name, None)
-    return bound
+@dataclass
+class _PendingCall:
+    scopes: tuple[_Scope, ...]
+    head: str
+    attributes: tuple[str, ...]
+    node: ast.Call
+    col: int
 
 
 def _parameter_names(args: ast.arguments) -> list[str]:
@@ -511,24 +495,40 @@ def _parameter_names(args: ast.arguments) -> list[str]:
     return names
 
 
+def _is_interpreter_check(test: ast.expr) -> bool:
+    """`if sys.version_info < (3,)`, `if sys.platform == "win32"`, `if os.name == "nt"` and combinations."""
+    return any(
+        isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+        and (node.value.id, node.attr) in (("sys", "version_info"), ("sys", "platform"), ("os", "name"))
+        for node in ast.walk(test)
+    )
+
+
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
     )
 
 
-class _SiteCollector(ast.NodeVisitor):
-    """Import statements and calls with positions, resolving callees through the file's scopes."""
+class _SiteCollector(_Collector):
+    """Import statements and calls with positions, in one traversal.
 
-    def __init__(self, info: ModuleInfo | None, data: bytes, module_bindings: dict[str, str | None]) -> None:
-        self.info = info
+    Calls are resolved after the walk, when every scope's bindings are known (a
+    name assigned anywhere in a function is local to all of it). A module's own
+    names resolve to `module.name` so the index can follow its fallbacks and
+    re-exports; comprehension targets count as bindings of the enclosing scope,
+    which can only hide a call, never misname one.
+    """
+
+    def __init__(self, info: ModuleInfo | None, data: bytes) -> None:
+        super().__init__(info)
         self.lines = data.splitlines()
-        # (kind, bindings): class scopes are visible only to code directly in the class body.
-        self.scopes: list[tuple[str, dict[str, str | None]]] = [("module", module_bindings)]
+        self.scopes: list[_Scope] = [_Scope("module")]
         self.guarded = 0
         self.type_checking = 0
+        self.interpreter_gated = 0
         self.imports: list[ImportSite] = []
-        self.calls: list[CallSite] = []
+        self.calls: list[_PendingCall] = []
 
     def _column(self, line: int, offset: int) -> int:
         """1-based character column from ast's UTF-8 byte offset."""
@@ -539,19 +539,23 @@ class _SiteCollector(ast.NodeVisitor):
 
     # -- scopes -------------------------------------------------------------------------------
 
-    def _enter(self, kind: str, node: ast.AST, body: Iterable[ast.AST], parameters: Iterable[str] = ()) -> None:
-        bindings = _scope_bindings(body, self.info)
+    def _bind(self, name: str, target: str | None = None) -> None:
+        self.scopes[-1].bind(name, target)
+
+    def _enter(self, kind: str, body: Iterable[ast.AST], parameters: Iterable[str] = ()) -> None:
+        scope = _Scope(kind)
         for name in parameters:
-            bindings[name] = None
-        self.scopes.append((kind, bindings))
+            scope.bind(name, None)
+        self.scopes.append(scope)
         for child in body:
             self.visit(child)
         self.scopes.pop()
 
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self._bind(node.name)
         for expr in (*node.decorator_list, *node.args.defaults, *[d for d in node.args.kw_defaults if d is not None]):
             self.visit(expr)
-        self._enter("function", node, node.body, _parameter_names(node.args))
+        self._enter("function", node.body, _parameter_names(node.args))
 
     visit_FunctionDef = _visit_function
     visit_AsyncFunctionDef = _visit_function
@@ -559,43 +563,65 @@ class _SiteCollector(ast.NodeVisitor):
     def visit_Lambda(self, node: ast.Lambda) -> None:
         for expr in (*node.args.defaults, *[d for d in node.args.kw_defaults if d is not None]):
             self.visit(expr)
-        self._enter("function", node, [node.body], _parameter_names(node.args))
+        self._enter("function", [node.body], _parameter_names(node.args))
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self._bind(node.name)
         for expr in (*node.decorator_list, *node.bases, *node.keywords):
             self.visit(expr)
-        self._enter("class", node, node.body)
+        self._enter("class", node.body)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if not isinstance(node.ctx, ast.Load):
+            self._bind(node.id)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self._bind(node.name)
+        self.generic_visit(node)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        self.scopes[-1].declared.update(node.names)
+
+    visit_Nonlocal = visit_Global
+
+    def visit_MatchAs(self, node: ast.AST) -> None:
+        if getattr(node, "name", None):
+            self._bind(node.name)  # type: ignore[attr-defined]
+        self.generic_visit(node)
+
+    visit_MatchStar = visit_MatchAs
+
+    def visit_MatchMapping(self, node: ast.AST) -> None:
+        if getattr(node, "rest", None):
+            self._bind(node.rest)  # type: ignore[attr-defined]
+        self.generic_visit(node)
 
     def visit_Try(self, node: ast.Try) -> None:
+        # The body and the `except ImportError` branches are both fallback territory:
+        # whichever import fails there is handled (or is the last resort) at runtime.
         guarded = any(_is_import_error_handler(h) for h in node.handlers)
         self.guarded += guarded
-        for stmt in node.body:
-            self.visit(stmt)
-        self.guarded -= guarded
-        for part in (*node.handlers, *node.orelse, *node.finalbody):
+        for part in (*node.body, *node.handlers):
             self.visit(part)
+        self.guarded -= guarded
+        for stmt in (*node.orelse, *node.finalbody):
+            self.visit(stmt)
 
     visit_TryStar = visit_Try
 
     def visit_If(self, node: ast.If) -> None:
         self.visit(node.test)
         checking = _is_type_checking(node.test)
+        gated = _is_interpreter_check(node.test)
         self.type_checking += checking
+        self.interpreter_gated += gated
         for stmt in node.body:
             self.visit(stmt)
         self.type_checking -= checking
         for stmt in node.orelse:
             self.visit(stmt)
-
-    def _lookup(self, name: str) -> str | None:
-        innermost = len(self.scopes) - 1
-        for depth in range(innermost, -1, -1):
-            kind, bindings = self.scopes[depth]
-            if kind == "class" and depth != innermost:
-                continue
-            if name in bindings:
-                return bindings[name]
-        return None
+        self.interpreter_gated -= gated
 
     # -- sites --------------------------------------------------------------------------------
 
@@ -606,42 +632,70 @@ class _SiteCollector(ast.NodeVisitor):
             ImportSite(
                 node.lineno, self._column(node.lineno, node.col_offset), module, name, written,
                 self.guarded > 0, self.type_checking > 0,
-                statement.lineno, self._column(statement.lineno, statement.col_offset),
+                statement.lineno, self._column(statement.lineno, statement.col_offset), self.interpreter_gated > 0,
             )
         )
 
     def visit_Import(self, node: ast.Import) -> None:
+        super().visit_Import(node)
         for alias in node.names:
             self._site(node, alias, alias.name, None, alias.name)
+            if alias.asname:
+                self._bind(alias.asname, alias.name)
+            else:
+                root = alias.name.split(".")[0]
+                self._bind(root, root)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        super().visit_ImportFrom(node)
         module = _absolute(self.info, node)
         written = "." * node.level + (node.module or "")
         for alias in node.names:
             self._site(node, node if alias.name == "*" else alias, module, alias.name, written)
+            if alias.name != "*":
+                self._bind(alias.asname or alias.name, f"{module}.{alias.name}" if module else None)
 
     def visit_Call(self, node: ast.Call) -> None:
-        target = self._qualify(node.func)
-        if target is not None:
-            keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
-            self.calls.append(
-                CallSite(
-                    target, node.lineno, self._column(node.lineno, node.col_offset),
-                    sum(1 for a in node.args if not isinstance(a, ast.Starred)), keywords,
-                    any(isinstance(a, ast.Starred) for a in node.args),
-                    any(k.arg is None for k in node.keywords),
-                )
-            )
-        self.generic_visit(node)
-
-    def _qualify(self, func: ast.expr) -> str | None:
+        func = node.func
         attributes: list[str] = []
         while isinstance(func, ast.Attribute):
             attributes.append(func.attr)
             func = func.value
-        if not isinstance(func, ast.Name):
-            return None
-        head = self._lookup(func.id)
-        if head is None:
-            return None
-        return ".".join([head, *reversed(attributes)])
+        if isinstance(func, ast.Name):
+            self.calls.append(
+                _PendingCall(tuple(self.scopes), func.id, tuple(reversed(attributes)), node,
+                             self._column(node.lineno, node.col_offset))
+            )
+        self.generic_visit(node)
+
+    def resolved_calls(self) -> tuple[CallSite, ...]:
+        out = []
+        for call in self.calls:
+            head = self._lookup(call.scopes, call.head)
+            if head is None:
+                continue
+            node = call.node
+            out.append(
+                CallSite(
+                    ".".join([head, *call.attributes]), node.lineno, call.col,
+                    sum(1 for a in node.args if not isinstance(a, ast.Starred)),
+                    tuple(k.arg for k in node.keywords if k.arg is not None),
+                    any(isinstance(a, ast.Starred) for a in node.args),
+                    any(k.arg is None for k in node.keywords),
+                )
+            )
+        return tuple(out)
+
+    def _lookup(self, scopes: tuple[_Scope, ...], name: str) -> str | None:
+        innermost = len(scopes) - 1
+        for depth in range(innermost, -1, -1):
+            scope = scopes[depth]
+            if scope.kind == "class" and depth != innermost:
+                continue  # a class body's names are not visible in its methods
+            if name in scope.declared:
+                continue
+            if name in scope.bindings:
+                if scope.kind == "module" and self.info is not None:
+                    return f"{self.info.name}.{name}"
+                return scope.bindings[name]
+        return None
