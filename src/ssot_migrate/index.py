@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .modules import ModuleMap
-from .scan import Definition, ModuleSummary, scan_source
+from .scan import Definition, FileScan, ModuleSummary, scan_source
 
 _MAX_DEPTH = 12
 _STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]+\*", re.MULTILINE)
@@ -42,10 +42,12 @@ class RepoIndex:
         modules: ModuleMap,
         read: Callable[[str], bytes | None],
         grep: Callable[[Iterable[str]], list[str]],
+        scan: Callable[[str], FileScan | None] | None = None,
     ) -> None:
         self.modules = modules
         self._read = read
         self._grep = grep
+        self._scan = scan
         self._summaries: dict[str, ModuleSummary | None] = {}
         self._splits: dict[str, tuple[str, tuple[str, ...]] | None] = {}
 
@@ -55,7 +57,10 @@ class RepoIndex:
         if module not in self._summaries:
             path = self.modules.path_of(module)
             summary = None
-            if path is not None:
+            if path is not None and self._scan is not None:
+                scan = self._scan(path)  # shared with the caller's per-run scans: each file is parsed once
+                summary = scan.summary if scan is not None else None
+            elif path is not None:
                 data = self._read(path)
                 info = self.modules.info_for(path)
                 if data is not None and info is not None:
