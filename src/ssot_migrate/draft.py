@@ -74,9 +74,10 @@ def draft_spec(items: Sequence[AuditItem], spec_name: str = "FILE") -> str:
             table += [f"# or: {key} = {value}" for value in values[1:]]
         notes = list(dict.fromkeys(fix.note for fix, _ in entries if fix.note))
         header = _finding_comments([f for _, f in entries])
+        placeholders = any('"..."' in line for line in table)
         header.append(
-            "# A human must decide how these calls change (values marked \"...\" are placeholders): "
-            + "; ".join(notes) + "."
+            "# A human must decide how these calls change"
+            + (' (values "..." are placeholders)' if placeholders else "") + ": " + "; ".join(notes) + "."
         )
         decide.append("\n".join(header + _commented(table)))
 
