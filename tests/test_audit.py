@@ -388,3 +388,20 @@ def test_emit_guard_includes_the_configured_migration(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr.decode()
     assert ('"app.legacy.bridge".msg = "Moved by an SSOT migration: use app.services.bridge instead."'
             in result.stdout.decode())
+
+
+def test_the_shipped_example_passes_its_tests_after_apply_and_audits_clean(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "netra_like"
+    files = {p.relative_to(example).as_posix(): p.read_bytes() for p in sorted(example.rglob("*"))
+             if p.is_file() and "__pycache__" not in p.parts}
+    repo = make_repo(tmp_path / "example", files)
+    broken = audit_json(repo)["findings"]
+    assert [(f["code"], f["suggestion"]["new"]) for f in broken] == [
+        ("SSOT501", "netra_backend.app.services.agent_websocket_bridge"),
+        ("SSOT502", "netra_backend.app.services.agent_websocket_bridge"),
+    ]
+    assert run_pytest(repo).returncode != 0
+    assert run_cli("apply", "--in-place", cwd=repo).returncode == 0
+    after = run_pytest(repo)
+    assert after.returncode == 0, after.stdout + after.stderr
+    assert audit_json(repo)["findings"] == []
