@@ -230,3 +230,16 @@ def test_a_candidate_in_another_top_level_package_needs_a_human(tmp_path: Path) 
     spec = tmp_path / "draft.toml"
     run_cli("audit", "--emit-spec", str(spec), cwd=repo)
     assert '# new = "shared.markdown"' in spec.read_text() and "\n[[codemod]]" not in spec.read_text()
+
+
+def test_a_dynamic_all_is_unknown_not_incomplete(tmp_path: Path) -> None:
+    assert findings(tmp_path, {
+        "pkg/__init__.py": "_more = ['helper']\n__all__ = ['extra'] + _more\n\nextra = 1\n\n\ndef helper():\n    pass\n",
+        "app.py": "from pkg import extra, helper\n",
+    }) == []
+
+
+def test_stub_imports_are_for_type_checkers_only(tmp_path: Path) -> None:
+    assert findings(tmp_path, {
+        "pkg/__init__.py": "", "pkg/native.pyi": "from _typeshed import StrPath\n\ndef load(path: StrPath) -> None: ...\n",
+    }) == []

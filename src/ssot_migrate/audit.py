@@ -15,7 +15,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -256,9 +256,11 @@ class _Auditor:
                 self._add(path, line, col, "error", PARSE_ERROR, f"cannot parse: {message}; nothing in this file was audited")
                 continue
             info = self.modules.info_for(path)
+            stub = path.endswith(".pyi")
             for site in scan.import_sites:
-                self._check_import(path, info, site)
-            for call in scan.call_sites:
+                # A stub's imports are read by type checkers only (`_typeshed` is not importable at runtime).
+                self._check_import(path, info, replace(site, type_checking=True) if stub else site)
+            for call in () if stub else scan.call_sites:
                 self._check_call(path, call)
         self._report_not_located()
         for module, summary in sorted(self.summaries.items()):

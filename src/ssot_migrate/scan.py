@@ -318,9 +318,11 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
     stars: list[str] = []
     all_names: list[str] | None = None
     all_line: int | None = None
+    # `__all__` built from anything but literal strings (`+ other.__all__`): its content is unknown.
+    all_dynamic = False
 
     def walk(statements: list[ast.stmt], fallback: bool, handler: bool = False) -> None:
-        nonlocal all_names, all_line
+        nonlocal all_names, all_line, all_dynamic
         for stmt in statements:
             if isinstance(stmt, ast.Import):
                 for alias in stmt.names:
@@ -359,11 +361,12 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
                         if name == "__all__":
                             all_line = all_line or stmt.lineno
                             names = _string_list(stmt.value)
-                            if names is not None:
-                                if isinstance(stmt, ast.AugAssign):
-                                    all_names = (all_names or []) + names
-                                else:
-                                    all_names = names
+                            if names is None:
+                                all_dynamic = True
+                            elif isinstance(stmt, ast.AugAssign):
+                                all_names = (all_names or []) + names
+                            else:
+                                all_names = names
                             continue
                         signature = signature_of(stmt.value) if isinstance(getattr(stmt, "value", None), ast.Lambda) else None
                         definitions.append(
@@ -381,6 +384,7 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
                     and call.args
                 ):
                     extra = _string_list(call.args[0]) if call.func.attr == "extend" else _string_list(ast.List([call.args[0]]))
+                    all_dynamic = all_dynamic or extra is None
                     all_names = (all_names or []) + (extra or [])
             elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
                 is_fallback = any(_is_import_error_handler(h) for h in stmt.handlers)  # type: ignore[attr-defined]
@@ -402,7 +406,7 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
         is_package=info.is_package,
         imports=tuple(imports),
         definitions=tuple(definitions),
-        all_names=tuple(all_names) if all_names is not None else None,
+        all_names=tuple(all_names) if all_names is not None and not all_dynamic else None,
         star_imports=tuple(stars),
         all_line=all_line,
     )
@@ -447,17 +451,14 @@ def _target_names(target: ast.expr) -> list[str]:
 
 
 def _string_list(value: ast.expr | None) -> list[str] | None:
+    """The strings of a literal list/tuple/set, or a `+` of them; None when any part is not a literal string."""
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
-        out = []
-        for element in value.elts:
-            if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                out.append(element.value)
-        return out
-    if isinstance(value, ast.BinOp):
+        if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+            return [e.value for e in value.elts]  # type: ignore[attr-defined]
+        return None
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         left, right = _string_list(value.left), _string_list(value.right)
-        if left is None and right is None:
-            return None
-        return (left or []) + (right or [])
+        return left + right if left is not None and right is not None else None
     return None
 
 
