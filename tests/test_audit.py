@@ -177,6 +177,9 @@ def test_duplicate_classes_one_finding_per_class_naming_the_whole_group(repo: Pa
     legacy = next(f for f in pattern_findings if f["path"] == "netra_backend/app/websocket_core/unified_manager.py"
                   and f["line"] == 27)
     assert "40% of public members shared with it; it lacks broadcast" in legacy["message"]
+    assert legacy["suggestion"] == {"old": f"{WS}.unified_manager._UnifiedWebSocketManager", "new": canonical}
+    assert all("suggestion" not in f for f in pattern_findings if f"{canonical}; this is" in f["message"] or
+               "this is the suggested canonical" in f["message"])
     # Equal names group on their own, without any --pattern.
     named = [f for f in audit_json(repo)["findings"] if f["code"] == "SSOT520"]
     assert {(f["path"], f["line"]) for f in named} == {

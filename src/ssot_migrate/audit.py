@@ -231,8 +231,10 @@ class _Auditor:
         self.exporters: dict[str, list[str]] = defaultdict(list)
         self.by_leaf: dict[str, list[str]] = defaultdict(list)
         for module, summary in self.summaries.items():
+            seen: set[str] = set()
             for definition in summary.definitions:
-                if not definition.handler and (module, definition) not in self.defined[definition.name]:
+                if not definition.handler and definition.name not in seen:
+                    seen.add(definition.name)
                     self.defined[definition.name].append((module, definition))
             for name in summary.all_names or ():
                 if name in summary.bound_names:
@@ -271,10 +273,10 @@ class _Auditor:
         return self.items
 
     def _add(self, path: str, line: int, col: int, severity: Severity, code: str, message: str,
-             fix: Fix | None = None, group: tuple[str, ...] | None = None) -> None:
-        suggestion = (fix.old, fix.new) if isinstance(fix, RenameFix) else None
-        if isinstance(fix, CollapseFix) and group is not None:
-            suggestion = None
+             fix: Fix | None = None, group: tuple[str, ...] | None = None,
+             suggestion: tuple[str, str] | None = None) -> None:
+        if suggestion is None and isinstance(fix, RenameFix):
+            suggestion = (fix.old, fix.new)
         finding = Finding(path, line, col, severity, code, None, message, suggestion, group)
         self.items.append(AuditItem(finding, fix))
 
@@ -425,7 +427,7 @@ class _Auditor:
         identity = {r.fqn for r in self.index.definitions(f"{summary.module}.{name}")}
         places = [c for c in self._places(name, exclude_module=summary.module) if c.identity in identity]
         public = [c for c in places if self._is_public(c.spec.split(":")[0], name)]
-        fix = RenameFix(f"{summary.module}.{name}", public[0].spec, "exported by") if public else None
+        fix = _rename_fix(f"{summary.module}.{name}", public[0].spec, "exported by", ()) if public else None
         severity = "warning" if not site.type_checking else "info"
         message = (
             f"{name!r} is imported from {summary.module!r}, whose `__all__` does not export it "
@@ -776,6 +778,7 @@ class _Auditor:
             self._add(
                 path, definition.line, definition.col, "warning", code,
                 f"{head}: {', '.join(names)}; {detail}", fix, names,
+                suggestion=(fqn, canonical_fqn) if fqn != canonical_fqn else None,
             )
 
 
