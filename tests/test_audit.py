@@ -408,3 +408,23 @@ def test_the_shipped_example_passes_its_tests_after_apply_and_audits_clean(tmp_p
     after = run_pytest(repo)
     assert after.returncode == 0, after.stdout + after.stderr
     assert audit_json(repo)["findings"] == []
+
+
+def test_drafted_call_args_tables_run_with_the_real_kind_once_uncommented(repo: Path) -> None:
+    spec = repo.parent / "draft.toml"
+    assert run_cli("audit", "--emit-spec", str(spec), cwd=repo).returncode == 0
+    blocks = spec.read_text().split("\n\n")
+    call_args = [b for b in blocks if '# kind = "call-args"' in b]
+    assert len(call_args) == 3
+    assert any('# add = [{ name = "error_message", position = 1, value = "..." }]' in b for b in call_args)
+    uncommented = [
+        "\n".join(line[2:] for line in block.splitlines() if line.startswith("# ") and not line.startswith("# or:")
+                  and (line.startswith("# [[") or " = " in line) and not line.startswith("# SSOT"))
+        for block in call_args
+    ]
+    (repo / "calls.toml").write_text('[migration]\nname = "calls"\n\n' + "\n\n".join(uncommented) + "\n")
+    planned = run_cli("plan", "--spec", "calls.toml", "--format", "diff", cwd=repo)
+    assert planned.returncode == 0, planned.stderr.decode()
+    diff = planned.stdout.decode()
+    assert "+    manager = create_websocket_manager(user_context)" in diff
+    assert "tests/test_messages.py" not in diff, "calls that already pass the argument are left alone"

@@ -663,7 +663,9 @@ class _Auditor:
         for param in params:
             if (param.kind in ("positional_or_keyword", "keyword_only") and not param.has_default
                     and param.name not in filled and not call.star_args and not call.star_kwargs):
-                options.append(("add", f'[{{ name = "{param.name}", value = "..." }}]'))
+                # A positional slot is added by position, so calls that already pass it positionally are left alone.
+                where = f", position = {positional.index(param)}" if param in positional else ""
+                options.append(("add", f'[{{ name = "{param.name}"{where}, value = "..." }}]'))
         note = "; ".join(problems)
         if any("positional argument" in p and "were given" in p for p in problems):
             note += "; extra positional arguments must be removed by hand"
