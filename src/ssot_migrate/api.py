@@ -81,6 +81,15 @@ def check_target(target: Target, migration: Migration, *, jobs: int | None = Non
     return check_result(plan_target(target, migration, jobs=jobs), migration)
 
 
+def write_draft_spec(report: AuditReport, path: Path) -> int:
+    """Write the audit's draft spec to `path`; return how many codemods in it are live (not commented out)."""
+    from .draft import count_live_codemods, draft_spec
+
+    text = draft_spec(report.items, spec_name=str(path))
+    path.write_text(text, encoding="utf-8")
+    return count_live_codemods(text)
+
+
 def guard_moves(target: Target, report: AuditReport) -> list[tuple[str, str]]:
     """Old -> new paths to ban: the configured specs' (if any), then the audit's decided import fixes."""
     from .audit import RenameFix

@@ -325,7 +325,6 @@ def audit(
 ) -> None:
     """Find broken imports, duplicate classes and calls that no longer fit, each with the fix the index can see."""
     from . import api
-    from .draft import count_live_codemods, draft_spec
     from .guard import ruff_banned_api
     from .render import findings_sarif, print_audit, stderr_console, to_json
 
@@ -333,6 +332,8 @@ def audit(
         raise UsageError("--emit-guard prints to stdout, like --format json/sarif: use one of them per run")
     target = api.resolve_target(paths or [], root)
     report = api.audit_target(target, pattern or [], jobs=jobs)
+    # Before any output: the guard reads the configured specs, which may be invalid (exit 2).
+    guard = ruff_banned_api(api.guard_moves(target, report)) if emit_guard is Guard.ruff else None
     console = stderr_console()
     findings = report.findings
     if format is AuditFormat.json:
@@ -343,11 +344,10 @@ def audit(
         s = report.stats
         print_audit(console, findings, f"{s.discovered} Python files parsed in {s.seconds:.2f}s, {s.audited} audited")
     if emit_spec is not None:
-        text = draft_spec(report.items, spec_name=str(emit_spec))
-        emit_spec.write_text(text, encoding="utf-8")
-        console.print(f"Wrote {emit_spec}: {count_live_codemods(text)} codemods ready, the rest commented for a human.")
-    if emit_guard is Guard.ruff:
-        _emit(ruff_banned_api(api.guard_moves(target, report)), None)
+        ready = api.write_draft_spec(report, emit_spec)
+        console.print(f"Wrote {emit_spec}: {ready} codemods ready; what needs a human is commented out.")
+    if guard is not None:
+        _emit(guard, None)
     if fail_on is not None and report.findings_at_least(fail_on.value):
         raise typer.Exit(1)
 
