@@ -77,6 +77,13 @@ def test_moved_module_is_reported_with_its_new_home(repo: Path) -> None:
     # `from ..agents import agent_websocket_bridge`: the same move, seen as a missing name of the package.
     relative = only(found[("netra_backend/app/routes/websocket.py", 5)], "SSOT502")
     assert relative["suggestion"] == supervisor["suggestion"]
+    # The stale mock.patch target in the tests: the same move again.
+    patched = only(found[("tests/test_agents.py", 18)], "SSOT507")
+    assert patched["message"].startswith(
+        "unittest.mock.patch('netra_backend.app.agents.agent_websocket_bridge.AgentWebSocketBridge.notify') "
+        "cannot resolve its target"
+    )
+    assert patched["suggestion"] == supervisor["suggestion"]
 
 
 def test_name_no_longer_exported_by_all_points_at_the_ssot_module(repo: Path) -> None:
@@ -402,6 +409,7 @@ def test_the_shipped_example_passes_its_tests_after_apply_and_audits_clean(tmp_p
     assert [(f["code"], f["suggestion"]["new"]) for f in broken] == [
         ("SSOT501", "netra_backend.app.services.agent_websocket_bridge"),
         ("SSOT502", "netra_backend.app.services.agent_websocket_bridge"),
+        ("SSOT507", "netra_backend.app.services.agent_websocket_bridge"),  # the mock.patch target in its tests
     ]
     assert run_pytest(repo).returncode != 0
     assert run_cli("apply", "--in-place", cwd=repo).returncode == 0

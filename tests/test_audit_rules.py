@@ -243,3 +243,24 @@ def test_stub_imports_are_for_type_checkers_only(tmp_path: Path) -> None:
     assert findings(tmp_path, {
         "pkg/__init__.py": "", "pkg/native.pyi": "from _typeshed import StrPath\n\ndef load(path: StrPath) -> None: ...\n",
     }) == []
+
+
+def test_string_targets_of_patch_and_import_calls_must_resolve(tmp_path: Path) -> None:
+    result = findings(tmp_path, {
+        **PKG,
+        "pkg/models.py": "class User:\n    name = 'x'\n",
+        "tests/test_patch.py": (
+            "import importlib\nfrom unittest import mock\n\n"
+            "@mock.patch('pkg.core.run')\n@mock.patch('pkg.models.User.name')\ndef test_ok(a, b):\n    pass\n\n"
+            "@mock.patch('pkg.core.gone')\ndef test_stale(a):\n    pass\n\n"
+            "def test_fixture(monkeypatch):\n    monkeypatch.setattr('pkg.old.run', None)\n"
+            "    monkeypatch.setattr('pkg.core.run', None)\n\n"
+            "def test_import():\n    importlib.import_module('pkg.core')\n    importlib.import_module('pkg.gone')\n"
+            "    mock.patch('json.dumps')\n"
+        ),
+    })
+    assert result == [
+        ("SSOT507", "tests/test_patch.py", 9, "error"),
+        ("SSOT507", "tests/test_patch.py", 14, "error"),
+        ("SSOT507", "tests/test_patch.py", 19, "error"),
+    ]

@@ -11,6 +11,7 @@ import difflib
 import fnmatch
 import importlib.machinery
 import os
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -27,6 +28,7 @@ from .index import Resolved, signature_conflicts
 from .modules import ModuleInfo
 from .plan import SCHEMA_VERSION, SEVERITY_RANK, Finding, Severity, sorted_findings, tool_json
 from .scan import CallSite, Definition, FileScan, ImportSite, ModuleSummary, Signature, scan_source
+from .transforms.rename_import import FIXTURE_STRING_CALLS, STRING_TARGET_CALLS
 
 # Finding codes (documented in codes.py).
 MODULE_NOT_FOUND = "SSOT501"
@@ -35,6 +37,7 @@ NOT_EXPORTED = "SSOT503"
 ALL_LISTS_MISSING = "SSOT504"
 NOT_LOCATED = "SSOT505"
 RELATIVE_BEYOND_TOP = "SSOT506"
+STRING_TARGET = "SSOT507"
 DUPLICATE_NAME = "SSOT520"
 DUPLICATE_PATTERN = "SSOT521"
 CALL_DOES_NOT_BIND = "SSOT530"
@@ -54,6 +57,9 @@ PROTOCOL_DUNDERS = frozenset({
     "__len__", "__contains__", "__getitem__", "__setitem__", "__delitem__", "__await__", "__bool__",
 })
 CLOSE_SPELLING_CUTOFF = 0.85
+# String-target calls whose string names a module, not an attribute path.
+MODULE_STRING_CALLS = frozenset({"importlib.import_module", "builtins.__import__", "__import__", "importlib.util.find_spec"})
+_DOTTED_TARGET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?::[A-Za-z_][A-Za-z0-9_.]*)?$")
 # Attributes every module has without binding them.
 IMPLICIT_MODULE_ATTRIBUTES = frozenset({
     "__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__path__", "__cached__",
@@ -263,7 +269,10 @@ class _Auditor:
                 # A stub's imports are read by type checkers only (`_typeshed` is not importable at runtime).
                 self._check_import(path, info, replace(site, type_checking=True) if stub else site)
             for call in () if stub else scan.call_sites:
-                self._check_call(path, call)
+                if call.string_argument is not None:
+                    self._check_string_target(path, call)
+                if call.resolved:
+                    self._check_call(path, call)
         self._report_not_located()
         for module, summary in sorted(self.summaries.items()):
             if summary.path in audited_set:
@@ -387,28 +396,67 @@ class _Auditor:
         self._add(path, site.statement_line, site.statement_col, severity, MODULE_NOT_FOUND, message, fix)
 
     def _check_name(self, path: str, info: ModuleInfo | None, site: ImportSite, module: str, name: str) -> None:
-        if self.module_exists(f"{module}.{name}"):
-            return
         summary = self.index.summary(module)
-        if summary is None:
-            if self.modules.path_of(module) is not None or not self.modules.is_module(module):
-                return  # does not parse (reported on its own), or exists only on disk (generated, compiled)
-            reason = "a namespace package has only submodules"
-        else:
-            if name in summary.bound_names:
-                self._check_exported(path, info, site, summary, name)
-                return
-            if name in IMPLICIT_MODULE_ATTRIBUTES:
-                return
-            if summary.definitions_of("__getattr__") or self._star_bound(module, name):
-                return
-            reason = "not defined there"
-            if summary.all_names is not None:
-                reason += ", and its `__all__` does not export it"
+        if summary is not None and name in summary.bound_names and not self.module_exists(f"{module}.{name}"):
+            self._check_exported(path, info, site, summary, name)
+            return
+        reason = self._missing_reason(module, name)
+        if reason is None:
+            return
         severity, context = self._severity(site)
         fix = self._name_fix(module, name)
         message = f"cannot import name {name!r} from {module!r} ({reason}){context}" + self._fix_text(fix)
         self._add(path, site.line, site.col, severity, NAME_NOT_FOUND, message, fix)
+
+    def _missing_reason(self, module: str, name: str) -> str | None:
+        """Why `name` cannot be imported from the existing `module`; None when it can (or nobody can tell)."""
+        if self.module_exists(f"{module}.{name}"):
+            return None
+        summary = self.index.summary(module)
+        if summary is None:
+            if self.modules.path_of(module) is not None or not self.modules.is_module(module):
+                return None  # does not parse (reported on its own), or exists only on disk (generated, compiled)
+            return "a namespace package has only submodules"
+        if name in summary.bound_names or name in IMPLICIT_MODULE_ATTRIBUTES:
+            return None
+        if summary.definitions_of("__getattr__") or self._star_bound(module, name):
+            return None
+        if summary.all_names is not None:
+            return "not defined there, and its `__all__` does not export it"
+        return "not defined there"
+
+    def _check_string_target(self, path: str, call: CallSite) -> None:
+        """`mock.patch("pkg.old.name")`, `monkeypatch.setattr("...", v)`, `import_module("...")`: the string must resolve."""
+        value = call.string_argument
+        if value is None or "." not in value or not _DOTTED_TARGET.match(value):
+            return
+        if call.resolved:
+            names = {call.target} | {r.fqn for r in self.index.resolve(call.target)}
+            callee = next((n for n in sorted(names) if n in STRING_TARGET_CALLS), None)
+        else:
+            callee = call.target if call.target in FIXTURE_STRING_CALLS else None
+        dotted = value.replace(":", ".")
+        if callee is None or not self.repo_owns(dotted.split(".")[0]):
+            return
+        if callee in MODULE_STRING_CALLS:
+            if self.module_exists(dotted):
+                return
+            fix = self._module_fix(dotted, ())
+            message = f"{callee}({value!r}): no module named {dotted!r}" + self._fix_text(fix)
+        else:
+            split = self.index.split_module(dotted)
+            if split is None or not split[1]:
+                return
+            module, (name, *_) = split
+            reason = self._missing_reason(module, name)
+            if reason is None:
+                return
+            fix = self._name_fix(module, name)
+            message = (
+                f"{callee}({value!r}) cannot resolve its target: {module!r} has no attribute or submodule {name!r} "
+                f"({reason})" + self._fix_text(fix)
+            )
+        self._add(path, call.line, call.col, "error", STRING_TARGET, message, fix)
 
     def _star_bound(self, module: str, name: str) -> bool:
         for resolved in self.index.resolve(f"{module}.{name}"):

@@ -271,6 +271,15 @@ CODES: dict[str, CodeDoc] = _table(
         "wrong.",
     ),
     CodeDoc(
+        "SSOT507", "A string target (`mock.patch(\"...\")`, `import_module(\"...\")`) does not resolve",
+        "The dotted string given to `mock.patch`/`patch.dict`/`patch.multiple`, `monkeypatch.setattr`/`delattr`, "
+        "`mocker.patch`, `importlib.import_module`, `importlib.util.find_spec`, `pkgutil.resolve_name` or "
+        "`doctest.DocTestSuite` names a module of this repository that does not exist, or an attribute its module "
+        "does not have (looked up as for SSOT502). The call fails when the test runs. The fix is found as for "
+        "SSOT501/SSOT502.",
+        "Apply the suggested rename (rename-import rewrites these strings too), or fix the string by hand.",
+    ),
+    CodeDoc(
         "SSOT520", "The same class name is defined in more than one module",
         "Classes group by equal name (pytest `Test*` classes in test modules excepted). There is one finding per "
         "class, at its `class` line; the message names every member of the group, the suggested canonical (the one "

@@ -219,6 +219,11 @@ class CallSite:
     keywords: tuple[str, ...]
     star_args: bool
     star_kwargs: bool
+    # The first positional argument when it is a string literal (`mock.patch("pkg.mod.name")`).
+    string_argument: str | None = None
+    # False when the callee is not bound statically (a fixture parameter such as `monkeypatch`):
+    # then `target` is the call as written, and the site is kept only for its string argument.
+    resolved: bool = True
 
 
 @dataclass(frozen=True)
@@ -672,17 +677,20 @@ class _SiteCollector(_Collector):
     def resolved_calls(self) -> tuple[CallSite, ...]:
         out = []
         for call in self.calls:
-            head = self._lookup(call.scopes, call.head)
-            if head is None:
-                continue
             node = call.node
+            first = node.args[0] if node.args else None
+            string = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+            head = self._lookup(call.scopes, call.head)
+            if head is None and (string is None or not call.attributes):
+                continue
             out.append(
                 CallSite(
-                    ".".join([head, *call.attributes]), node.lineno, call.col,
+                    ".".join([head or call.head, *call.attributes]), node.lineno, call.col,
                     sum(1 for a in node.args if not isinstance(a, ast.Starred)),
                     tuple(k.arg for k in node.keywords if k.arg is not None),
                     any(isinstance(a, ast.Starred) for a in node.args),
                     any(k.arg is None for k in node.keywords),
+                    string, head is not None,
                 )
             )
         return tuple(out)
