@@ -188,11 +188,13 @@ def test_calls_to_shadowed_names_and_decorated_functions_are_not_checked(tmp_pat
     }) == []
 
 
-def test_a_later_definition_rebinds_the_name(tmp_path: Path) -> None:
+def test_definitions_in_version_branches_are_alternatives(tmp_path: Path) -> None:
     assert findings(tmp_path, {
-        "pkg/__init__.py": "", "pkg/m.py": "def f(a):\n    pass\n\n\ndef f(a, b):\n    pass\n",
-        "app.py": "from pkg.m import f\n\nf(1, 2)\nf(1)\n",
-    }) == [("SSOT530", "app.py", 4, "error")]
+        "pkg/__init__.py": "",
+        "pkg/m.py": "import sys\n\nif sys.version_info >= (3, 12):\n    def f(a):\n        pass\nelse:\n"
+                    "    def f(a, b):\n        pass\n",
+        "app.py": "from pkg.m import f\n\nf(1, 2)\nf(1)\nf(1, 2, 3)\n",
+    }) == [("SSOT530", "app.py", 5, "error")]
 
 
 def test_real_world_patterns_that_are_not_leftovers(tmp_path: Path) -> None:

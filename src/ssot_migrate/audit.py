@@ -638,21 +638,21 @@ class _Auditor:
         targets = [r for r in self.index.resolve(call.target) if r.definition is not None]
         if not targets:
             return
-        callables: list[tuple[Resolved, Signature]] = []
+        reachable: list[tuple[Resolved, list[Signature]]] = []
         for resolved in targets:
-            signature = self._call_signature(resolved)
-            if signature is None:
+            signatures = self._call_signatures(resolved)
+            if signatures is None:
                 return  # something the call may reach has no static signature: say nothing
-            callables.append((resolved, signature))
-        primary = [c for c in callables if not c[0].via_handler] or callables
+            reachable.append((resolved, signatures))
+        primary = [r for r in reachable if not r[0].via_handler] or reachable
         problems = [
             (resolved, signature, signature.bind_problems(
                 call.positional, call.keywords, star_args=call.star_args, star_kwargs=call.star_kwargs
             ))
-            for resolved, signature in primary
+            for resolved, signatures in primary for signature in signatures
         ]
         if not all(found for _, _, found in problems):
-            return
+            return  # it fits one definition the name may be bound to
         resolved, signature, found = problems[0]
         assert resolved.definition is not None
         short = resolved.definition.name
@@ -663,26 +663,24 @@ class _Auditor:
         self._add(path, call.line, call.col, "error", CALL_DOES_NOT_BIND, message,
                   self._call_args_fix(resolved, signature, call, found))
 
-    def _call_signature(self, resolved: Resolved) -> Signature | None:
+    def _call_signatures(self, resolved: Resolved) -> list[Signature] | None:
+        """Every signature the name may have in its module (definitions in `if`/`else` branches are
+        alternatives), or None when one of them is not known statically."""
         definition = resolved.definition
         assert definition is not None and resolved.module is not None
         if resolved.fqn != f"{resolved.module}.{definition.name}":
             return None  # an attribute of the definition (a method through its class): unknown here
         summary = self.index.summary(resolved.module)
+        same = [definition]
         if summary is not None:
-            same = [d for d in summary.definitions_of(definition.name) if d.handler == definition.handler]
-            if any("overload" in d or d.endswith(".overload") for s in same for d in s.decorators):
+            same = [d for d in summary.definitions_of(definition.name) if d.handler == definition.handler] or same
+        signatures = []
+        for candidate in same:
+            signature = _signature_of_callable(candidate)
+            if signature is None:
                 return None
-            definition = same[-1] if same else definition  # a later definition rebinds the name
-        if any(d not in TRANSPARENT_DECORATORS for d in definition.decorators):
-            return None
-        if definition.kind == "function" or definition.kind == "variable":
-            return definition.signature
-        if definition.kind == "class":
-            if definition.method_signature("__new__") is not None:
-                return None
-            return definition.method_signature("__init__")
-        return None
+            signatures.append(signature)
+        return signatures
 
     def _definition_location(self, resolved: Resolved) -> str:
         path = self.modules.path_of(resolved.module or "") or resolved.module
@@ -727,7 +725,7 @@ class _Auditor:
                 continue
             for first, second in signature_conflicts(self.index, f"{summary.module}.{name}"):
                 pair = frozenset((first.fqn, second.fqn))
-                if pair in seen or any(self._call_signature(r) is None for r in (first, second)):
+                if pair in seen or any(self._call_signatures(r) is None for r in (first, second)):
                     continue
                 seen.add(pair)
                 primary, fallback = (second, first) if first.via_handler and not second.via_handler else (first, second)
@@ -840,6 +838,17 @@ def _rename_fix(old: str, new: str, how: str, alternatives: tuple[str, ...], not
     if old.split(".")[0] != new.split(".")[0].split(":")[0]:
         note = "; ".join(filter(None, [note, "it is in another top-level package"]))
     return RenameFix(old, new, how, decided=not alternatives and not note, alternatives=alternatives, note=note)
+
+
+def _signature_of_callable(definition: Definition) -> Signature | None:
+    """How calling this definition binds arguments, when that is known without running anything."""
+    if any(d not in TRANSPARENT_DECORATORS for d in definition.decorators):
+        return None  # @overload, @functools.wraps, framework decorators: the call signature may differ
+    if definition.kind in ("function", "variable"):
+        return definition.signature
+    if definition.kind == "class" and definition.method_signature("__new__") is None:
+        return definition.method_signature("__init__")
+    return None
 
 
 def _module_rank(module: str) -> tuple[bool, int, str]:
