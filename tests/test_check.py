@@ -71,7 +71,9 @@ def test_dirty_file_prints_one_line_per_pending_edit_and_exits_1(repo: Path) -> 
         "app/dirty.py:6:27: SSOT581 uses app.services.breaker.CircuitBreakerState, retired by codemod 2 "
         "(fix: app.core.resilience.UnifiedCircuitBreakerState)",
     ]
-    assert b"3 pending edits of migration websocket-ssot" in result.stderr
+    assert result.stderr.decode().split() == (
+        "3 pending edits of migration websocket-ssot: `ssot-migrate apply --in-place` (or `plan` to preview) fixes them."
+    ).split()
     assert tree_bytes(repo) == before, "check never writes"
 
 
@@ -136,6 +138,7 @@ def test_a_refusal_in_the_checked_file_fails_the_check(tmp_path: Path) -> None:
     result = run_cli("check", "--spec", "migration.toml", "app/user.py", cwd=repo)
     assert result.returncode == 1
     assert result.stdout.decode().startswith("app/user.py:1:1: SSOT105 ")
+    assert b"1 refused edit that needs a hand" in result.stderr
 
 
 # -- pre-commit -----------------------------------------------------------------------------------------

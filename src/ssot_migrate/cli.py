@@ -291,10 +291,7 @@ def check(
     else:
         _emit(finding_lines(result.findings), None)
         if result.failed:
-            stderr_console().print(
-                f"{result.pending} pending edit{'s' if result.pending != 1 else ''} of migration "
-                f"{result.plan.migration.name}; `ssot-migrate apply --in-place` (or `plan` to preview) fixes them."
-            )
+            stderr_console().print(result.summary())
     if result.failed:
         raise typer.Exit(1)
 

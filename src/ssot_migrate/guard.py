@@ -24,6 +24,22 @@ class CheckResult:
     def failed(self) -> bool:
         return bool(self.findings)
 
+    def summary(self) -> str:
+        """One line for people: what is pending and what to run."""
+        parts = []
+        if self.pending:
+            parts.append(
+                f"{self.pending} pending edit{'s' if self.pending != 1 else ''} of migration {self.plan.migration.name}: "
+                "`ssot-migrate apply --in-place` (or `plan` to preview) fixes them"
+            )
+        refused = len(self.findings) - self.pending
+        if refused:
+            parts.append(
+                f"{refused} refused edit{'s' if refused != 1 else ''} that "
+                f"{'need' if refused != 1 else 'needs'} a hand (docs/codes.md explains each code)"
+            )
+        return "; ".join(parts) + "."
+
     def to_json(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
