@@ -21,7 +21,8 @@ CODES: dict[str, CodeDoc] = _table(
     # -- SSOT0xx: files --------------------------------------------------------------------
     CodeDoc(
         "SSOT001", "A candidate file does not parse",
-        "The file matched the prefilter but libcst cannot parse it. Nothing in it was planned; every other file was.",
+        "The file matched the prefilter but libcst cannot parse it. Nothing in it was planned; every other file was. "
+        "(`audit` reads every file, so it reports every file that does not parse; nothing in it was audited.)",
         "Fix the syntax error at the reported line and column (or exclude the file with `exclude` in the spec or "
         "`[tool.ssot-migrate]`), then plan again.",
     ),
