@@ -261,15 +261,16 @@ def test_emitted_spec_once_applied_makes_the_fixture_tests_pass(repo: Path) -> N
     assert result.returncode == 0, result.stderr.decode()
     assert b"4 codemods ready; what needs a human is commented out" in result.stderr
     migration = load_migration([str(spec)])
+    # Most specific old path first: a symbol is renamed before a module that contains it would move.
     assert [(c.kind, str(c.values["old"]), str(c.values["new"])) for c in migration.codemods] == [
-        ("rename-import", "netra_backend.app.agents.agent_websocket_bridge",
-         "netra_backend.app.services.agent_websocket_bridge"),
         ("rename-import", "netra_backend.app.services.circuit_breaker.CircuitBreakerMetrics",
          "netra_backend.app.core.resilience.metrics:CircuitBreakerMetrics"),
         ("rename-import", "netra_backend.app.services.circuit_breaker.CircuitBreakerState",
          "netra_backend.app.core.resilience.unified_circuit_breaker:UnifiedCircuitBreakerState"),
         ("rename-import", f"{WS}.unified_manager.UnifiedWebSocketManager",
          f"{WS}.websocket_manager:UnifiedWebSocketManager"),
+        ("rename-import", "netra_backend.app.agents.agent_websocket_bridge",
+         "netra_backend.app.services.agent_websocket_bridge"),
     ]
     text = spec.read_text()
     # What a human must decide is there, commented out, ready to uncomment.

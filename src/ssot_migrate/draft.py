@@ -37,7 +37,9 @@ def draft_spec(items: Sequence[AuditItem], spec_name: str = "FILE") -> str:
 
     live: list[str] = []
     decide: list[str] = []
-    for old in sorted(renames):
+    # Codemods run in order and each sees the previous one's result: a symbol inside a module that
+    # moves too must be renamed before its module is.
+    for old in sorted(renames, key=lambda name: (-name.count("."), name)):
         entries = renames[old]
         news = list(dict.fromkeys(fix.new for fix, _ in entries))
         fix = entries[0][0]
