@@ -266,3 +266,9 @@ def test_string_targets_of_patch_and_import_calls_must_resolve(tmp_path: Path) -
         ("SSOT507", "tests/test_patch.py", 14, "error"),
         ("SSOT507", "tests/test_patch.py", 19, "error"),
     ]
+
+
+def test_a_file_nested_too_deeply_to_walk_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    deep = "x = " + " + ".join(["a"] * 5000) + "\n"  # a BinOp tree 5000 deep
+    result = findings(tmp_path, {**PKG, "deep.py": deep, "app.py": "from pkg.core import gone\n"})
+    assert result == [("SSOT502", "app.py", 1, "error"), ("SSOT001", "deep.py", 1, "error")]

@@ -245,6 +245,14 @@ class FileScan:
 
 def scan_source(data: bytes, info: ModuleInfo | None, path: str, *, sites: bool = False) -> FileScan:
     try:
+        return _scan_tree(data, info, path, sites)
+    except RecursionError:
+        # Generated code can nest deeper than the parser (or a tree walk) can recurse.
+        return FileScan(parsed=False, error=(1, 1, "too deeply nested to parse"))
+
+
+def _scan_tree(data: bytes, info: ModuleInfo | None, path: str, sites: bool) -> FileScan:
+    try:
         tree = ast.parse(data, filename=path, type_comments=False)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None) or 1
