@@ -404,9 +404,9 @@ def print_audit(console: Console, findings: Sequence[Finding], stats: str) -> No
         if not rows:
             continue
         table = Table(title=f"{title} ({len(rows)})", title_justify="left", show_lines=True)
-        table.add_column("location", overflow="fold", ratio=1)
+        table.add_column("location", no_wrap=True)
         table.add_column("code", no_wrap=True)
-        table.add_column("message (and fix)", overflow="fold", ratio=3)
+        table.add_column("message (and fix)", overflow="fold")
         for finding in rows:
             table.add_row(
                 f"{finding.path}:{finding.line}:{finding.col}",
