@@ -12,7 +12,7 @@ from typing import Iterator, List, Optional
 import typer
 
 from . import __version__
-from .errors import Interrupted, SsotError
+from .errors import Interrupted, SsotError, UsageError
 
 app = typer.Typer(
     name="ssot-migrate",
