@@ -220,6 +220,104 @@ CODES: dict[str, CodeDoc] = _table(
         "Edit the call by hand.",
     ),
     # -- SSOT4xx: collapse-class ----------------------------------------------------------------
+    CodeDoc(
+        "SSOT401", "Easy case: the duplicate is an alias or a subclass of the canonical class",
+        "The duplicate is the canonical class under another name, or derives from it. Its references now name the "
+        "canonical class; a subclass's own additions and overrides are listed in the message (and as SSOT403/SSOT404 "
+        "when callers could notice).",
+        "Nothing is required beyond reviewing any SSOT403/SSOT404 findings for the same class.",
+    ),
+    CodeDoc(
+        "SSOT402", "Hard case: the duplicate is an independent class with its own state and behaviour",
+        "The duplicate neither derives from nor aliases the canonical class. After the collapse its users construct "
+        "and call the canonical class instead, whose behaviour may differ even where the names match.",
+        "Review the SSOT403/SSOT404 findings for it and the tests that exercise its users; use `strict = true` to "
+        "refuse such duplicates until the canonical class covers their API.",
+    ),
+    CodeDoc(
+        "SSOT403", "A public member of the duplicate is missing on the canonical class",
+        "A public method, property, classmethod, class or instance attribute, or protocol dunder (`__call__`, "
+        "`__iter__`, `__aenter__`, ...) of the duplicate (or of its in-repo bases) is not defined on the canonical "
+        "class or its in-repo bases. The message lists the places that use it.",
+        "Add the member to the canonical class, or change the listed users, before applying; `strict = true` refuses "
+        "the duplicate while this finding exists.",
+    ),
+    CodeDoc(
+        "SSOT404", "A member's signature (or `__init__`) differs from the canonical's",
+        "The duplicate and the canonical class both define the member (for `__init__`: both construct instances) with "
+        "different parameters. Calls in the repository are checked against the canonical's signature; those that "
+        "would raise TypeError are listed.",
+        "Make the canonical signature accept the listed calls, or update those calls (a `call-args` codemod can), then "
+        "plan again.",
+    ),
+    CodeDoc(
+        "SSOT405", "strict: the duplicate was not collapsed",
+        "`strict = true` and the duplicate's API differs from the canonical's (SSOT403/SSOT404), or could not be "
+        "compared. Nothing was edited for this duplicate: its references and definition stay as they are.",
+        "Close the API gaps listed for it, or set `strict = false` to collapse it anyway.",
+    ),
+    CodeDoc(
+        "SSOT406", "A subclass of a duplicate is re-parented onto the canonical class",
+        "A class derives directly from a duplicate; its base is rewritten to the canonical class. It is a warning when "
+        "the duplicate is a hard case (its inherited behaviour changes) or when it uses inherited members that the "
+        "canonical class lacks.",
+        "Review the subclass and its tests; override or add what it relied on.",
+    ),
+    CodeDoc(
+        "SSOT407", "A reference to a duplicate is kept",
+        "The reference could not be rewritten safely: a top-level import of the canonical's module would close an "
+        "import cycle (the canonical's module imports this one, directly or not; references inside functions get a "
+        "function-local import instead), it runs before the canonical class is defined in its own module, or the "
+        "canonical's name is already bound there.",
+        "Move the use into a function, break the import cycle, or rename the conflicting binding; then plan again.",
+    ),
+    CodeDoc(
+        "SSOT408", "`remove` refused: the duplicate is still referenced",
+        "With `leave = \"remove\"` the class is deleted only when nothing would reference it after the plan. The "
+        "listed places (star imports, kept references, dotted strings outside mock.patch-like calls, imports that "
+        "cannot be rewritten) still would; the class is kept and every other reference is rewritten.",
+        "Fix the listed places and plan again, or use `leave = \"deprecated-alias\"`.",
+    ),
+    CodeDoc(
+        "SSOT409", "A module no longer defines anything",
+        "Removing the duplicate left its module with nothing but imports, a docstring or `__all__`. The file is kept: "
+        "something outside the repository may still import it.",
+        "Delete the file once nothing imports it.",
+    ),
+    CodeDoc(
+        "SSOT410", "A duplicate's definition is kept",
+        "Its references were rewritten, but its definition could not become what `leave` asks: an alias needs a "
+        "top-level import of the canonical that would close an import cycle, a module-level reference to it stays "
+        "(SSOT407), the canonical's name is taken in that module, or it is bound together with other names.",
+        "Use `leave = \"deprecated-alias\"` (it imports the canonical lazily), or resolve the listed reason and plan "
+        "again.",
+    ),
+    CodeDoc(
+        "SSOT411", "The canonical class does not exist",
+        "`canonical` is neither a class that the repository defines or re-exports nor importable in the environment. "
+        "Nothing was collapsed.",
+        "Fix the spelling of `canonical` (any path that re-exports the class works), then plan again.",
+    ),
+    CodeDoc(
+        "SSOT412", "The canonical class is outside the repository",
+        "`canonical` is importable but not defined in the repository, so no duplicate's API can be compared with it. "
+        "References are rewritten; with `strict = true` the duplicates are refused.",
+        "Check the duplicates' APIs by hand, or vendor the canonical class into the repository.",
+    ),
+    CodeDoc(
+        "SSOT413", "A duplicate cannot be collapsed",
+        "It is not a class (a function or another value), it is an alias of some other class, the canonical class "
+        "derives from it, or the canonical is itself an alias of it (its body would be deleted). Nothing was edited "
+        "for it.",
+        "List the class that holds the code as `duplicates` (or as `canonical`), or move the class body to the "
+        "canonical module first.",
+    ),
+    CodeDoc(
+        "SSOT414", "A duplicate is not defined in the repository",
+        "No class of that path exists (it may have been removed already). Its references are still rewritten; there "
+        "is no definition to compare or replace.",
+        "Nothing is required; check the spelling if you expected the class to exist.",
+    ),
     # -- SSOT5xx: audit --------------------------------------------------------------------------
     CodeDoc(
         "SSOT501", "No module named ... (an import of a repository module that does not exist)",

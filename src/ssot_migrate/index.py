@@ -7,6 +7,7 @@ name reads only the files that contain that name as a word.
 
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -246,3 +247,102 @@ def signature_conflicts(index: RepoIndex, fqn: str) -> list[tuple[Resolved, Reso
             if first.definition.signature != second.definition.signature:  # type: ignore[union-attr]
                 conflicts.append((first, second))
     return conflicts
+
+
+# -- classes, aliases and the import graph -------------------------------------------------
+
+
+def qualify(index: RepoIndex, module: str, expression: str) -> str | None:
+    """What a dotted expression written at the top level of `module` names (`base.Manager` -> `pkg.base.Manager`).
+
+    Subscripts are dropped (`Generic[T]` names `typing.Generic`); None when the head
+    name is bound neither by an import nor by a definition of the module, nor a builtin.
+    """
+    expression = expression.split("[", 1)[0].strip()
+    head, _, rest = expression.partition(".")
+    if not head.isidentifier():
+        return None
+    suffix = f".{rest}" if rest else ""
+    summary = index.summary(module)
+    if summary is not None:
+        imported = summary.imports_of(head)
+        steady = [i for i in imported if not i.fallback] or imported
+        if steady:
+            return steady[0].target + suffix
+        if summary.definitions_of(head):
+            return f"{module}.{head}{suffix}"
+    if hasattr(builtins, head):
+        return f"builtins.{head}{suffix}"
+    return None
+
+
+def class_definitions(index: RepoIndex, fqn: str) -> list[Resolved]:
+    """The class definitions `fqn` names, through re-exports and `Old = New` aliases (several with fallbacks)."""
+    found: dict[str, Resolved] = {}
+    _class_definitions(index, fqn, found, {fqn}, 0)
+    return list(found.values())
+
+
+def _class_definitions(index: RepoIndex, fqn: str, found: dict[str, Resolved], seen: set[str], depth: int) -> None:
+    for resolved in index.resolve(fqn):
+        definition = resolved.definition
+        if definition is None or resolved.module is None or resolved.fqn != f"{resolved.module}.{definition.name}":
+            continue
+        if definition.kind == "class":
+            found.setdefault(resolved.fqn, resolved)
+        elif definition.kind == "variable" and definition.value and depth < _MAX_DEPTH:
+            target = qualify(index, resolved.module, definition.value)
+            if target is not None and target not in seen:
+                seen.add(target)
+                _class_definitions(index, target, found, seen, depth + 1)
+
+
+def runtime_imports(index: RepoIndex, module: str) -> set[str]:
+    """The repo modules that importing `module` imports at once: its module-level imports outside
+    TYPE_CHECKING (`from pkg import sub` names the submodule, `from pkg import name` the package).
+
+    The parent packages that Python initialises first are not edges: by the time a module's own
+    code runs they are already in `sys.modules`, so they cannot close a cycle through it.
+    """
+    summary = index.summary(module)
+    if summary is None:
+        return set()
+    found: set[str] = set()
+    for imported, names in summary.runtime_imports:
+        needs_module = not names
+        for name in names:
+            submodule = f"{imported}.{name}"
+            if index.modules.path_of(submodule) is not None:
+                found.add(submodule)
+            else:
+                needs_module = True
+        if needs_module and index.modules.path_of(imported) is not None:
+            found.add(imported)
+    found.discard(module)
+    return found
+
+
+def import_closure(index: RepoIndex, start: str) -> dict[str, str | None]:
+    """Every repo module that importing `start` runs, each with the module that imports it
+    (`start` maps to None): follow the values back to get the chain."""
+    reached: dict[str, str | None] = {start: None}
+    frontier = [start]
+    while frontier:
+        following: list[str] = []
+        for module in frontier:
+            for imported in sorted(runtime_imports(index, module)):
+                if imported not in reached:
+                    reached[imported] = module
+                    following.append(imported)
+        frontier = following
+    return reached
+
+
+def import_chain(closure: dict[str, str | None], target: str) -> list[str] | None:
+    """`[start, ..., target]` through an `import_closure`, or None when `start` does not import `target`."""
+    if target not in closure:
+        return None
+    chain = [target]
+    while (previous := closure[chain[-1]]) is not None:
+        chain.append(previous)
+    return chain[::-1]

@@ -16,6 +16,8 @@ from .codes import CODES
 from .plan import Finding, Plan
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+# Up to this many info findings are listed openly in markdown; more are folded into <details>.
+NOTES_SHOWN = 10
 
 
 def stderr_console() -> Console:
@@ -134,6 +136,15 @@ def plan_markdown(plan: Plan, *, extra_sections: Iterable[str] = (), include_dif
         lines += ["### Needs a human", ""]
         lines += _finding_rows(human)
         lines.append("")
+    notes = [f for f in plan.findings if f.severity == "info"]
+    if notes:
+        # Informational findings (an easy collapse, a re-export left working) belong in the record, folded when many.
+        folded = len(notes) > NOTES_SHOWN
+        lines += ["### Notes", ""]
+        if folded:
+            lines += [f"<details><summary>{len(notes)} notes</summary>", ""]
+        lines += _finding_rows(notes)
+        lines += ["", "</details>", ""] if folded else [""]
     for section in extra_sections:
         lines += [section, ""]
     if plan.files and include_diff:

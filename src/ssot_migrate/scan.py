@@ -134,6 +134,11 @@ class Definition:
     class_level_methods: tuple[str, ...] = ()
     decorators: tuple[str, ...] = ()
     handler: bool = False
+    # Every member of a class with what it is and its line: (name, kind, line); kind is one of
+    # method, async method, property, classmethod, staticmethod, attribute, class, instance attribute.
+    member_kinds: tuple[tuple[str, str, int], ...] = ()
+    # A variable bound to a plain name or attribute chain (`Old = New`): that expression as written.
+    value: str | None = None
 
     def method_signature(self, name: str) -> Signature | None:
         return next((signature for method, signature in self.methods if method == name), None)
@@ -151,6 +156,9 @@ class ModuleSummary:
     all_names: tuple[str, ...] | None
     star_imports: tuple[str, ...]
     all_line: int | None = None
+    # Imports that run when the module is imported (module level, not under TYPE_CHECKING):
+    # (module, names) for `from module import names`, (module, ()) for `import module`.
+    runtime_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def imports_of(self, name: str) -> list[ImportedName]:
         return list(self._imports_by_name.get(name, ()))
@@ -384,7 +392,8 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
                         signature = signature_of(stmt.value) if isinstance(getattr(stmt, "value", None), ast.Lambda) else None
                         definitions.append(
                             Definition(
-                                name, "variable", stmt.lineno, stmt.col_offset + 1, fallback, signature, handler=handler
+                                name, "variable", stmt.lineno, stmt.col_offset + 1, fallback, signature, handler=handler,
+                                value=_dotted_source(stmt.value) if not isinstance(stmt, ast.AugAssign) else None,
                             )
                         )
             elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
@@ -422,6 +431,7 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
         all_names=tuple(all_names) if all_names is not None and not all_dynamic else None,
         star_imports=tuple(stars),
         all_line=all_line,
+        runtime_imports=tuple(_runtime_imports(tree.body, info)),
     )
 
 
@@ -452,7 +462,86 @@ def _class_definition(stmt: ast.ClassDef, fallback: bool, handler: bool = False)
         bases=bases, members=tuple(dict.fromkeys(members)), methods=tuple(methods),
         class_level_methods=tuple(class_level),
         decorators=_decorator_names(stmt), handler=handler,
+        member_kinds=_member_kinds(stmt),
     )
+
+
+_MEMBER_DECORATORS = {
+    "property": "property", "cached_property": "property", "classmethod": "classmethod",
+    "staticmethod": "staticmethod", "abstractproperty": "property",
+}
+
+
+def _member_kinds(stmt: ast.ClassDef) -> tuple[tuple[str, str, int], ...]:
+    """What each member of a class is (first definition wins: overloads and setters add nothing)."""
+    kinds: dict[str, tuple[str, str, int]] = {}
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    for item in stmt.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append(item)
+            decorated = [_MEMBER_DECORATORS.get(_decorator_leaf(d), "") for d in item.decorator_list]
+            kind = next((k for k in decorated if k), "async method" if isinstance(item, ast.AsyncFunctionDef) else "method")
+            kinds.setdefault(item.name, (item.name, kind, item.lineno))
+        elif isinstance(item, (ast.Assign, ast.AnnAssign)):
+            targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+            for target in targets:
+                for name in _target_names(target):
+                    kinds.setdefault(name, (name, "attribute", item.lineno))
+        elif isinstance(item, ast.ClassDef):
+            kinds.setdefault(item.name, (item.name, "class", item.lineno))
+    # State set on instances: `self.x = ...` in any method.
+    for function in functions:
+        if not function.args.args:
+            continue
+        receiver = function.args.args[0].arg
+        for node in ast.walk(function):
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = list(node.targets)
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                targets = [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == receiver:
+                    kinds.setdefault(target.attr, (target.attr, "instance attribute", node.lineno))
+    return tuple(kinds.values())
+
+
+def _decorator_leaf(decorator: ast.expr) -> str:
+    """`functools.cached_property` -> cached_property; `name.setter` -> setter; calls by their callee."""
+    if isinstance(decorator, ast.Call):
+        decorator = decorator.func
+    if isinstance(decorator, ast.Attribute):
+        return decorator.attr
+    return decorator.id if isinstance(decorator, ast.Name) else ""
+
+
+def _dotted_source(value: ast.expr | None) -> str | None:
+    if isinstance(value, (ast.Name, ast.Attribute)):
+        text = ast.unparse(value)
+        return text if all(part.isidentifier() for part in text.split(".")) else None
+    return None
+
+
+def _runtime_imports(statements: list[ast.stmt], info: ModuleInfo) -> list[tuple[str, tuple[str, ...]]]:
+    """Module-level imports that run at import time: into if/try/with blocks, not under TYPE_CHECKING."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for stmt in statements:
+        if isinstance(stmt, ast.Import):
+            found.extend((alias.name, ()) for alias in stmt.names)
+        elif isinstance(stmt, ast.ImportFrom):
+            module = _absolute(info, stmt)
+            if module is not None:
+                found.append((module, tuple(alias.name for alias in stmt.names if alias.name != "*")))
+        elif isinstance(stmt, ast.If):
+            if not _is_type_checking(stmt.test):
+                found.extend(_runtime_imports(stmt.body, info))
+            found.extend(_runtime_imports(stmt.orelse, info))
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody):  # type: ignore[attr-defined]
+                found.extend(_runtime_imports(block, info))
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            found.extend(_runtime_imports(stmt.body, info))
+    return found
 
 
 def _target_names(target: ast.expr) -> list[str]:

@@ -20,6 +20,7 @@ BUILTIN_KINDS = (
     "rename_import:RenameImport",
     "call_args:CallArgs",
     "error_code_message:ErrorCodeMessage",
+    "collapse_class:CollapseClass",
 )
 
 

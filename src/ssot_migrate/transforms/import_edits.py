@@ -9,7 +9,7 @@ right after the statement they relate to, inside the same block, never hoisted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Union
+from typing import Callable, Iterable, Union
 
 import libcst as cst
 
@@ -42,16 +42,34 @@ class ImportEdits:
     nodes: dict[int, Replacement] = field(default_factory=dict)
     # Statements inserted at the very top of a module that has no leading imports.
     head: list[cst.BaseSmallStatement] = field(default_factory=list)
+    # Function body (by identity) -> statements inserted at its start (after the docstring).
+    block_head: dict[int, list[cst.BaseSmallStatement]] = field(default_factory=dict)
+    # Statements appended at the end of the module.
+    tail: list[cst.BaseStatement] = field(default_factory=list)
+    # List/tuple/set literal (by identity) -> string entries dropped from it (`__all__`).
+    dropped: dict[int, set[str]] = field(default_factory=dict)
     _added_keys: set[tuple[int, str]] = field(default_factory=set)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.aliases or self.from_modules or self.merged or self.after or self.nodes or self.head)
+        return not (
+            self.aliases or self.from_modules or self.merged or self.after or self.nodes or self.head
+            or self.block_head or self.tail or self.dropped
+        )
 
     # -- recording ---------------------------------------------------------------
 
     def replace_node(self, node: cst.CSTNode, replacement: Replacement) -> None:
         self.nodes[id(node)] = replacement
+
+    def drop_entries(self, container: cst.CSTNode, values: Iterable[str]) -> None:
+        """Drop the string entries with these values from a list, tuple or set literal (an `__all__`), keeping its
+        commas right; other edits of the same literal still apply."""
+        self.dropped.setdefault(id(container), set()).update(values)
+
+    def remove_statement(self, statement: cst.BaseStatement) -> None:
+        """Drop a whole statement (its leading comments go with it); an emptied block gets `pass`."""
+        self.nodes[id(statement)] = cst.RemovalSentinel.REMOVE  # type: ignore[assignment]
 
     def replace_alias(self, alias: cst.ImportAlias, new_alias: cst.ImportAlias) -> None:
         self.aliases[id(alias)] = new_alias
@@ -103,18 +121,20 @@ class ImportEdits:
         )
         self.after.setdefault(id(anchor.line), []).append(cst.Import(names=[alias]))
 
-    def add_module_level_from_import(self, module: str, name: str) -> None:
-        """`from module import name` for a file that has no binding of it yet.
+    def add_module_level_from_import(self, module: str, name: str, asname: str | None = None) -> None:
+        """`from module import name [as asname]` for a file that has no binding of it yet.
 
         Merged into a module-level `from module import ...` when there is one; else
         written after the file's leading imports (after the docstring and any
         `__future__` import), else at the top.
         """
-        key = (0, f"module level: from {module} import {name}")
+        key = (0, f"module level: from {module} import {name} as {asname}")
         if key in self._added_keys:
             return
         self._added_keys.add(key)
-        alias = cst.ImportAlias(name=cst.Name(name))
+        alias = _alias(name, asname)
+        if self._pending_module_level(module, alias):
+            return
         existing = self._module_level_from(module)
         if existing is not None:
             self.merged.setdefault(id(existing), []).append(alias)
@@ -130,6 +150,34 @@ class ImportEdits:
             self.head.append(statement)
         else:
             self.after.setdefault(id(anchor), []).append(statement)
+
+    def add_function_import(
+        self, function: cst.FunctionDef, module: str, name: str, asname: str | None = None
+    ) -> None:
+        """`from module import name [as asname]` as the first statement of a function body (after its
+        docstring): a local import runs at call time, so it cannot close an import cycle."""
+        key = (id(function.body), f"from {module} import {name} as {asname}")
+        if key in self._added_keys:
+            return
+        self._added_keys.add(key)
+        statement = cst.ImportFrom(module=expression_for(module), names=[_alias(name, asname)])  # type: ignore[arg-type]
+        self.block_head.setdefault(id(function.body), []).append(statement)
+
+    def _pending_module_level(self, module: str, alias: cst.ImportAlias) -> bool:
+        """Whether an import of exactly `alias` from `module` was already planned at module level."""
+        from ..modules import absolute_module
+
+        top = {id(line) for line in self.ctx.module.body}
+        planned = [s for key, added in self.after.items() if key in top for s in added] + list(self.head)
+        for statement in planned:
+            if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
+                continue
+            written = dotted_of(statement.module) if statement.module is not None else None
+            if absolute_module(self.ctx.info, len(statement.relative), written) != module:
+                continue
+            if any(_alias_key(a) == _alias_key(alias) for a in statement.names):
+                return True
+        return False
 
     def _module_level_from(self, module: str) -> cst.ImportFrom | None:
         from ..modules import absolute_module
@@ -191,6 +239,32 @@ def relative_form(package: str, module: str) -> tuple[int, str]:
     return 0, module
 
 
+def _alias(name: str, asname: str | None) -> cst.ImportAlias:
+    return cst.ImportAlias(
+        name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)) if asname and asname != name else None
+    )
+
+
+def _without_strings(container: cst.List | cst.Tuple | cst.Set, dropped: set[str]) -> cst.CSTNode:
+    from ..bindings import string_value
+
+    elements = list(container.elements)
+    kept = [e for e in elements if not (isinstance(e, cst.Element) and string_value(e.value) in dropped)]
+    if len(kept) == len(elements):
+        return container
+    if kept and elements[-1] is not kept[-1]:
+        # The last entry went: the new last one takes its comma (none, or a trailing one before the bracket).
+        kept[-1] = kept[-1].with_changes(comma=elements[-1].comma)
+    if isinstance(container, cst.Tuple) and len(kept) == 1 and not isinstance(kept[0].comma, cst.Comma):
+        kept[0] = kept[0].with_changes(comma=cst.Comma())
+    return container.with_changes(elements=kept)
+
+
+def _starts_blank(statement: cst.BaseStatement) -> bool:
+    leading = statement.leading_lines
+    return bool(leading) and leading[0].comment is None
+
+
 def _is_import_line(line: cst.CSTNode) -> bool:
     return isinstance(line, cst.SimpleStatementLine) and all(
         isinstance(statement, (cst.Import, cst.ImportFrom)) for statement in line.body
@@ -213,17 +287,33 @@ class _Applier(cst.CSTTransformer):
         self.removed_statements: set[int] = set()
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if not self.edits.head:
+        body = list(updated_node.body)
+        if body and original_node.body and not _starts_blank(original_node.body[0]) and _starts_blank(body[0]):
+            # The first statements went away: the module does not start with the blank lines meant to follow them.
+            leading = list(body[0].leading_lines)
+            while leading and leading[0].comment is None:
+                leading.pop(0)
+            body[0] = body[0].with_changes(leading_lines=leading)
+            updated_node = updated_node.with_changes(body=body)
+        if not body and original_node.body and not updated_node.header and not self.edits.head and not self.edits.tail:
+            # Every statement went away: an empty file, not a lone newline.
+            return updated_node.with_changes(has_trailing_newline=False)
+        if not self.edits.head and not self.edits.tail:
             return updated_node
         lines = [cst.SimpleStatementLine(body=[statement]) for statement in self.edits.head]
-        body = list(updated_node.body)
-        if body and not any(line.comment is None and not line.whitespace.value for line in body[0].leading_lines):
+        if lines and body and not any(line.comment is None and not line.whitespace.value for line in body[0].leading_lines):
             # Separate the new import from the code below it as formatters would: two blank lines before a def/class.
             blank = 2 if isinstance(body[0], (cst.FunctionDef, cst.ClassDef)) else 1
             body[0] = body[0].with_changes(leading_lines=[*(cst.EmptyLine() for _ in range(blank)), *body[0].leading_lines])
-        return updated_node.with_changes(body=[*lines, *body])
+        tail = list(self.edits.tail)
+        if tail and (body or lines) and isinstance(tail[0], (cst.FunctionDef, cst.ClassDef)) and not tail[0].leading_lines:
+            tail[0] = tail[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+        return updated_node.with_changes(body=[*lines, *body, *tail])
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+        dropped = self.edits.dropped.get(id(original_node))
+        if dropped and isinstance(updated_node, (cst.List, cst.Tuple, cst.Set)):
+            updated_node = _without_strings(updated_node, dropped)
         replacement = self.edits.nodes.get(id(original_node))
         if replacement is not None:
             new = replacement(updated_node) if callable(replacement) else replacement
@@ -302,17 +392,22 @@ class _Applier(cst.CSTTransformer):
 
     def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite):
         added = self.edits.after.get(id(original_node), [])
-        body = list(updated_node.body) + list(added)
+        first = self.edits.block_head.get(id(original_node), [])
+        body = list(first) + list(updated_node.body) + list(added)
         if not body:
             body = [cst.Pass()]
-        if len(body) == len(updated_node.body) and not added:
+        if len(body) == len(updated_node.body) and not added and not first:
             return updated_node
         return updated_node.with_changes(body=body)
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock):
-        if not updated_node.body:
-            return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
-        return updated_node
+        first = self.edits.block_head.get(id(original_node), [])
+        if not first and updated_node.body:
+            return updated_node
+        body = list(updated_node.body)
+        position = 1 if body and _is_docstring_line(body[0]) else 0
+        body[position:position] = [cst.SimpleStatementLine(body=[statement]) for statement in first]
+        return updated_node.with_changes(body=body or [cst.SimpleStatementLine(body=[cst.Pass()])])
 
 
 def _merge_aliases(statement: cst.ImportFrom, fresh: list[cst.ImportAlias]) -> cst.ImportFrom:

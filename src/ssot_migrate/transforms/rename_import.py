@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 import libcst as cst
 from libcst.metadata import Scope
@@ -72,13 +72,24 @@ class RenameRule:
     """One old -> new pair this codemod follows in a file.
 
     `report_only` rules name re-export paths that keep working (the re-export is
-    unchanged): sites using them get an info finding instead of an edit.
+    unchanged): sites using them get an info finding instead of an edit. A rule
+    derived from a re-export (`via` its module) rewrites dotted strings to
+    `string_new`, the re-export's own new path (None: strings stay), because a
+    `mock.patch("app.views.Old")` target names where a name is looked up.
     """
 
     old: DottedName
     new: DottedName
     report_only: bool = False
     via: str | None = None
+    string_new: DottedName | None = None
+
+    @property
+    def string_target(self) -> DottedName | None:
+        """What dotted strings naming `old` become (None: they stay)."""
+        if self.report_only:
+            return None
+        return self.new if self.via is None else self.string_new
 
 
 class RenameImport(Kind):
@@ -142,7 +153,11 @@ class RenameImport(Kind):
             )
         self.rules = (RenameRule(self.old, self.new),)
         if not self.old.is_builtin:
-            self.rules = tuple(sorted(self.rules + tuple(self._reexport_rules(repo)), key=lambda r: -len(r.old.parts)))
+            derived = reexport_rules(
+                repo, self.rules, follow=self.values["follow_reexports"],
+                transform=lambda ctx, rules: self._rewriter(ctx, rules).run(),
+            )
+            self.rules = tuple(sorted(self.rules + tuple(derived), key=lambda r: -len(r.old.parts)))
         # A moved module's own relative imports: the files now living under `new`.
         if repo.modules.is_module(self.new.dotted) and not self.new.module_len:
             self.moved_from = self.old.dotted
@@ -153,66 +168,9 @@ class RenameImport(Kind):
             )
         return findings
 
-    def _reexport_rules(self, repo: RepoContext) -> list[RenameRule]:
-        """Rules for paths that re-export the old name (`pkg.X` when `pkg/__init__.py` imports it).
-
-        Only re-exports that some file imports matter. For each, this codemod's own
-        transform is run on the re-exporting module: if its binding takes the new name,
-        callers follow it there (`pkg.X` -> `pkg.Y`); if it keeps its name the re-export
-        still works, and its callers get an info finding, or with `follow_reexports`
-        import the new path directly.
-        """
-        follow = self.values["follow_reexports"]
-        derived: list[RenameRule] = []
-        frontier = {self.old.dotted}
-        seen: set[str] = set()
-        for depth in range(6):
-            aliases = {
-                alias: target
-                for alias, target in repo.index.direct_reexports(frontier, below=depth == 0).items()
-                if alias not in seen
-            }
-            if not aliases:
-                break
-            imported = repo.imported_anywhere({alias.rsplit(".", 1)[1] for alias in aliases})
-            frontier = set()
-            for alias, target in sorted(aliases.items()):
-                seen.add(alias)
-                if not any(is_dotted_under(name, alias) for name in imported):
-                    continue
-                target_new = _new_path(target, (*self.rules, *derived))
-                if target_new is None:
-                    continue
-                module, local = alias.rsplit(".", 1)
-                renamed = self._exported_name(repo, module, local, (*self.rules, *derived))
-                if renamed is None:
-                    rule = RenameRule(DottedName.of(alias), target_new, report_only=not follow, via=module)
-                else:
-                    module_parts = tuple(module.split("."))
-                    new = target_new if follow else DottedName((*module_parts, *renamed.split(".")), len(module_parts))
-                    rule = RenameRule(DottedName.of(alias), new, via=module)
-                derived.append(rule)
-                if not rule.report_only:
-                    frontier.add(alias)
-            if not frontier:
-                break
-        return derived
-
-    def _exported_name(self, repo: RepoContext, module: str, local: str, rules: tuple[RenameRule, ...]) -> str | None:
-        """The name a module-level binding of `module` takes after this codemod (None: unchanged)."""
-        path = repo.modules.path_of(module)
-        ctx = repo.context_for(path) if path is not None else None
-        if ctx is None:
-            return None
-        result = self._rewriter(ctx, rules).run()
-        if result is None:
-            return None
-        renamed = result.exports.get(local)
-        return renamed if renamed != local else None
-
     def prepared_state(self) -> Any:
         return {
-            "rules": [(str(r.old), str(r.new), r.report_only) for r in self.rules],
+            "rules": [(str(r.old), str(r.new), r.report_only, str(r.string_target)) for r in self.rules],
             "moved_from": self.moved_from,
             "modules": sorted(self.known_modules) if self.moved_from else None,
         }
@@ -224,20 +182,7 @@ class RenameImport(Kind):
         return self.extra_candidates
 
     def confirm(self, scan: FileScan) -> bool:
-        if not scan.parsed:
-            return True
-        for rule in self.rules:
-            old = rule.old.dotted
-            for imported in scan.imported:
-                root = imported.split(".")[0]
-                if is_dotted_under(imported, old) or is_dotted_under(old, imported) or is_dotted_under(old, root):
-                    return True
-            for star in scan.star_modules:
-                if is_dotted_under(star, old) or is_dotted_under(old, star):
-                    return True
-            if self.values["strings"] != "none" and any(is_dotted_under(s, old) for s in scan.strings):
-                return True
-        return False
+        return rules_may_match(scan, self.rules, self.values["strings"])
 
     # -- per file --------------------------------------------------------------------
 
@@ -258,6 +203,99 @@ class RenameImport(Kind):
 
     def transform_text(self, path: str, data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
         return rewrite_text_tokens(data, [r for r in self.rules if not r.report_only and r.via is None])
+
+
+def rules_may_match(scan: FileScan, rules: Iterable[RenameRule], strings: str) -> bool:
+    """Whether a file's `ast` scan can hold a reference to an old name (the cheap check before libcst)."""
+    if not scan.parsed:
+        return True
+    for rule in rules:
+        old = rule.old.dotted
+        for imported in scan.imported:
+            root = imported.split(".")[0]
+            if is_dotted_under(imported, old) or is_dotted_under(old, imported) or is_dotted_under(old, root):
+                return True
+        for star in scan.star_modules:
+            if is_dotted_under(star, old) or is_dotted_under(old, star):
+                return True
+        if strings != "none" and any(is_dotted_under(s, old) for s in scan.strings):
+            return True
+    return False
+
+
+def reexport_rules(
+    repo: RepoContext,
+    rules: tuple[RenameRule, ...],
+    *,
+    follow: bool,
+    transform: Callable[[FileContext, tuple[RenameRule, ...]], TransformResult | None],
+) -> list[RenameRule]:
+    """Rules for paths that re-export an old name (`pkg.X` when `pkg/__init__.py` imports it).
+
+    Only re-exports that some file imports (or names in a dotted string) matter. For each, the codemod's own
+    `transform` (with the rules so far) is run on the re-exporting module: if its
+    binding takes the new name, callers follow it there (`pkg.X` -> `pkg.Y`); if it
+    keeps its name the re-export still works, and its callers get an info finding,
+    or with `follow` import the new path directly.
+    """
+    derived: list[RenameRule] = []
+    frontier = {r.old.dotted for r in rules if not r.report_only}
+    seen: set[str] = set(frontier)
+    for depth in range(6):
+        aliases = {
+            alias: target
+            for alias, target in repo.index.direct_reexports(frontier, below=depth == 0).items()
+            if alias not in seen
+        }
+        if not aliases:
+            break
+        # A re-export matters when a file imports it or names it in a dotted string (`mock.patch("app.views.Old")`).
+        named: set[str] = set()
+        for path in repo.grep({alias.rsplit(".", 1)[1] for alias in aliases}):
+            scan = repo.scan(path)
+            if scan is not None:
+                named |= scan.imported | scan.strings
+        frontier = set()
+        for alias, target in sorted(aliases.items()):
+            seen.add(alias)
+            if not any(is_dotted_under(name, alias) for name in named):
+                continue
+            target_new = _new_path(target, (*rules, *derived))
+            if target_new is None:
+                continue
+            module, local = alias.rsplit(".", 1)
+            renamed = _exported_name(repo, module, local, (*rules, *derived), transform)
+            if renamed is None:
+                rule = RenameRule(DottedName.of(alias), target_new, report_only=not follow, via=module)
+            else:
+                module_parts = tuple(module.split("."))
+                own = DottedName((*module_parts, *renamed.split(".")), len(module_parts))
+                rule = RenameRule(DottedName.of(alias), target_new if follow else own, via=module, string_new=own)
+            derived.append(rule)
+            if not rule.report_only:
+                frontier.add(alias)
+        if not frontier:
+            break
+    return derived
+
+
+def _exported_name(
+    repo: RepoContext,
+    module: str,
+    local: str,
+    rules: tuple[RenameRule, ...],
+    transform: Callable[[FileContext, tuple[RenameRule, ...]], TransformResult | None],
+) -> str | None:
+    """The name a module-level binding of `module` takes after the codemod (None: unchanged)."""
+    path = repo.modules.path_of(module)
+    ctx = repo.context_for(path) if path is not None else None
+    if ctx is None:
+        return None
+    result = transform(ctx, rules)
+    if result is None:
+        return None
+    renamed = result.exports.get(local)
+    return renamed if renamed != local else None
 
 
 def _all_prefixes(modules: Iterable[str]) -> set[str]:
@@ -314,6 +352,8 @@ class _BindingPlan:
     local_after: str | None = None
     expression_rest: tuple[str, ...] = ()
     new_dotted: str | None = None
+    # The qualified name the rewritten `from` import binds under its own name, if it does.
+    imported_as: str | None = None
 
 
 class ReferenceRewriter:
@@ -323,6 +363,8 @@ class ReferenceRewriter:
     edits to `.edits`, then `result()` applies everything in one pass.
     `moved` is (old module, new module) when a whole module moved, so its own
     broken relative imports get fixed; `known_modules` lists the repo's modules.
+    With `rewrite_imports=False` import bindings and the usages they bind are left
+    to the caller (which places imports itself); dotted strings are still rewritten.
     """
 
     def __init__(
@@ -335,8 +377,10 @@ class ReferenceRewriter:
         keep_names: bool = False,
         moved: tuple[str, str] | None = None,
         known_modules: frozenset[str] = frozenset(),
+        rewrite_imports: bool = True,
     ) -> None:
         self.kind = codemod
+        self.rewrite_imports = rewrite_imports
         self.ctx = ctx
         self.rules = tuple(sorted(rules, key=lambda r: -len(r.old.parts)))
         self.strings = strings
@@ -360,7 +404,7 @@ class ReferenceRewriter:
         return self.result()
 
     def collect(self) -> None:
-        for binding in self.ctx.imports:
+        for binding in self.ctx.imports if self.rewrite_imports else ():
             self._plan_binding(binding)
         for plan in self.plans:
             self._rewrite_usages(plan)
@@ -486,6 +530,15 @@ class ReferenceRewriter:
             self._edit_at(binding.alias)
             self._note_rename(binding, plan.local_after, rest)
             return True
+        shared = self._planned_import(binding, f"{new_module}.{import_name}")
+        if shared is not None and not binding.has_asname and not self.keep_names:
+            # Another old name in this block already becomes this import (collapse-class): share it.
+            plan.local_after = shared
+            plan.expression_rest = tuple(rest)
+            self.edits.remove_alias(binding.alias)
+            self._edit_at(binding.alias)
+            self._note_rename(binding, shared, rest)
+            return True
         if binding.has_asname or self.keep_names or rest:
             local = binding.local_name
         elif self._collides(import_name, binding, f"{new_module}.{import_name}"):
@@ -495,6 +548,7 @@ class ReferenceRewriter:
         module_name = binding.from_module
         plan.local_after = local
         plan.expression_rest = tuple(rest)
+        plan.imported_as = f"{new_module}.{import_name}" if local == import_name else None
         new_alias = cst.ImportAlias(
             name=cst.Name(import_name),
             asname=cst.AsName(name=cst.Name(local)) if local != import_name else None,
@@ -547,6 +601,14 @@ class ReferenceRewriter:
         self._edit_at(binding.alias)
         self._note_rename(binding, local, ())
         return True
+
+    def _planned_import(self, binding: ImportBinding, fqn: str) -> str | None:
+        """The local name of an import of `fqn` already planned in the same block as `binding`."""
+        block = self.ctx.parents.get(binding.line)
+        for plan in self.plans:
+            if plan.imported_as == fqn and self.ctx.parents.get(plan.binding.line) is block:
+                return plan.local_after
+        return None
 
     def _plan_builtin(self, plan: _BindingPlan) -> bool:
         binding = plan.binding
@@ -842,9 +904,10 @@ class ReferenceRewriter:
         for base in self.ctx.qualified_names(obj):
             full = f"{base}.{name}"
             for rule in self.rules:
-                if rule.report_only or full != rule.old.dotted:
+                target = rule.string_target
+                if target is None or full != rule.old.dotted:
                     continue
-                module_parts, attr_parts = rule.new.split_for(1)
+                module_parts, attr_parts = target.split_for(1)
                 if len(attr_parts) != 1:
                     continue
                 new_base = ".".join(module_parts)
@@ -907,13 +970,23 @@ class ReferenceRewriter:
             self.edits.remove_alias(binding.alias)
 
     def _rewrite_dunder_all(self) -> None:
+        """`__all__` entries follow their binding; one that would repeat a name already listed goes."""
         if not self.global_renames:
             return
-        for value, node in self.ctx.all_entries():
+        entries = self.ctx.all_entries()
+        listed = {value for value, _node in entries if value not in self.global_renames}
+        for value, node in entries:
             new = self.global_renames.get(value)
-            if new is not None and "." not in new:
+            if new is None or "." in new:
+                continue
+            element = self.ctx.parents.get(node)
+            container = self.ctx.parents.get(element) if isinstance(element, cst.Element) else None
+            if new in listed and container is not None:
+                self.edits.drop_entries(container, [value])
+            else:
                 self.edits.replace_node(node, with_string_value(node, new))
-                self._edit_at(node)
+                listed.add(new)
+            self._edit_at(node)
 
     def _fix_moved_relative_imports(self) -> None:
         """A module that moved under `new`: relative imports that broke are written as they meant before."""
@@ -976,20 +1049,19 @@ def rewrite_dotted_string(value: str, rules: Iterable[RenameRule]) -> str | None
     """The new value of a string whose whole value is a dotted name (or `module:attr`) under an old name."""
     dotted = value.replace(":", ".")
     for rule in rules:
-        if rule.report_only:
-            continue
+        new = rule.string_target
         old = rule.old.dotted
-        if not is_dotted_under(dotted, old):
+        if new is None or not is_dotted_under(dotted, old):
             continue
         rest = dotted[len(old) :]
         if ":" in value:
             # Keep the colon where the module ends: the attribute part after it keeps its length.
             attr_len = len(value.split(":", 1)[1].split("."))
             rest_len = len(rest.lstrip(".").split(".")) if rest else 0
-            module_parts, attr_parts = rule.new.split_for(max(attr_len - rest_len, 0))
+            module_parts, attr_parts = new.split_for(max(attr_len - rest_len, 0))
             attr_text = ".".join([*attr_parts, *(rest.lstrip(".").split(".") if rest else [])])
             return ".".join(module_parts) + (f":{attr_text}" if attr_text else "")
-        return rule.new.dotted + rest
+        return new.dotted + rest
     return None
 
 
@@ -1838,6 +1910,44 @@ RenameImport.examples = (
         files={"app/use.py": "from pkg import CircuitBreakerState\n\nCircuitBreakerState()\n"},
         also={"app/use.py": "from pkg import UnifiedCircuitBreakerState\n\nUnifiedCircuitBreakerState()\n"},
     ),
+    _symbol_case(
+        "a mock.patch target through a module whose import of the old name is renamed follows that binding",
+        """
+        from pkg.services.circuit_breaker import CircuitBreakerState
+
+
+        def state():
+            return CircuitBreakerState()
+        """,
+        """
+        from pkg.core.resilience import UnifiedCircuitBreakerState
+
+
+        def state():
+            return UnifiedCircuitBreakerState()
+        """,
+        files={"tests/test_main.py": "from unittest import mock\n\n\n@mock.patch('app.main.CircuitBreakerState')\ndef test_state(patched):\n    pass\n"},
+        also={"tests/test_main.py": "from unittest import mock\n\n\n@mock.patch('app.main.UnifiedCircuitBreakerState')\ndef test_state(patched):\n    pass\n"},
+    ),
+    Example(
+        "__all__: an entry whose binding now has a name already listed goes instead of repeating it",
+        {"old": "pkg.old.helper", "new": "pkg.new:f"},
+        {**_MODULE_FILES, "pkg/api.py": _src(
+            """
+            from .new import f
+            from .old import helper
+
+            __all__ = ["f", "helper"]
+            """
+        )},
+        {"pkg/api.py": _src(
+            """
+            from .new import f
+
+            __all__ = ["f"]
+            """
+        )},
+    ),
     _module_case(
         "an unchanged re-export keeps working: its callers get an info finding",
         """
@@ -1855,7 +1965,8 @@ RenameImport.examples = (
         findings=("SSOT104",),
     ),
     _module_case(
-        "follow_reexports = true: callers of an unchanged re-export import the new path directly",
+        "follow_reexports = true: callers of an unchanged re-export import the new path directly; a mock.patch "
+        "target there still names where the function is looked up",
         """
         from .old import f
         """,
@@ -1864,7 +1975,10 @@ RenameImport.examples = (
         """,
         path="pkg/api.py",
         options={"old": "pkg.old.f", "new": "pkg.new.f", "follow_reexports": True},
-        files={"app/use.py": "from pkg.api import f\n\nf()\n"},
+        files={
+            "app/use.py": "from pkg.api import f\n\nf()\n",
+            "tests/test_api.py": "from unittest import mock\n\n\n@mock.patch('pkg.api.f')\ndef test_f(patched):\n    pass\n",
+        },
         also={"app/use.py": "from pkg.new import f\n\nf()\n"},
     ),
     Example(
