@@ -285,8 +285,22 @@ class _Applier(cst.CSTTransformer):
         super().__init__()
         self.edits = edits
         self.removed_statements: set[int] = set()
+        # Blank lines of a removed statement, waiting for the next statement of its block (by identity).
+        self.carried: list[cst.EmptyLine] = []
+        self.receivers: dict[int, list[cst.EmptyLine]] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.carried and isinstance(node, cst.BaseStatement):
+            self.receivers[id(node)] = self.carried
+            self.carried = []
+        return super().on_visit(node)
+
+    def _carry(self, removed: cst.CSTNode) -> None:
+        """A removed statement's blank lines separate what came before from what follows: keep them."""
+        self.carried = [line for line in getattr(removed, "leading_lines", ()) if line.comment is None]
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        self.carried = []
         body = list(updated_node.body)
         if body and original_node.body and not _starts_blank(original_node.body[0]) and _starts_blank(body[0]):
             # The first statements went away: the module does not start with the blank lines meant to follow them.
@@ -311,12 +325,17 @@ class _Applier(cst.CSTTransformer):
         return updated_node.with_changes(body=[*lines, *body, *tail])
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+        carried = self.receivers.pop(id(original_node), None)
+        if carried and not _starts_blank(updated_node):  # type: ignore[arg-type]
+            updated_node = updated_node.with_changes(leading_lines=[*carried, *updated_node.leading_lines])  # type: ignore[attr-defined]
         dropped = self.edits.dropped.get(id(original_node))
         if dropped and isinstance(updated_node, (cst.List, cst.Tuple, cst.Set)):
             updated_node = _without_strings(updated_node, dropped)
         replacement = self.edits.nodes.get(id(original_node))
         if replacement is not None:
             new = replacement(updated_node) if callable(replacement) else replacement
+            if new is cst.RemovalSentinel.REMOVE:
+                self._carry(original_node)
             return _keep_parens(updated_node, new)
         return super().on_leave(original_node, updated_node)
 
@@ -387,6 +406,7 @@ class _Applier(cst.CSTTransformer):
             trailing = updated_node.trailing_whitespace if (not updated_node.body and position == len(added) - 1) else cst.TrailingWhitespace()
             lines.append(cst.SimpleStatementLine(body=[statement], leading_lines=leading, trailing_whitespace=trailing))
         if not lines:
+            self._carry(original_node)
             return cst.RemovalSentinel.REMOVE
         return cst.FlattenSentinel(lines)
 
@@ -401,6 +421,7 @@ class _Applier(cst.CSTTransformer):
         return updated_node.with_changes(body=body)
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock):
+        self.carried = []
         first = self.edits.block_head.get(id(original_node), [])
         if not first and updated_node.body:
             return updated_node

@@ -521,8 +521,10 @@ class ReferenceRewriter:
         if not attr_parts:
             return self._plan_from_to_top_level_module(plan, new_module)
         import_name, rest = attr_parts[0], attr_parts[1:]
+        # A name bound more than once (a try/except ImportError fallback) keeps its binding: it cannot be dropped.
+        bound_once = len(binding.scope.assignments[binding.local_name]) == len(binding.assignments)
         existing = self._existing_binding(binding.scope, f"{new_module}.{import_name}", exclude=binding)
-        if existing is not None and not binding.has_asname and existing.scope is binding.scope:
+        if existing is not None and not binding.has_asname and existing.scope is binding.scope and bound_once:
             # Already imported under some name: drop this alias and use that one.
             plan.local_after = existing.local_name
             plan.expression_rest = tuple(rest)
@@ -531,7 +533,7 @@ class ReferenceRewriter:
             self._note_rename(binding, plan.local_after, rest)
             return True
         shared = self._planned_import(binding, f"{new_module}.{import_name}")
-        if shared is not None and not binding.has_asname and not self.keep_names:
+        if shared is not None and not binding.has_asname and not self.keep_names and bound_once:
             # Another old name in this block already becomes this import (collapse-class): share it.
             plan.local_after = shared
             plan.expression_rest = tuple(rest)
@@ -1367,6 +1369,25 @@ RenameImport.examples = (
 
         def use(callback: "f") -> None:
             pass
+        """,
+    ),
+    _symbol_case(
+        "a fallback binding keeps its name even when the new name is already imported",
+        """
+        from pkg.core.resilience import UnifiedCircuitBreakerState
+
+        try:
+            from pkg.services.circuit_breaker import CircuitBreakerState
+        except ImportError:
+            CircuitBreakerState = UnifiedCircuitBreakerState
+        """,
+        """
+        from pkg.core.resilience import UnifiedCircuitBreakerState
+
+        try:
+            from pkg.core.resilience import UnifiedCircuitBreakerState as CircuitBreakerState
+        except ImportError:
+            CircuitBreakerState = UnifiedCircuitBreakerState
         """,
     ),
     _module_case(

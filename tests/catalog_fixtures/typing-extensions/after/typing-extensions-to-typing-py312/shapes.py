@@ -1,4 +1,5 @@
 from typing import Dict, Annotated, Literal, Self, TYPE_CHECKING, override
+
 import typing
 from typing_extensions import Protocol, TypedDict, TypeIs
 
