@@ -174,10 +174,25 @@ def test_duplicate_classes_one_finding_per_class_naming_the_whole_group(repo: Pa
     assert len(pattern_findings) == len(group)
     canonical = f"{WS}.websocket_manager.UnifiedWebSocketManager"
     assert canonical in group and f"{WS}.unified_manager._UnifiedWebSocketManager" in group
+    # A Protocol or an Enum that matches the pattern is no implementation to collapse, nor is a class that
+    # shares no public member with the canonical: they stay in the group, without a suggestion.
+    not_duplicates = {
+        ("netra_backend/app/websocket_core/protocols.py", 4): "an interface, enum or record type",
+        ("netra_backend/app/websocket_core/unified_manager.py", 12): "an interface, enum or record type",
+        ("netra_backend/app/websocket_core/factory.py", 4): "shares no public member",
+        ("netra_backend/app/websocket_core/adapters.py", 6): "shares no public member",
+    }
     for finding in pattern_findings:
-        assert finding["severity"] == "warning"
         assert all(member in finding["message"] for member in group)
+        reason = not_duplicates.get((finding["path"], finding["line"]))
+        if reason is not None:
+            assert finding["severity"] == "info" and "suggestion" not in finding
+            assert reason in finding["message"]
+            assert f"so no collapse onto {canonical} is suggested" in finding["message"]
+            continue
+        assert finding["severity"] == "warning"
         assert f"suggested canonical: {canonical}" in finding["message"] or "this is the suggested canonical" in finding["message"]
+    assert sum(f["severity"] == "info" for f in pattern_findings) == len(not_duplicates)
     at_class_lines = {(f["path"], f["line"]) for f in pattern_findings}
     assert ("netra_backend/app/websocket_core/websocket_manager.py", 6) in at_class_lines
     assert ("test_framework/mocks.py", 1) in at_class_lines
@@ -347,8 +362,10 @@ def test_sarif_output_validates_against_the_sarif_2_1_0_schema(repo: Path) -> No
     location = first["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": json_findings[0]["path"], "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": json_findings[0]["line"], "startColumn": json_findings[0]["col"]}
-    levels = {r["level"] for r in run["results"]}
-    assert levels == {"error", "warning"}
+    levels = [r["level"] for r in run["results"]]
+    expected = {"error": "error", "warning": "warning", "info": "note"}
+    assert levels == [expected[f["severity"]] for f in json_findings]
+    assert set(levels) == {"error", "warning", "note"}
 
 
 def test_the_validator_rejects_a_log_that_breaks_the_schema() -> None:

@@ -272,3 +272,31 @@ def test_a_file_nested_too_deeply_to_walk_is_a_finding_not_a_crash(tmp_path: Pat
     deep = "x = " + " + ".join(["a"] * 5000) + "\n"  # a BinOp tree 5000 deep
     result = findings(tmp_path, {**PKG, "deep.py": deep, "app.py": "from pkg.core import gone\n"})
     assert result == [("SSOT502", "app.py", 1, "error"), ("SSOT001", "deep.py", 1, "error")]
+
+
+def test_pattern_groups_never_suggest_collapsing_interfaces_or_unrelated_classes(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/manager.py": "class WebSocketManager:\n    def send(self):\n        pass\n\n    def close(self):\n        pass\n",
+        "app/legacy.py": "class LegacyWebSocketManager:\n    def send(self):\n        pass\n",
+        "app/protocols.py": (
+            "from typing import Protocol\n\n\nclass WebSocketManagerProtocol(Protocol):\n"
+            "    def send(self): ...\n"
+        ),
+        "app/modes.py": "import enum\n\n\nclass WebSocketManagerMode(enum.Enum):\n    ISOLATED = 1\n",
+        "app/users.py": "from app.manager import WebSocketManager\nfrom app import manager\n",
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    result = run_cli("audit", "--pattern", "*WebSocketManager*", "-f", "json", cwd=repo)
+    by_path = {f["path"]: f for f in json.loads(result.stdout)["findings"] if f["code"] == "SSOT521"}
+    assert by_path["app/legacy.py"]["suggestion"] == {"old": "app.legacy.LegacyWebSocketManager",
+                                                       "new": "app.manager.WebSocketManager"}
+    for path in ("app/protocols.py", "app/modes.py"):
+        assert "suggestion" not in by_path[path]
+        assert by_path[path]["severity"] == "info"
+        assert "no collapse onto app.manager.WebSocketManager is suggested" in by_path[path]["message"]
+    draft = tmp_path / "draft.toml"
+    run_cli("audit", "--pattern", "*WebSocketManager*", "--emit-spec", str(draft), cwd=repo)
+    text = draft.read_text()
+    assert "app.legacy.LegacyWebSocketManager" in text
+    assert "WebSocketManagerProtocol" not in text.split("duplicates", 1)[-1].split("]", 1)[0]

@@ -803,12 +803,24 @@ class _Auditor:
             f"{canonical.name} is defined in {len(members)} modules" if code == DUPLICATE_NAME
             else f"{len(members)} classes match {label!r}"
         )
-        fix = CollapseFix(canonical_fqn, tuple(n for n in names if n != canonical_fqn))
+        not_duplicates = {
+            f"{module}.{definition.name}": reason
+            for module, definition in members
+            if (reason := _not_a_duplicate(definition, canonical, canonical_api)) is not None
+        }
+        fix = CollapseFix(canonical_fqn, tuple(n for n in names if n != canonical_fqn and n not in not_duplicates))
         for module, definition in members:
             path = self.modules.path_of(module) or module
             if path not in audited:
                 continue
             fqn = f"{module}.{definition.name}"
+            if fqn in not_duplicates:
+                self._add(
+                    path, definition.line, definition.col, "info", code,
+                    f"{head}: {', '.join(names)}; {not_duplicates[fqn]}, so no collapse onto {canonical_fqn} is "
+                    "suggested", None, names,
+                )
+                continue
             if fqn == canonical_fqn:
                 detail = (
                     f"this is the suggested canonical ({references} import{'s' if references != 1 else ''} "
@@ -896,6 +908,23 @@ def _public_api(definition: Definition) -> set[str]:
         m for m in definition.members
         if not m.startswith("_") or m in PROTOCOL_DUNDERS
     }
+
+
+_INTERFACE_BASES = ("Protocol", "ABC", "Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "NamedTuple", "TypedDict")
+
+
+def _not_a_duplicate(definition: Definition, canonical: Definition, canonical_api: set[str]) -> str | None:
+    """Why a class that matched a name pattern is not an implementation to collapse (None: it may be one)."""
+    if definition is canonical:
+        return None
+    for base in definition.bases:
+        leaf = base.rsplit(".", 1)[-1].split("[", 1)[0]
+        if leaf in _INTERFACE_BASES:
+            return f"it is a {leaf} (an interface, enum or record type, not an implementation)"
+    api = _public_api(definition)
+    if api and canonical_api and not api & canonical_api:
+        return "it shares no public member with the suggested canonical"
+    return None
 
 
 def _similarity(a: set[str], b: set[str]) -> float:
