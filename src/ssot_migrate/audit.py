@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from .config import ProjectConfig
 from .discover import discover
@@ -27,7 +27,7 @@ from .engine import RepoContext, build_repo, environment_has_module
 from .index import Resolved, signature_conflicts
 from .modules import ModuleInfo
 from .plan import SCHEMA_VERSION, SEVERITY_RANK, Finding, Severity, sorted_findings, tool_json
-from .scan import CallSite, Definition, FileScan, ImportSite, ModuleSummary, Signature, scan_source
+from .scan import CallSite, Definition, FileScan, ImportSite, ModuleSummary, Signature, is_public, scan_source
 from .transforms.rename_import import FIXTURE_STRING_CALLS, STRING_TARGET_CALLS
 
 # Finding codes (documented in codes.py).
@@ -50,11 +50,6 @@ IN_PROCESS_MAX_FILES = 400
 TRANSPARENT_DECORATORS = frozenset({
     "staticmethod", "classmethod", "abstractmethod", "abc.abstractmethod", "functools.lru_cache", "lru_cache",
     "functools.cache", "cache", "typing.final", "final", "typing.override", "override", "typing_extensions.override",
-})
-# Dunder members that are part of a class's public API (what `collapse-class` compares too).
-PROTOCOL_DUNDERS = frozenset({
-    "__call__", "__iter__", "__aiter__", "__next__", "__anext__", "__enter__", "__exit__", "__aenter__", "__aexit__",
-    "__len__", "__contains__", "__getitem__", "__setitem__", "__delitem__", "__await__", "__bool__",
 })
 CLOSE_SPELLING_CUTOFF = 0.85
 # String-target calls whose string names a module, not an attribute path.
@@ -904,10 +899,7 @@ def _module_core(leaf: str) -> str:
 
 
 def _public_api(definition: Definition) -> set[str]:
-    return {
-        m for m in definition.members
-        if not m.startswith("_") or m in PROTOCOL_DUNDERS
-    }
+    return {m for m in definition.members if is_public(m)}
 
 
 _INTERFACE_BASES = ("Protocol", "ABC", "Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "NamedTuple", "TypedDict")

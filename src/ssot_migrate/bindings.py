@@ -14,7 +14,6 @@ from typing import Iterator, Sequence
 import libcst as cst
 from libcst.metadata import (
     Access,
-    Assignment,
     BaseAssignment,
     ClassScope,
     FullyQualifiedNameProvider,

@@ -16,6 +16,22 @@ from .modules import ModuleInfo, absolute_module
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+$")
 
+# Dunders that are part of how callers use an instance (calling, iterating, `with`, comparing, ...).
+PROTOCOL_DUNDERS = frozenset(
+    f"__{name}__"
+    for name in (
+        "call iter aiter next anext enter exit aenter aexit await len length_hint getitem setitem delitem contains "
+        "missing bool eq ne lt le gt ge hash add sub mul truediv floordiv mod pow and or xor neg pos abs invert "
+        "int float index bytes fspath reversed get set delete getattr"
+    ).split()
+)
+
+
+def is_public(name: str) -> bool:
+    """Whether a class member is part of what callers can rely on."""
+    return not name.startswith("_") or name in PROTOCOL_DUNDERS
+
+
 ParamKind = Literal["positional_only", "positional_or_keyword", "var_positional", "keyword_only", "var_keyword"]
 
 

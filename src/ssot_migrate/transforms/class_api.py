@@ -12,25 +12,12 @@ from libcst.metadata import Access, Assignment, BaseAssignment, ImportAssignment
 
 from ..bindings import FileContext
 from ..index import RepoIndex, Resolved, class_definitions, qualify
-from ..scan import Signature
+from ..scan import Signature, is_public
 
-# Dunders that are part of how callers use an instance (calling, iterating, `with`, comparing, ...).
-PROTOCOL_DUNDERS = frozenset(
-    f"__{name}__"
-    for name in (
-        "call iter aiter next anext enter exit aenter aexit await len length_hint getitem setitem delitem contains "
-        "missing bool eq ne lt le gt ge hash add sub mul truediv floordiv mod pow and or xor neg pos abs invert "
-        "int float index bytes fspath reversed get set delete getattr"
-    ).split()
-)
 # Bases every class can have without adding members a caller could rely on.
 NEUTRAL_BASES = frozenset({
     "builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol",
 })
-
-
-def is_public(name: str) -> bool:
-    return not name.startswith("_") or name in PROTOCOL_DUNDERS
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from ..modules import ModuleInfo, absolute_module
 from ..names import DottedName, is_dotted_under
 from ..plan import Finding
 from .base import Example, Kind, Option, TransformResult
-from .import_edits import ImportEdits, relative_form
+from .import_edits import ImportEdits
 
 if TYPE_CHECKING:
     from ..engine import RepoContext
