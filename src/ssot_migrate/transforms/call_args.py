@@ -11,24 +11,20 @@ import keyword
 import textwrap
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ..plan import Finding
-from .base import Example, Kind, Option, TransformResult
+from .base import Example, Option, TransformResult
 from .calls import (
     Arguments,
     CallCodes,
     CallSite,
+    CallSiteKind,
     CallSiteRewriter,
-    CallTarget,
     keyword_arg,
     parse_argument_value,
     positional_arg,
-    prepare_call_target,
 )
 
 if TYPE_CHECKING:
     from ..bindings import FileContext
-    from ..engine import RepoContext
-    from ..scan import FileScan
 
 CODES = CallCodes(
     star="SSOT201",
@@ -43,7 +39,8 @@ CODES = CallCodes(
 POSITION_CODE = "SSOT209"
 
 
-class CallArgs(Kind):
+class CallArgs(CallSiteKind):
+    call_codes = CODES
     name = "call-args"
     summary = "A function's parameters changed: move, rename, add or remove arguments at every call site."
     options = (
@@ -86,7 +83,6 @@ class CallArgs(Kind):
         self.rename_keywords: dict[str, str] = dict(self.values.get("rename_keywords") or {})
         self.add: tuple[Mapping[str, Any], ...] = tuple(self.values.get("add") or ())
         self.remove: tuple[str, ...] = tuple(self.values.get("remove") or ())
-        self.target: CallTarget | None = None
 
     @classmethod
     def check(cls, values: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -172,26 +168,10 @@ class CallArgs(Kind):
 
     # -- repository level ---------------------------------------------------------------------
 
-    def prepare(self, repo: RepoContext) -> list[Finding]:
-        self.target, findings = prepare_call_target(self, repo, CODES)
-        return findings
-
-    def prepared_state(self) -> Any:
-        return self.target.describe() if self.target is not None else None
-
-    def triggers(self) -> tuple[str, ...]:
-        assert self.target is not None, "prepare() runs before the prefilter"
-        return self.target.triggers()
-
-    def confirm(self, scan: FileScan) -> bool:
-        assert self.target is not None
-        return self.target.confirm(scan)
-
     # -- per file ------------------------------------------------------------------------------
 
     def transform(self, ctx: FileContext) -> TransformResult | None:
-        assert self.target is not None
-        rewriter = CallSiteRewriter(ctx, self, self.target, CODES)
+        rewriter = self.rewriter(ctx)
         for site in rewriter.sites():
             self._rewrite(rewriter, site)
         return rewriter.result()

@@ -6,7 +6,7 @@ comments, and the static `Signature.bind` check every rewritten call must pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Literal, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Sequence, Union
 
 import libcst as cst
 from libcst.metadata import Assignment
@@ -159,6 +159,36 @@ def prepare_call_target(kind: Kind, repo: RepoContext, codes: CallCodes) -> tupl
         )
     findings.extend(_conflict_findings(kind, repo, codes, function, paths))
     return CallTarget(function, frozenset(paths), tuple(signatures), uncertain=frozenset(uncertain)), findings
+
+
+class CallSiteKind(Kind):
+    """Base of the kinds that rewrite the calls of one function: finds the target through the index,
+    and prefilters on every path that reaches it. Subclasses set `call_codes` and rewrite sites."""
+
+    call_codes: CallCodes
+
+    def __init__(self, spec: Any) -> None:
+        super().__init__(spec)
+        self.target: CallTarget | None = None
+
+    def prepare(self, repo: RepoContext) -> list[Finding]:
+        self.target, findings = prepare_call_target(self, repo, self.call_codes)
+        return findings
+
+    def prepared_state(self) -> Any:
+        return self.target.describe() if self.target is not None else None
+
+    def triggers(self) -> tuple[str, ...]:
+        assert self.target is not None, "prepare() runs before the prefilter"
+        return self.target.triggers()
+
+    def confirm(self, scan: FileScan) -> bool:
+        assert self.target is not None, "prepare() runs before the prefilter"
+        return self.target.confirm(scan)
+
+    def rewriter(self, ctx: FileContext) -> CallSiteRewriter:
+        assert self.target is not None, "prepare() runs before any file is planned"
+        return CallSiteRewriter(ctx, self, self.target, self.call_codes)
 
 
 def _prepare_method(

@@ -17,16 +17,15 @@ from libcst.metadata import ImportAssignment
 from ..bindings import string_value
 from ..names import DottedName
 from ..plan import Finding
-from .base import Example, Kind, Option, TransformResult
+from .base import Example, Option, TransformResult
 from .calls import (
     Arguments,
     CallCodes,
     CallSite,
+    CallSiteKind,
     CallSiteRewriter,
-    CallTarget,
     parse_argument_value,
     positional_arg,
-    prepare_call_target,
     prevailing_quote,
     string_literal,
 )
@@ -34,7 +33,6 @@ from .calls import (
 if TYPE_CHECKING:
     from ..bindings import FileContext
     from ..engine import RepoContext
-    from ..scan import FileScan
 
 CODES = CallCodes(
     star="SSOT311",
@@ -92,7 +90,8 @@ def literal_message(node: cst.BaseExpression) -> str | None:
     return None
 
 
-class ErrorCodeMessage(Kind):
+class ErrorCodeMessage(CallSiteKind):
+    call_codes = CODES
     name = "error-code-message"
     summary = "An error factory now takes (code, message): give every message-only call a code."
     options = (
@@ -139,7 +138,6 @@ class ErrorCodeMessage(Kind):
         self.import_paths: frozenset[str] = frozenset()
         # Members of the imported enum when the repo defines it (None: unknown, not checked).
         self.members: frozenset[str] | None = None
-        self.target: CallTarget | None = None
 
     @classmethod
     def check(cls, values: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -190,7 +188,7 @@ class ErrorCodeMessage(Kind):
     # -- repository level ---------------------------------------------------------------------
 
     def prepare(self, repo: RepoContext) -> list[Finding]:
-        self.target, findings = prepare_call_target(self, repo, CODES)
+        findings = super().prepare(repo)
         if self.code_import is not None:
             module, name = self.code_import
             self.import_paths = frozenset(repo.index.aliases_of(f"{module}.{name}"))
@@ -201,24 +199,15 @@ class ErrorCodeMessage(Kind):
 
     def prepared_state(self) -> Any:
         return {
-            "target": self.target.describe() if self.target else None,
+            "target": super().prepared_state(),
             "imports": sorted(self.import_paths),
             "members": sorted(self.members) if self.members is not None else None,
         }
 
-    def triggers(self) -> tuple[str, ...]:
-        assert self.target is not None, "prepare() runs before the prefilter"
-        return self.target.triggers()
-
-    def confirm(self, scan: FileScan) -> bool:
-        assert self.target is not None
-        return self.target.confirm(scan)
-
     # -- per file ------------------------------------------------------------------------------
 
     def transform(self, ctx: FileContext) -> TransformResult | None:
-        assert self.target is not None
-        rewriter = CallSiteRewriter(ctx, self, self.target, CODES)
+        rewriter = self.rewriter(ctx)
         quote: str | None = None
         for site in rewriter.sites():
             quote = quote or prevailing_quote(ctx.module)
