@@ -14,6 +14,7 @@ from .spec import Migration, load_migration
 
 if TYPE_CHECKING:
     from .audit import AuditReport
+    from .cache import PlanCache
     from .guard import CheckResult
 
 
@@ -54,7 +55,7 @@ def plan_target(
     migration: Migration,
     *,
     jobs: int | None = None,
-    cache: object | None = None,
+    cache: PlanCache | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
     from .engine import PlanRequest, plan_tree
@@ -74,11 +75,13 @@ def audit_target(target: Target, patterns: Sequence[str] = (), *, jobs: int | No
     return run_audit(AuditRequest(target.root, target.config, target.restrict, tuple(patterns), jobs))
 
 
-def check_target(target: Target, migration: Migration, *, jobs: int | None = None) -> CheckResult:
+def check_target(
+    target: Target, migration: Migration, *, jobs: int | None = None, cache: PlanCache | None = None
+) -> CheckResult:
     """The configured migration's pending edits in the target's files, as findings (exit 1 when any)."""
     from .guard import check_result
 
-    return check_result(plan_target(target, migration, jobs=jobs), migration)
+    return check_result(plan_target(target, migration, jobs=jobs, cache=cache), migration)
 
 
 def write_draft_spec(report: AuditReport, path: Path) -> int:
@@ -101,6 +104,13 @@ def guard_moves(target: Target, report: AuditReport) -> list[tuple[str, str]]:
         if isinstance(item.fix, RenameFix) and item.fix.decided and not item.fix.alternatives
     ]
     return combine(decided, migration)
+
+
+def open_cache(target: Target, cache_dir: Path | None = None, *, enabled: bool = True) -> PlanCache | None:
+    """The content-addressed cache for runs on `target` (None when disabled); never inside the project."""
+    from .cache import open_cache as open_for_root
+
+    return open_for_root(target.root, cache_dir, enabled=enabled)
 
 
 def write_in_place(target: Target, plan: Plan) -> None:

@@ -35,6 +35,7 @@ from .plan import SCHEMA_VERSION, FileEdit, MigrationInfo, Plan, sha256_hex, too
 from .spec import Migration
 
 if TYPE_CHECKING:
+    from .cache import PlanCache
     from .forge import PullRequest
 
 Outcome = Literal[
@@ -72,6 +73,8 @@ class ApplyOptions:
     api_url: str | None = None
     strict: bool = False
     jobs: int | None = None
+    # The cache the CLI opened for the user's project (None: --no-cache).
+    cache: PlanCache | None = None
 
     def validate(self) -> None:
         if bool(self.branch) == self.in_place:
@@ -533,7 +536,7 @@ def _open_pull_request(forge: _ForgeSettings, report: ApplyReport, options: Appl
 
 def _plan(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> Plan:
     with hooks.planning() as on_progress:
-        return plan_target(target, migration, jobs=options.jobs, on_progress=on_progress)
+        return plan_target(target, migration, jobs=options.jobs, cache=options.cache, on_progress=on_progress)
 
 
 def _stop_before_writing(report: ApplyReport, options: ApplyOptions) -> bool:

@@ -7,25 +7,28 @@ module name) and never matches names as text.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import (
     Access,
+    CodeRange,
+    Assignment,
     BaseAssignment,
     ClassScope,
-    FullyQualifiedNameProvider,
     GlobalScope,
     ImportAssignment,
     MetadataWrapper,
-    ParentNodeProvider,
     PositionProvider,
+    QualifiedName,
+    QualifiedNameSource,
     Scope,
     ScopeProvider,
 )
-from libcst.metadata.name_provider import ModuleNameAndPackage
 
 from .modules import ModuleInfo, absolute_module
 
@@ -93,29 +96,28 @@ class FileContext:
     def __init__(self, module: cst.Module, info: ModuleInfo, path: str) -> None:
         self.info = info
         self.path = path
-        self.wrapper = MetadataWrapper(
-            module,
-            unsafe_skip_copy=True,
-            cache={FullyQualifiedNameProvider: ModuleNameAndPackage(info.name, info.package)},
-        )
+        self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self.module = self.wrapper.module
+        self._qualified: dict[cst.CSTNode, frozenset[str]] = {}
+        self._statement_positions: dict[cst.CSTNode, Mapping[cst.CSTNode, CodeRange]] = {}
 
     @cached_property
     def scopes(self) -> dict[cst.CSTNode, Scope]:
         return dict(self.wrapper.resolve(ScopeProvider))
 
     @cached_property
-    def qualified(self) -> dict[cst.CSTNode, frozenset[str]]:
-        resolved = self.wrapper.resolve(FullyQualifiedNameProvider)
-        return {node: frozenset(q.name for q in names) for node, names in resolved.items() if names}
+    def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
+        return parent_map(self.module)
 
     @cached_property
-    def positions(self):
-        return self.wrapper.resolve(PositionProvider)
-
-    @cached_property
-    def parents(self):
-        return self.wrapper.resolve(ParentNodeProvider)
+    def _statement_lines(self) -> dict[cst.CSTNode, int]:
+        """The line where each module-level statement (with its leading comments) starts."""
+        lines: dict[cst.CSTNode, int] = {}
+        line = 1 + len(self.module.header)
+        for statement in self.module.body:
+            lines[statement] = line
+            line += len(_NEWLINE.findall(self.module.code_for_node(statement)))
+        return lines
 
     @cached_property
     def global_scope(self) -> GlobalScope:
@@ -129,12 +131,44 @@ class FileContext:
         return scope
 
     def qualified_names(self, node: cst.CSTNode) -> frozenset[str]:
-        return self.qualified.get(node, frozenset())
+        """Fully qualified names of a node, as libcst's FullyQualifiedNameProvider gives them.
+
+        Computed per asked node from the scope metadata: the provider would resolve every
+        node of the file, which costs more than the parse.
+        """
+        names = self._qualified.get(node)
+        if names is None and node is self.module:
+            names = self._qualified[node] = frozenset([self.info.name])  # as the provider names the module
+        if names is None:
+            scope = self.scopes.get(node)
+            found = scope.get_qualified_names_for(node) if scope is not None else ()
+            names = frozenset(
+                name for name in (_fully_qualify(self.info, q) for q in found) if name is not None
+            )
+            self._qualified[node] = names
+        return names
 
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
-        """1-based line and column of a node of this tree."""
-        start = self.positions[node].start
-        return start.line, start.column + 1
+        """1-based line and column of a node of this tree (libcst's PositionProvider start).
+
+        Positions are computed for the module-level statement holding the node only: most
+        files have a few edits, and positions for the whole file cost more than its parse.
+        """
+        statement = node
+        while (parent := self.parents.get(statement)) is not None and parent is not self.module:
+            statement = parent
+        first_line = self._statement_lines.get(statement)
+        if first_line is None:  # the module itself, or its header or footer
+            start = self.wrapper.resolve(PositionProvider)[node].start
+            return start.line, start.column + 1
+        positions = self._statement_positions.get(statement)
+        if positions is None:
+            alone = self.module.with_changes(header=(), body=(statement,), footer=())
+            positions = self._statement_positions[statement] = MetadataWrapper(
+                alone, unsafe_skip_copy=True
+            ).resolve(PositionProvider)
+        start = positions[node].start
+        return first_line + start.line - 1, start.column + 1
 
     def scope_of(self, node: cst.CSTNode) -> Scope | None:
         current: cst.CSTNode | None = node
@@ -172,7 +206,7 @@ class FileContext:
     @cached_property
     def imports(self) -> list[ImportBinding]:
         finder = _ImportFinder()
-        self.module.visit(finder)
+        walk(self.module, finder)
         bindings: list[ImportBinding] = []
         for line, statement in finder.found:
             scope = self.scope_of(statement)
@@ -273,8 +307,103 @@ class FileContext:
     def all_entries(self) -> list[tuple[str, cst.SimpleString]]:
         finder = _AllFinder()
         for statement in self.module.body:
-            statement.visit(finder)
+            walk(statement, finder)
         return finder.entries
+
+
+def _fully_qualify(info: ModuleInfo, name: QualifiedName) -> str | None:
+    """A qualified name made absolute (libcst's FullyQualifiedNameProvider rules); None when a
+    relative import escapes the top-level package."""
+    if name.source is QualifiedNameSource.BUILTIN:
+        return name.name
+    text = name.name
+    if name.source is QualifiedNameSource.IMPORT and not text.startswith("."):
+        return text
+    bare = text.lstrip(".")
+    dots = len(text) - len(bare)
+    if not dots:
+        return f"{info.name}.{bare}"
+    # Like importlib._bootstrap._resolve_name.
+    bits = info.package.rsplit(".", dots - 1)
+    if len(bits) < dots:
+        return None
+    return f"{bits[0]}.{bare}"
+
+
+def parent_map(root: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
+    """Every node's parent (libcst's ParentNodeProvider), read from the node fields.
+
+    A libcst visit rebuilds each node it passes; reading the fields is several times faster.
+    """
+    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in _children(node):
+            parents[child] = node
+            stack.append(child)
+    return parents
+
+
+def walk(root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """Run a read-only visitor's `visit_<Node>`/`leave_<Node>` methods over a tree, without
+    rebuilding it (a libcst visit constructs a copy of every node it passes and drops it).
+
+    Children come in field order; a `visit_` method that returns False skips the subtree.
+    For visitors that only collect what they see.
+    """
+    visits: dict[type, object] = {}
+    leaves: dict[type, object] = {}
+    stack: list[tuple[cst.CSTNode, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        kind = type(node)
+        if leaving:
+            leave = leaves.get(kind, _UNSET)
+            if leave is _UNSET:
+                leave = leaves[kind] = getattr(visitor, f"leave_{kind.__name__}", None)
+            if leave is not None:
+                leave(node)  # type: ignore[operator]
+            continue
+        visit = visits.get(kind, _UNSET)
+        if visit is _UNSET:
+            visit = visits[kind] = getattr(visitor, f"visit_{kind.__name__}", None)
+        stack.append((node, True))
+        if visit is not None and visit(node) is False:  # type: ignore[operator]
+            continue
+        stack.extend((child, False) for child in reversed(list(_children(node))))
+
+
+_UNSET = object()
+_NEWLINE = re.compile(r"\r\n?|\n")
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    names = _CHILD_FIELDS.get(type(node))
+    if names is None:
+        names = _CHILD_FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    for name in names:
+        value = getattr(node, name)
+        kind = type(value)
+        if kind is tuple or kind is list:
+            for item in value:
+                if _is_node(item):
+                    yield item
+        elif _is_node(value):
+            yield value
+
+
+_NODE_TYPES: dict[type, bool] = {}
+
+
+def _is_node(value: object) -> bool:
+    # isinstance() against the CSTNode ABC is slow; the answer only depends on the type.
+    kind = type(value)
+    known = _NODE_TYPES.get(kind)
+    if known is None:
+        known = _NODE_TYPES[kind] = isinstance(value, cst.CSTNode)
+    return known
 
 
 def _asname(alias: cst.ImportAlias) -> str:

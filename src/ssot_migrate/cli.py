@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Iterator, List, Optional
@@ -75,6 +76,11 @@ SpecOpt = typer.Option(None, "--spec", "-s", help="Spec file, or catalog:NAME fo
 RenameOpt = typer.Option(None, "--rename", help="OLD=NEW: a rename-import codemod from the command line. Repeatable.")
 RootOpt = typer.Option(None, "--root", help="The project root (default: nearest pyproject.toml above the first path).")
 JobsOpt = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: all cores; small work stays in-process).")
+CacheDirOpt = typer.Option(
+    None, "--cache-dir", help="Where results are cached (default: the user cache folder, $XDG_CACHE_HOME/ssot-migrate).",
+    show_default=False,
+)
+NoCacheOpt = typer.Option(False, "--no-cache", help="Neither read nor write cached results.")
 
 
 @contextmanager
@@ -118,6 +124,8 @@ def plan(
     strict: bool = typer.Option(False, "--strict", help="Exit 3 when the plan has error findings."),
     root: Optional[Path] = RootOpt,
     jobs: Optional[int] = JobsOpt,
+    cache_dir: Optional[Path] = CacheDirOpt,
+    no_cache: bool = NoCacheOpt,
 ) -> None:
     """Preview every edit of a migration without writing anything (exit 0 with or without edits)."""
     from . import api
@@ -125,8 +133,9 @@ def plan(
 
     target = api.resolve_target(paths or [], root)
     migration = api.load_target_migration(target, spec or [], rename or [])
+    cache = api.open_cache(target, cache_dir, enabled=not no_cache)
     with _progress(format is PlanFormat.rich) as on_progress:
-        result = api.plan_target(target, migration, jobs=jobs, on_progress=on_progress)
+        result = api.plan_target(target, migration, jobs=jobs, cache=cache, on_progress=on_progress)
     if format is PlanFormat.rich:
         print_plan(stderr_console(), result)
         if output is not None:
@@ -199,6 +208,8 @@ def apply(
     json_output: bool = typer.Option(False, "--json", help="Same as --format json."),
     root: Optional[Path] = RootOpt,
     jobs: Optional[int] = JobsOpt,
+    cache_dir: Optional[Path] = CacheDirOpt,
+    no_cache: bool = NoCacheOpt,
 ) -> None:
     """Carry out a migration: on a branch gated by the project's tests, or in place (every file or none)."""
     from . import api
@@ -215,6 +226,7 @@ def apply(
     format = ApplyFormat.json if json_output else format
     target = api.resolve_target(paths or [], root)
     migration = api.load_target_migration(target, spec or [], rename or [])
+    options = replace(options, cache=api.open_cache(target, cache_dir, enabled=not no_cache))
     console = stderr_console()
     hooks = ApplyHooks(
         note=lambda text: console.print(f"note: {text}", style="yellow", soft_wrap=True, highlight=False),
@@ -276,6 +288,8 @@ def check(
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text (path:line:col: CODE message), json or sarif."),
     root: Optional[Path] = RootOpt,
     jobs: Optional[int] = JobsOpt,
+    cache_dir: Optional[Path] = CacheDirOpt,
+    no_cache: bool = NoCacheOpt,
 ) -> None:
     """Fail (exit 1) when the files still hold edits the configured specs would make; the pre-commit and CI guard."""
     from . import api
@@ -283,7 +297,8 @@ def check(
 
     target = api.resolve_target(files or [], root)
     migration = api.load_target_migration(target, spec or [])
-    result = api.check_target(target, migration, jobs=jobs)
+    cache = api.open_cache(target, cache_dir, enabled=not no_cache)
+    result = api.check_target(target, migration, jobs=jobs, cache=cache)
     if format is CheckFormat.json:
         _emit(to_json(result.to_json()), None)
     elif format is CheckFormat.sarif:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+import stat
 import subprocess
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -27,6 +30,14 @@ class Discovery:
     @property
     def python_files(self) -> tuple[str, ...]:
         return tuple(f for f in self.files if f.endswith(PYTHON_SUFFIXES))
+
+    def narrowed(self, restrict: Sequence[str]) -> Discovery:
+        """The files under `restrict` (root-relative files or folders), as `discover(restrict=...)` finds them."""
+        prefixes = [p.strip("/") for p in restrict if p.strip("/") not in ("", ".")]
+        if not prefixes:
+            return self
+        files = tuple(f for f in self.files if any(f == p or f.startswith(p + "/") for p in prefixes))
+        return Discovery(self.root, files, self.is_git)
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -53,6 +64,82 @@ def _walk_files(root: Path) -> list[str]:
         for name in names:
             found.append((base / name).relative_to(root).as_posix())
     return found
+
+
+_END = rb"(?![A-Za-z0-9_])"
+
+
+def _word(word: str) -> bytes:
+    """A regex for `word` as a whole word that starts with the word itself: the regex engine
+    then jumps from one occurrence of the literal to the next instead of trying every byte."""
+    escaped = re.escape(word.encode())
+    return escaped + rb"(?<![A-Za-z0-9_]" + escaped + rb")" + _END
+
+
+@dataclass(frozen=True)
+class BytesFilter:
+    """Regexes over a file's bytes (a file passes when one matches), and the literals one of
+    which every match contains.
+
+    The literals are looked for first: `bytes in bytes` is far faster than any regex, and
+    most files of a repository contain none of them.
+    """
+
+    literals: tuple[bytes, ...]
+    patterns: tuple[re.Pattern[bytes], ...]
+
+    def search(self, data: bytes) -> bool:
+        return any(literal in data for literal in self.literals) and any(p.search(data) for p in self.patterns)
+
+
+def word_filter(words: Iterable[str]) -> BytesFilter | None:
+    """Bytes that contain any of `words` as a whole word."""
+    return _word_filter(tuple(sorted({w for w in words if w})))
+
+
+@lru_cache(maxsize=256)
+def _word_filter(words: tuple[str, ...]) -> BytesFilter | None:
+    if not words:
+        return None
+    return BytesFilter(tuple(w.encode() for w in words), tuple(re.compile(_word(w)) for w in words))
+
+
+def word_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
+    """Bytes that contain any of `words` as a whole word."""
+    unique = sorted({w for w in words if w})
+    if not unique:
+        return None
+    return re.compile(b"|".join(b"(?:" + _word(w) + b")" for w in unique))
+
+
+def import_fragments(name: str) -> list[bytes]:
+    """Regexes for the fragments through which a file can import something called `name`:
+    `.name`/`:name` (a dotted path, a relative import, an attribute chain, a `module:attr`
+    string) or `name` in the list of an `import` statement (one line, continued lines or
+    parentheses). They start with a literal or a character class, for speed, and may let
+    in a little more than they must (an identifier ending in `import`), never less."""
+    word = re.escape(name.encode())
+    return [
+        word + rb"(?<=[.:]" + word + rb")" + _END,
+        # `a.\` continued, or `(a\n .name)`: rare, so tried second.
+        rb"\.[\s\\]+" + word + _END,
+        # `name` as an item of the list (not the target of an `as`): right after `import`,
+        # a comma or the opening parenthesis, maybe past comments.
+        rb"import(?:(?:[^\n;#()\\]|\\\r?\n)*?,|[ \t]*\((?:(?:[^)#]|#[^\n]*)*?,)?)?(?:[\s\\]|#[^\n]*)*" + _word(name),
+    ]
+
+
+def import_filter(names: Iterable[str]) -> BytesFilter | None:
+    """Bytes that can import something called one of `names` (see `import_fragments`)."""
+    return _import_filter(tuple(sorted({n for n in names if n})))
+
+
+@lru_cache(maxsize=256)
+def _import_filter(unique: tuple[str, ...]) -> BytesFilter | None:
+    if not unique:
+        return None
+    patterns = tuple(re.compile(fragment) for name in unique for fragment in import_fragments(name))
+    return BytesFilter(tuple(n.encode() for n in unique), patterns)
 
 
 def compile_patterns(patterns: Iterable[str]) -> pathspec.PathSpec | None:
@@ -87,10 +174,12 @@ def discover(
             continue
         if exclude_spec is not None and exclude_spec.match_file(path):
             continue
-        full = root / path
-        if full.is_symlink() or not full.is_file():
+        try:
+            mode = os.lstat(os.path.join(root, path)).st_mode  # one call; a symlink is never followed
+        except OSError:
             continue
-        files.add(path)
+        if stat.S_ISREG(mode):
+            files.add(path)
     return Discovery(root=root, files=tuple(sorted(files)), is_git=is_git)
 
 

@@ -8,6 +8,7 @@ when there is enough of it; results can come from a content-addressed cache.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import importlib.machinery
 import importlib.util
@@ -17,23 +18,27 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import libcst as cst
 
 from .config import ProjectConfig
 from .diff import unified_diff
-from .discover import PYTHON_SUFFIXES, Discovery, compile_patterns, discover
+from .discover import PYTHON_SUFFIXES, BytesFilter, Discovery, compile_patterns, discover, import_filter, word_filter
 from .index import RepoIndex
 from .modules import ModuleInfo, ModuleMap, default_roots
 from .names import DottedName
+from .focus import Elided, Focus, elide
 from .plan import CodemodSummary, Edit, FileEdit, Finding, MigrationInfo, Plan, Stats, sha256_hex, sorted_findings
-from .scan import FileScan, scan_source
+from .scan import FileScan, parse_tree, scan_source, scan_tree
 from .spec import Migration
 from .transforms import kind_registry
 from .transforms.base import Kind
+
+if TYPE_CHECKING:
+    from .cache import PlanCache
 
 # Below this much candidate work a process pool costs more than it saves.
 IN_PROCESS_MAX_FILES = 12
@@ -48,8 +53,10 @@ class RepoContext:
     files: tuple[str, ...]
     python_files: tuple[str, ...]
     modules: ModuleMap
+    cache: PlanCache | None = None
     _contents: dict[str, bytes | None] = field(default_factory=dict)
     _scans: dict[str, FileScan | None] = field(default_factory=dict)
+    _import_scans: dict[str, FileScan | None] = field(default_factory=dict)
 
     def read(self, path: str) -> bytes | None:
         if path not in self._contents:
@@ -61,29 +68,47 @@ class RepoContext:
 
     def grep(self, words: Iterable[str]) -> list[str]:
         """Python files that contain any of `words` as a whole word."""
-        pattern = word_pattern(words)
-        if pattern is None:
+        return self._grep(word_filter(words))
+
+    def grep_imports(self, names: Iterable[str]) -> list[str]:
+        """Python files that can import something called one of `names` (`discover.import_fragments`)."""
+        return self._grep(import_filter(names))
+
+    def _grep(self, found: BytesFilter | None) -> list[str]:
+        if found is None:
             return []
-        # A plain substring test first: most files contain none of the words, and it is much cheaper than the regex.
-        needles = [w.encode() for w in set(words) if w]
-        return [
-            p for p in self.python_files
-            if (data := self.read(p)) is not None and any(n in data for n in needles) and pattern.search(data)
-        ]
+        return [p for p in self.python_files if (data := self.read(p)) is not None and found.search(data)]
 
     def scan(self, path: str) -> FileScan | None:
-        """The `ast` scan of one file (cached for the run)."""
-        if path not in self._scans:
+        """The `ast` scan of one file (cached for the run and in the cache folder)."""
+        return self._scan(path, self._scans, expressions=True)
+
+    def import_scan(self, path: str) -> FileScan | None:
+        """The imports (any scope) and module summary of one file: a scan of its statements only."""
+        if path in self._scans:
+            return self._scans[path]
+        return self._scan(path, self._import_scans, expressions=False)
+
+    def _scan(self, path: str, scans: dict[str, FileScan | None], *, expressions: bool) -> FileScan | None:
+        if path not in scans:
             data = self.read(path)
             info = self.modules.info_for(path)
-            self._scans[path] = scan_source(data, info, path) if data is not None else None
-        return self._scans[path]
+            scan = None
+            if data is not None:
+                cache = self.cache
+                scan = cache.get_scan(data, path, info, expressions=expressions) if cache is not None else None
+                if scan is None:
+                    scan = scan_source(data, info, path, expressions=expressions)
+                    if cache is not None:
+                        cache.put_scan(data, path, info, scan)
+            scans[path] = scan
+        return scans[path]
 
     def imported_anywhere(self, words: Iterable[str]) -> set[str]:
-        """Every name imported (any scope) by a file that contains one of `words`."""
+        """Every name imported (any scope) by a file that can import one of `words`."""
         names: set[str] = set()
-        for path in self.grep(words):
-            scan = self.scan(path)
+        for path in self.grep_imports(words):
+            scan = self.import_scan(path)
             if scan is not None:
                 names |= scan.imported
         return names
@@ -103,7 +128,7 @@ class RepoContext:
 
     @cached_property
     def index(self) -> RepoIndex:
-        return RepoIndex(self.modules, self.read, self.grep, self.scan)
+        return RepoIndex(self.modules, self.read, self.grep_imports, self.import_scan)
 
     def importable(self, name: DottedName) -> bool:
         """Whether `name` (or its module part) is a repo module or locatable in this environment.
@@ -147,19 +172,6 @@ def environment_has_module(module: str) -> bool:
     return True
 
 
-def word_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
-    """A bytes regex matching any of `words` as a whole word (None for no words)."""
-    return _word_pattern(tuple(sorted({w for w in words if w})))
-
-
-@lru_cache(maxsize=256)
-def _word_pattern(words: tuple[str, ...]) -> re.Pattern[bytes] | None:
-    if not words:
-        return None
-    alternatives = b"|".join(re.escape(w.encode()) for w in words)
-    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + alternatives + rb")(?![A-Za-z0-9_])")
-
-
 @dataclass(frozen=True)
 class FileOutcome:
     """What planning one file produced (picklable: it crosses process boundaries)."""
@@ -183,14 +195,14 @@ class PlanRequest:
     restrict: tuple[str, ...] = ()
     jobs: int | None = None
     on_progress: Callable[[int, int], None] | None = None
-    cache: object | None = None
+    cache: PlanCache | None = None
 
 
-def build_repo(root: Path, config: ProjectConfig, discovery: Discovery) -> RepoContext:
+def build_repo(root: Path, config: ProjectConfig, discovery: Discovery, cache: PlanCache | None = None) -> RepoContext:
     top_dirs = {p.split("/", 1)[0] for p in discovery.files if "/" in p}
     roots = config.roots or default_roots(top_dirs)
     python_files = discovery.python_files
-    return RepoContext(root, discovery.files, python_files, ModuleMap(roots, python_files))
+    return RepoContext(root, discovery.files, python_files, ModuleMap(roots, python_files), cache)
 
 
 def prepare_codemods(migration: Migration, repo: RepoContext) -> tuple[list[Kind], list[Finding]]:
@@ -207,17 +219,12 @@ def prepare_codemods(migration: Migration, repo: RepoContext) -> tuple[list[Kind
 def plan_tree(request: PlanRequest) -> Plan:
     started = time.perf_counter()
     migration = request.migration
-    discovery = discover(
-        request.root,
-        restrict=request.restrict,
-        include=migration.paths,
-        exclude=tuple(migration.exclude) + tuple(request.config.exclude),
-    )
     # The index needs every module of the project, also outside the restricted paths.
-    whole = discovery if not request.restrict else discover(
+    whole = discover(
         request.root, include=migration.paths, exclude=tuple(migration.exclude) + tuple(request.config.exclude)
     )
-    repo = build_repo(request.root, request.config, whole)
+    discovery = whole.narrowed(request.restrict)
+    repo = build_repo(request.root, request.config, whole, request.cache)
     codemods, findings = prepare_codemods(migration, repo)
     stats = Stats(discovered=len(discovery.files))
 
@@ -275,11 +282,10 @@ class _Candidate:
 
 
 def _prefilter(paths: Sequence[str], codemods: Sequence[Kind], repo: RepoContext) -> list[_Candidate]:
-    patterns = [word_pattern(c.triggers()) for c in codemods]
+    patterns = [c.prefilter() for c in codemods]
     always = [getattr(c, "candidate_paths", lambda: frozenset())() for c in codemods]
     candidates: list[_Candidate] = []
     for path in paths:
-        info = repo.modules.info_for(path) or _loose_module(path)
         data = repo.read(path)
         if data is None:
             continue
@@ -291,6 +297,7 @@ def _prefilter(paths: Sequence[str], codemods: Sequence[Kind], repo: RepoContext
             None,
         )
         if first is not None:
+            info = repo.modules.info_for(path) or _loose_module(path)
             # Later codemods see earlier results, which may introduce their trigger words:
             # plan_file checks each one again on the tree as it is when its turn comes.
             candidates.append(_Candidate(path, info, data, tuple(c.index for c in codemods[first:])))
@@ -313,7 +320,7 @@ def _run_candidates(
     pending: list[_Candidate] = []
     fingerprint = _fingerprint(codemods)
     for candidate in candidates:
-        hit = cache.get(candidate.data, candidate.path, candidate.info, fingerprint) if cache is not None else None  # type: ignore[attr-defined]
+        hit = cache.get(candidate.data, candidate.path, candidate.info, fingerprint) if cache is not None else None
         if hit is not None:
             outcomes.append(hit)
             stats.cached += 1
@@ -329,7 +336,7 @@ def _run_candidates(
         if outcome.parsed:
             stats.parsed += 1
         if cache is not None:
-            cache.put(candidate.data, candidate.path, candidate.info, fingerprint, outcome)  # type: ignore[attr-defined]
+            cache.put(candidate.data, candidate.path, candidate.info, fingerprint, outcome)
         done += 1
         if request.on_progress:
             request.on_progress(done, total)
@@ -369,21 +376,63 @@ def _worker_plan_file(path: str, info: ModuleInfo, data: bytes, indexes: tuple[i
 def plan_file(
     path: str, info: ModuleInfo, data: bytes, codemods: Sequence[Kind], indexes: Iterable[int]
 ) -> FileOutcome:
-    """Run the codemods that passed the prefilter on one file: one parse, then each codemod in order."""
-    from .bindings import FileContext
-
+    """Run the codemods that passed the prefilter on one file: an `ast` confirmation, one libcst
+    parse of the statements they can act on, then each codemod in order."""
     wanted = set(indexes)
     selected = [c for c in codemods if c.index in wanted]
     old_sha = sha256_hex(data)
-    scan = scan_source(data, info, path)
-    extra_paths = [getattr(c, "candidate_paths", lambda: frozenset())() for c in selected]
-    if not any(_wants(c, data, scan, path in extra) for c, extra in zip(selected, extra_paths)):
+    tree = parse_tree(data, path)
+    scan = scan_tree(tree, info, path) if isinstance(tree, ast.Module) else FileScan(False, error=tree, path=path)
+    if not any(_wants(c, data, scan) for c in selected):
         return FileOutcome(path, old_sha, None, (), (), b"", "utf-8", parsed=False)
+    elided = _elide(data, tree, scan, selected) if isinstance(tree, ast.Module) else None
+    if elided is not None:
+        outcome = _transform(path, info, data, elided.source, selected, scan, old_sha, elided)
+        if outcome is not None:
+            return outcome
+    outcome = _transform(path, info, data, data, selected, scan, old_sha, None)
+    assert outcome is not None
+    return outcome
+
+
+def _elide(data: bytes, tree: ast.Module, scan: FileScan, selected: Sequence[Kind]) -> Elided | None:
+    focus: Focus | None = None
+    for codemod in selected:
+        own = codemod.focus(scan)
+        if own is None:
+            return None
+        focus = own if focus is None else focus.union(own)
+    if focus is None:
+        return None
+    if len(selected) > 1:
+        # A later codemod acts on what an earlier one wrote: keep every statement naming any of it.
+        focus = focus.union(Focus(focus.names | focus.chained))
+    return elide(data, tree, focus)
+
+
+def _transform(
+    path: str,
+    info: ModuleInfo,
+    data: bytes,
+    source: bytes,
+    selected: Sequence[Kind],
+    scan: FileScan,
+    old_sha: str,
+    elided: Elided | None,
+) -> FileOutcome | None:
+    """Parse `source` (the file, or the file with left-out statements) and run the codemods on it.
+
+    None when the left-out version could not be used (the caller falls back to the whole file).
+    """
+    from .bindings import FileContext
+
     try:
-        module = cst.parse_module(data)
+        module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
+        if elided is not None:
+            return None
         # Python's own parser points at the error more precisely when it fails too.
-        line, col, message = scan.error if scan.error is not None else (exc.raw_line, exc.raw_column + 1, exc.message)
+        line, col, message = scan.error or (exc.raw_line, exc.raw_column + 1, exc.message)
         finding = Finding(
             path, line, col, "error", "SSOT001", None,
             f"cannot parse: {message}; fix the syntax error (nothing in this file was planned)",
@@ -392,17 +441,18 @@ def plan_file(
     findings: list[Finding] = []
     edits: list[Edit] = []
     current = data
-    for codemod, extra in zip(selected, extra_paths):
+    for codemod in selected:
         if current is not data:
-            scan = scan_source(current, info, path)
-        if not _wants(codemod, current, scan, path in extra):
+            scan = _scan(current, info, path)
+        if not _wants(codemod, current, scan):
             continue
         ctx = FileContext(module, info, path)
         result = codemod.transform(ctx)
         if result is None:
             continue
-        # Positions are reported in the file as it is on disk, also after an earlier codemod moved lines.
-        to_original = _position_map(data, current) if current is not data else None
+        # Positions are reported in the file as it is on disk, also after an earlier codemod moved lines
+        # (the left-out statements do not move any: `source` has the file's lines).
+        to_original = _position_map(source, current) if current is not data else None
         for line, col in result.edits:
             edits.append(Edit(codemod.index, *(to_original(line, col) if to_original else (line, col))))
         for finding in result.findings:
@@ -412,21 +462,34 @@ def plan_file(
         if result.module is not module:
             module = result.module
             current = module.bytes
-    new_bytes = module.bytes
+    new_bytes = current if current is not data else source
+    if elided is not None:
+        restored = elided.restore(new_bytes)
+        if restored is None:
+            return None
+        new_bytes = restored
     if new_bytes == data:
         return FileOutcome(path, old_sha, None, (), tuple(findings), b"", module.encoding, parsed=True)
-    _check_output_parses(new_bytes, path)
+    # The left-out statements come back verbatim: checking what libcst wrote is enough.
+    _check_output_parses(current, path)
     diff = unified_diff(path, data, new_bytes)
     return FileOutcome(path, old_sha, new_bytes, tuple(edits), tuple(findings), diff, module.encoding, parsed=True)
 
 
-def _wants(codemod: Kind, data: bytes, scan: FileScan, listed: bool) -> bool:
-    """Whether a codemod can match this content: its trigger words, then its `ast` confirmation."""
-    if not listed:
-        pattern = word_pattern(codemod.triggers())
-        if pattern is None or pattern.search(data) is None:
+def _wants(codemod: Kind, data: bytes, scan: FileScan) -> bool:
+    """Whether a codemod can match this content: its prefilter, then its `ast` confirmation."""
+    if scan.path not in getattr(codemod, "candidate_paths", lambda: frozenset())():
+        found = codemod.prefilter()
+        if found is None or not found.search(data):
             return False
     return codemod.confirm(scan)
+
+
+def _scan(data: bytes, info: ModuleInfo, path: str) -> FileScan:
+    tree = parse_tree(data, path)
+    if isinstance(tree, ast.Module):
+        return scan_tree(tree, info, path)
+    return FileScan(False, error=tree, path=path)
 
 
 def _position_map(original: bytes, seen: bytes) -> Callable[[int, int], tuple[int, int]]:
@@ -474,10 +537,10 @@ def _map_index(opcodes: list[tuple[str, int, int, int, int]], index: int) -> tup
 
 
 def _check_output_parses(data: bytes, path: str) -> None:
-    try:
-        cst.parse_module(data)
-    except cst.ParserSyntaxError as exc:  # pragma: no cover - a bug in a kind, not user input
-        raise AssertionError(f"ssot-migrate produced invalid Python for {path}: {exc}") from exc
+    # The stdlib parser is several times faster than libcst's and checks the same thing.
+    problem = parse_tree(data, path)
+    if isinstance(problem, tuple):  # pragma: no cover - a bug in a kind, not user input
+        raise AssertionError(f"ssot-migrate produced invalid Python for {path}: line {problem[0]}: {problem[2]}")
 
 
 def _run_text_files(discovery: Discovery, codemods: Sequence[Kind], repo: RepoContext) -> list[FileOutcome]:

@@ -2,7 +2,7 @@
 
 Only modules on the path of a question are parsed: resolving `pkg.f` reads
 `pkg/__init__.py` and whatever it re-exports `f` from; finding who re-exports a
-name reads only the files that contain that name as a word.
+name reads only the files that can import that name.
 """
 
 from __future__ import annotations

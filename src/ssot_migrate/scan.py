@@ -14,6 +14,7 @@ from typing import Iterable, Literal
 
 from .modules import ModuleInfo, absolute_module
 
+_CHAIN = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+$")
 
 # Dunders that are part of how callers use an instance (calling, iterating, `with`, comparing, ...).
@@ -251,8 +252,25 @@ class CallSite:
 
 
 @dataclass(frozen=True)
+class ImportUse:
+    """One name bound by an import anywhere in a file (any scope), as plain strings.
+
+    `imported` is what the alias imports (`import a.b` -> `a.b`, `from m import n` -> `m.n`),
+    `bound` what `local` refers to (`import a.b` binds `a` to `a`; `import a.b as x` binds
+    `x` to `a.b`); `from_module` is the absolute module of a `from` import. A star import
+    has `local == "*"`; `aliased` says the import has an `as` clause.
+    """
+
+    local: str
+    imported: str
+    bound: str
+    from_module: str | None = None
+    aliased: bool = False
+
+
+@dataclass(frozen=True)
 class FileScan:
-    """What one file imports (any scope) and which dotted strings it holds.
+    """What one file imports (any scope), which dotted strings and attribute chains it holds.
 
     With `sites=True`, also every import statement and resolvable call with its position.
     """
@@ -265,29 +283,72 @@ class FileScan:
     error: tuple[int, int, str] | None = None
     import_sites: tuple[ImportSite, ...] = ()
     call_sites: tuple[CallSite, ...] = ()
+    path: str = ""
+    uses: frozenset[ImportUse] = frozenset()
+    # Name-rooted attribute chains as written (`a.b.c`), and `obj.name` for calls such as
+    # `patch.object(obj, "name")` whose second argument is a string.
+    chains: frozenset[str] = frozenset()
+    # False for a scan of the statements only (imports and the summary): no strings, no chains.
+    expressions: bool = True
 
 
-def scan_source(data: bytes, info: ModuleInfo | None, path: str, *, sites: bool = False) -> FileScan:
+# Generated code can nest deeper than the parser (or a tree walk) can recurse.
+_TOO_DEEP = (1, 1, "too deeply nested to parse")
+
+
+def parse_tree(data: bytes, path: str) -> ast.Module | tuple[int, int, str]:
+    """The stdlib syntax tree of a file, or (line, col, message) when it does not parse."""
     try:
-        return _scan_tree(data, info, path, sites)
-    except RecursionError:
-        # Generated code can nest deeper than the parser (or a tree walk) can recurse.
-        return FileScan(parsed=False, error=(1, 1, "too deeply nested to parse"))
-
-
-def _scan_tree(data: bytes, info: ModuleInfo | None, path: str, sites: bool) -> FileScan:
-    try:
-        tree = ast.parse(data, filename=path, type_comments=False)
+        return ast.parse(data, filename=path, type_comments=False)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None) or 1
         col = getattr(exc, "offset", None) or 1
-        return FileScan(parsed=False, error=(line, col, getattr(exc, "msg", str(exc))))
+        return (line, col, getattr(exc, "msg", str(exc)))
+    except RecursionError:
+        return _TOO_DEEP
+
+
+def scan_source(
+    data: bytes,
+    info: ModuleInfo | None,
+    path: str,
+    *,
+    sites: bool = False,
+    summary: bool = True,
+    expressions: bool = True,
+) -> FileScan:
+    tree = parse_tree(data, path)
+    if isinstance(tree, tuple):
+        return FileScan(parsed=False, error=tree, path=path, expressions=expressions)
+    return scan_tree(tree, info, path, summary=summary, expressions=expressions, sites_of=data if sites else None)
+
+
+def scan_tree(
+    tree: ast.Module,
+    info: ModuleInfo | None,
+    path: str,
+    *,
+    summary: bool = True,
+    expressions: bool = True,
+    sites_of: bytes | None = None,
+) -> FileScan:
+    """`expressions=False` visits statements only (imports anywhere, the summary): several times
+    cheaper. `sites_of` (the file's bytes) also collects import and call sites."""
+    try:
+        return _scan_tree(tree, info, path, summary, expressions, sites_of)
+    except RecursionError:
+        return FileScan(parsed=False, error=_TOO_DEEP, path=path, expressions=expressions)
+
+
+def _scan_tree(
+    tree: ast.Module, info: ModuleInfo | None, path: str, summary: bool, expressions: bool, sites_of: bytes | None
+) -> FileScan:
     # One traversal either way: the site collector does the plain collector's work too.
-    collector = _SiteCollector(info, data) if sites else _Collector(info)
-    collector.visit(tree)
-    summary = None
-    if info is not None:
-        summary = _summarize(tree, info, path)
+    collector = _SiteCollector(info, sites_of) if sites_of is not None else _Collector(info)
+    if expressions or sites_of is not None:
+        collector.visit(tree)
+    else:
+        collector.imports_in(tree.body)
     import_sites: tuple[ImportSite, ...] = ()
     call_sites: tuple[CallSite, ...] = ()
     if isinstance(collector, _SiteCollector):
@@ -297,9 +358,13 @@ def _scan_tree(data: bytes, info: ModuleInfo | None, path: str, sites: bool) -> 
         imported=frozenset(collector.imported),
         star_modules=frozenset(collector.star_modules),
         strings=frozenset(collector.strings),
-        summary=summary,
+        summary=_summarize(tree, info, path) if summary and info is not None else None,
         import_sites=import_sites,
         call_sites=call_sites,
+        path=path,
+        uses=frozenset(collector.uses),
+        chains=frozenset(collector.chains),
+        expressions=expressions or sites_of is not None,
     )
 
 
@@ -309,10 +374,32 @@ class _Collector(ast.NodeVisitor):
         self.imported: set[str] = set()
         self.star_modules: set[str] = set()
         self.strings: set[str] = set()
+        self.uses: set[ImportUse] = set()
+        self.chains: set[str] = set()
+
+    def imports_in(self, statements: list[ast.stmt]) -> None:
+        """The imports of these statements and of every statement nested in them."""
+        for statement in statements:
+            if isinstance(statement, ast.Import):
+                self.visit_Import(statement)
+            elif isinstance(statement, ast.ImportFrom):
+                self.visit_ImportFrom(statement)
+            else:
+                for name in ("body", "orelse", "finalbody"):
+                    inner = getattr(statement, name, None)
+                    if isinstance(inner, list):
+                        self.imports_in(inner)
+                for clause in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
+                    self.imports_in(clause.body)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
             self.imported.add(alias.name)
+            if alias.asname:
+                self.uses.add(ImportUse(alias.asname, alias.name, alias.name, aliased=True))
+            else:
+                root = alias.name.split(".")[0]
+                self.uses.add(ImportUse(root, alias.name, root))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = _absolute(self.info, node)
@@ -321,12 +408,47 @@ class _Collector(ast.NodeVisitor):
         for alias in node.names:
             if alias.name == "*":
                 self.star_modules.add(module)
+                self.uses.add(ImportUse("*", f"{module}.*", module, module))
             else:
                 self.imported.add(f"{module}.{alias.name}")
+                target = f"{module}.{alias.name}"
+                self.uses.add(ImportUse(alias.asname or alias.name, target, target, module, alias.asname is not None))
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and len(node.value) < 300 and _DOTTED.match(node.value):
-            self.strings.add(node.value.replace(":", "."))
+        value = node.value
+        if isinstance(value, str) and len(value) < 300:
+            if _DOTTED.match(value):
+                self.strings.add(value.replace(":", "."))
+            elif "." in value:
+                # A string annotation (`"te.TypeGuard[int]"`) holds chains too; prose only adds a few extra.
+                self.chains.update(_CHAIN.findall(value))
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        dotted = _dotted(node)
+        if dotted is None:
+            self.generic_visit(node)
+        else:
+            # A chain holds nothing else worth visiting.
+            self.chains.add(dotted)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        args = node.args
+        if len(args) >= 2 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
+            base = _dotted(args[0])
+            if base is not None and args[1].value.isidentifier():
+                self.chains.add(f"{base}.{args[1].value}")
+        self.generic_visit(node)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def _absolute(info: ModuleInfo | None, node: ast.ImportFrom) -> str | None:

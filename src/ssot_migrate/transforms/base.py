@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 import libcst as cst
 
+from ..discover import BytesFilter, word_filter
 from ..names import DottedName, DottedNameError
 from ..plan import Finding, Severity
 
 if TYPE_CHECKING:
     from ..bindings import FileContext
     from ..engine import RepoContext
+    from ..focus import Focus
     from ..scan import FileScan
     from ..spec import CodemodSpec
 
@@ -94,9 +96,20 @@ class Kind(ABC):
     def triggers(self) -> tuple[str, ...]:
         """Words that every file this codemod can change must contain (the prefilter)."""
 
+    def prefilter(self) -> BytesFilter | None:
+        """What the bytes of every file this codemod can change match (default: a trigger word).
+
+        Its literals must be trigger words: every match contains one."""
+        return word_filter(self.triggers())
+
     def confirm(self, scan: FileScan) -> bool:
         """A cheap second look (stdlib `ast` import scan) before the libcst parse."""
         return True
+
+    def focus(self, scan: FileScan) -> Focus | None:
+        """Which statements of a confirmed file this codemod can act on; the engine leaves the
+        others out of the libcst parse and metadata (None: the whole file)."""
+        return None
 
     def fingerprint(self) -> str:
         """Everything the per-file transform depends on, for the cache key."""

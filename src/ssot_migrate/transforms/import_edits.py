@@ -288,12 +288,25 @@ class _Applier(cst.CSTTransformer):
         # Blank lines of a removed statement, waiting for the next statement of its block (by identity).
         self.carried: list[cst.EmptyLine] = []
         self.receivers: dict[int, list[cst.EmptyLine]] = {}
+        # Only the edited nodes and their ancestors are visited: the rest of the tree is kept as is.
+        targets = [
+            *edits.aliases, *edits.from_modules, *edits.merged, *edits.after, *edits.nodes, *edits.block_head,
+            *edits.dropped,
+        ]
+        parents = edits.ctx.parents
+        by_id = {id(node): node for node in parents} | {id(edits.ctx.module): edits.ctx.module}
+        self.on_path: set[int] = set()
+        for target in targets:
+            node = by_id.get(target)
+            while node is not None and id(node) not in self.on_path:
+                self.on_path.add(id(node))
+                node = parents.get(node)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if self.carried and isinstance(node, cst.BaseStatement):
             self.receivers[id(node)] = self.carried
             self.carried = []
-        return super().on_visit(node)
+        return id(node) in self.on_path and super().on_visit(node)
 
     def _carry(self, removed: cst.CSTNode) -> None:
         """A removed statement's blank lines separate what came before from what follows: keep them."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 import libcst as cst
@@ -24,8 +25,11 @@ from ..bindings import (
     dotted_of,
     expression_for,
     string_value,
+    walk,
     with_string_value,
 )
+from ..discover import BytesFilter, import_fragments, word_pattern
+from ..focus import Focus
 from ..modules import ModuleInfo, absolute_module
 from ..names import DottedName, is_dotted_under
 from ..plan import Finding
@@ -34,7 +38,7 @@ from .import_edits import ImportEdits
 
 if TYPE_CHECKING:
     from ..engine import RepoContext
-    from ..scan import FileScan
+    from ..scan import FileScan, ImportUse
 
 # Calls whose first argument (or the named keyword) is a dotted import target.
 STRING_TARGET_CALLS: Mapping[str, str] = {
@@ -178,11 +182,78 @@ class RenameImport(Kind):
     def triggers(self) -> tuple[str, ...]:
         return tuple(sorted({r.old.leaf for r in self.rules}))
 
+    def prefilter(self) -> BytesFilter:
+        """A file can only reach an old name through a fragment that names its last part: one
+        that can import it (`import_fragments`), `"leaf"` (`patch.object(module, "leaf")`), or
+        the bare name in a file with a star import."""
+        return _rules_filter(self.rules)
+
     def candidate_paths(self) -> frozenset[str]:
         return self.extra_candidates
 
     def confirm(self, scan: FileScan) -> bool:
+        if scan.path in self.extra_candidates:
+            return True  # a moved module's own relative imports are examined
         return rules_may_match(scan, self.rules, self.values["strings"])
+
+    def focus(self, scan: FileScan) -> Focus | None:
+        """Statements that can hold something this codemod rewrites: an import that can bind an
+        old name (also inside a function), a star import, a usage of a local name whose usages
+        change, an old name's last part after a dot, colon or quote (chains, dotted strings,
+        `patch.object`), a string literal that is a start of an old name (the literal part of a
+        concatenation that may build it); with changing usages also statements binding a part
+        of the new name (collisions)."""
+        if not scan.parsed or scan.path in self.extra_candidates:
+            return None  # a moved module's own relative imports are all examined
+        words = {"__all__"}
+        names: set[str] = set()
+        chained: set[str] = set()
+        patterns: list[bytes] = [rb"import[ \t]*\*"]
+        for rule in self.rules:
+            chained |= {rule.old.leaf, *rule.new.parts}
+            chained |= {
+                use.local for use in scan.uses if use.local != "*" and _relation(use, rule.old.dotted, scan.chains)
+            }
+            leaf = re.escape(rule.old.leaf.encode())
+            patterns += [
+                *import_fragments(rule.old.leaf),
+                rb"[\"']" + leaf + rb"[\"']",
+                _prefix_string(rule.old.dotted),
+            ]
+            changing = {
+                use.local for use in scan.uses
+                if use.local != "*" and _relation(use, rule.old.dotted, scan.chains) and self._usages_change(use, rule, scan)
+            }
+            if changing:
+                words |= changing
+                names.update(rule.new.parts)
+        return Focus(frozenset(words), frozenset(names), tuple(patterns), frozenset(chained))
+
+    def _usages_change(self, use: ImportUse, rule: RenameRule, scan: FileScan) -> bool:
+        """Whether usages of a binding related to `rule` can be rewritten (else only its import is).
+
+        Mirrors `ReferenceRewriter`: a re-export that keeps working, a `from` import out of a
+        moved module and a star import are handled at the import alone; `import old as x`
+        keeps `x`; `from m import Old` keeps its local name when it has an `as`, under
+        `local_names = "keep"`, or when the new name ends the same, unless the new name is a
+        builtin or an attribute path, or the file already imports the new name.
+        """
+        old = rule.old.dotted
+        if rule.report_only or use.local == "*":
+            return False
+        if use.from_module is not None and is_dotted_under(use.from_module, old):
+            return False
+        if not is_dotted_under(use.imported, old):
+            return True  # a parent of the old name: usages that reach it change
+        if rule.new.is_builtin:
+            return True
+        if use.from_module is None:
+            return not use.aliased
+        attribute = rule.new.split_for(1)[1]
+        if len(attribute) != 1:
+            return True
+        keeps_name = use.aliased or self.values["local_names"] == "keep" or attribute[0] == use.local
+        return not keeps_name or any(other.bound == rule.new.dotted for other in scan.uses)
 
     # -- per file --------------------------------------------------------------------
 
@@ -206,21 +277,65 @@ class RenameImport(Kind):
 
 
 def rules_may_match(scan: FileScan, rules: Iterable[RenameRule], strings: str) -> bool:
-    """Whether a file's `ast` scan can hold a reference to an old name (the cheap check before libcst)."""
+    """Whether a file's `ast` scan can hold a reference to an old name (the cheap check before libcst):
+    some import can reach it (the module, the name itself, a parent used in a chain that reaches
+    it, a star import), or a dotted string names it."""
     if not scan.parsed:
         return True
     for rule in rules:
         old = rule.old.dotted
-        for imported in scan.imported:
-            root = imported.split(".")[0]
-            if is_dotted_under(imported, old) or is_dotted_under(old, imported) or is_dotted_under(old, root):
-                return True
-        for star in scan.star_modules:
-            if is_dotted_under(star, old) or is_dotted_under(old, star):
-                return True
+        if any(_relation(use, old, scan.chains) for use in scan.uses):
+            return True
         if strings != "none" and any(is_dotted_under(s, old) for s in scan.strings):
             return True
     return False
+
+
+def _prefix_string(dotted: str) -> bytes:
+    """A regex for a string literal whose whole value is a non-empty start of `dotted`."""
+    nested = b""
+    for char in reversed(dotted.encode()):
+        nested = re.escape(bytes([char])) + (b"(?:" + nested + b")?" if nested else b"")
+    return rb"[\"']" + nested + rb"[\"']"
+
+
+@lru_cache(maxsize=64)
+def _rules_filter(rules: tuple[RenameRule, ...]) -> BytesFilter:
+    leaves = sorted({r.old.leaf for r in rules})
+    patterns = []
+    for leaf in leaves:
+        word = re.escape(leaf.encode())
+        if all(len(r.old.parts) == 1 for r in rules if r.old.leaf == leaf):
+            patterns.append(word_pattern([leaf]))
+            continue
+        patterns += [re.compile(fragment) for fragment in import_fragments(leaf)]
+        patterns.append(re.compile(rb"[\"']" + word + rb"[\"']"))
+        patterns.append(
+            re.compile(rb"\A(?=[\s\S]*?import[ \t]*\*)(?=[\s\S]*?(?<![A-Za-z0-9_])" + word + rb"(?![A-Za-z0-9_]))")
+        )
+    return BytesFilter(tuple(leaf.encode() for leaf in leaves), tuple(p for p in patterns if p is not None))
+
+
+def _relation(use: ImportUse, old: str, chains: Iterable[str] | None) -> bool:
+    """Whether an import can reach `old` (mirrors `ReferenceRewriter._match`).
+
+    A parent binding (`import a` for `a.b.c`) only counts when one of `chains` written
+    through its local name reaches `old`; with `chains=None` every parent binding counts.
+    """
+    if use.from_module is not None and is_dotted_under(use.from_module, old):
+        return True
+    if use.local == "*":
+        return use.from_module is not None and old.startswith(use.from_module + ".")
+    if is_dotted_under(use.imported, old):
+        return True
+    if not old.startswith(use.bound + "."):
+        return False
+    if chains is None:
+        return True
+    head = use.local + "."
+    return any(
+        chain.startswith(head) and is_dotted_under(use.bound + chain[len(use.local) :], old) for chain in chains
+    )
 
 
 def reexport_rules(
@@ -251,7 +366,7 @@ def reexport_rules(
             break
         # A re-export matters when a file imports it or names it in a dotted string (`mock.patch("app.views.Old")`).
         named: set[str] = set()
-        for path in repo.grep({alias.rsplit(".", 1)[1] for alias in aliases}):
+        for path in repo.grep_imports({alias.rsplit(".", 1)[1] for alias in aliases}):
             scan = repo.scan(path)
             if scan is not None:
                 named |= scan.imported | scan.strings
@@ -876,7 +991,7 @@ class ReferenceRewriter:
 
     def _rewrite_call_strings(self) -> None:
         visitor = _CallStringFinder(self.ctx)
-        self.ctx.module.visit(visitor)
+        walk(self.ctx.module, visitor)
         for node in visitor.targets:
             self._rewrite_target_string(node)
         for obj, name_node in visitor.object_attributes:

@@ -1,0 +1,187 @@
+"""The content-addressed cache: per-file plan results and `ast` scans, keyed by what they depend on.
+
+An entry's key hashes the file's bytes, its path and module name, the codemods'
+fingerprint (options and the state `prepare` derived from the repository) and the
+tool's identity, so a changed input is a different key and nothing is ever stale.
+Entries are JSON (never pickle: a cache restored in CI must not be able to run
+code), written to a temporary file and renamed, so concurrent runs can share it.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import TOOL_NAME, __version__
+from .errors import UsageError
+from .modules import ModuleInfo
+from .plan import Edit, Finding
+from .scan import Definition, FileScan, ImportedName, ImportUse, ModuleSummary, Parameter, Signature
+
+if TYPE_CHECKING:
+    from .engine import FileOutcome
+
+FORMAT = "1"
+# Value types an entry may hold; decoding builds nothing else.
+_TYPES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (Edit, Finding, FileScan, ImportUse, ModuleSummary, ImportedName, Definition, Signature, Parameter)
+}
+
+
+def default_cache_dir() -> Path:
+    """`$XDG_CACHE_HOME/ssot-migrate` on Linux, the platform's user cache folder elsewhere."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(TOOL_NAME, appauthor=False))
+
+
+def open_cache(root: Path, cache_dir: Path | None = None, *, enabled: bool = True) -> PlanCache | None:
+    """The cache for a run on the project at `root` (None with `--no-cache`).
+
+    The cache never lives inside the project: an explicit `--cache-dir` there is a usage
+    error; a default location there (`XDG_CACHE_HOME` pointing into the checkout) turns
+    caching off for the run.
+    """
+    if not enabled:
+        return None
+    directory = (cache_dir if cache_dir is not None else default_cache_dir()).expanduser().resolve()
+    if _inside(directory, root.resolve()):
+        if cache_dir is not None:
+            raise UsageError(
+                f"--cache-dir {cache_dir}: inside the project {root}; the cache must live outside it "
+                "(omit --cache-dir for the user cache folder)"
+            )
+        return None
+    return PlanCache(directory)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+class PlanCache:
+    """Per-file results under `directory/v<FORMAT>/`; `tool` names the code that produced them."""
+
+    def __init__(self, directory: Path, tool: str | None = None) -> None:
+        self.directory = directory
+        self.tool = tool if tool is not None else tool_identity()
+
+    # -- plan results -------------------------------------------------------------------
+
+    def get(self, data: bytes, path: str, info: ModuleInfo, fingerprint: str) -> FileOutcome | None:
+        from .engine import FileOutcome
+
+        entry = self._load(self._key("outcome", data, path, info, fingerprint))
+        if entry is None:
+            return None
+        try:
+            fields = {name: _decode(value) for name, value in entry.items()}
+            outcome = FileOutcome(**fields, cached=True)
+        except (TypeError, KeyError, ValueError):
+            return None  # an entry this version cannot read is a miss
+        return outcome
+
+    def put(self, data: bytes, path: str, info: ModuleInfo, fingerprint: str, outcome: FileOutcome) -> None:
+        fields = {f.name: _encode(getattr(outcome, f.name)) for f in dataclasses.fields(outcome) if f.name != "cached"}
+        self._store(self._key("outcome", data, path, info, fingerprint), fields)
+
+    # -- ast scans (the repository index reads them while preparing) --------------------
+
+    def get_scan(self, data: bytes, path: str, info: ModuleInfo | None, *, expressions: bool = True) -> FileScan | None:
+        entry = self._load(self._key("scan" if expressions else "imports", data, path, info, ""))
+        try:
+            scan = _decode(entry) if entry is not None else None
+        except (TypeError, KeyError, ValueError):
+            return None
+        return scan if isinstance(scan, FileScan) and scan.expressions == expressions else None
+
+    def put_scan(self, data: bytes, path: str, info: ModuleInfo | None, scan: FileScan) -> None:
+        self._store(self._key("scan" if scan.expressions else "imports", data, path, info, ""), _encode(scan))
+
+    # -- storage --------------------------------------------------------------------------
+
+    def _key(self, kind: str, data: bytes, path: str, info: ModuleInfo | None, fingerprint: str) -> str:
+        module = (info.name, info.package, info.is_package) if info is not None else None
+        header = json.dumps([kind, self.tool, fingerprint, path, module]).encode()
+        return hashlib.sha256(header + b"\0" + data).hexdigest()
+
+    def _file(self, key: str) -> Path:
+        return self.directory / f"v{FORMAT}" / key[:2] / f"{key}.json"
+
+    def _load(self, key: str) -> Any:
+        try:
+            return json.loads(self._file(key).read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def _store(self, key: str, value: Any) -> None:
+        target = self._file(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(json.dumps(value, separators=(",", ":")).encode())
+                os.replace(temporary, target)  # atomic: readers see the old entry or the new one
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a read-only or full cache folder costs speed, never the run
+
+
+@lru_cache(maxsize=1)
+def tool_identity() -> str:
+    """The tool's version plus what else decides its output: Python (the `ast` grammar), libcst,
+    and the package's own files (an editable install changes without a version bump)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        libcst_version = version("libcst")
+    except PackageNotFoundError:  # pragma: no cover - libcst is a dependency
+        libcst_version = "?"
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for source in sorted(package.rglob("*.py")):
+        stat = source.stat()
+        digest.update(f"{source.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    python = ".".join(map(str, sys.version_info[:2]))
+    return f"{__version__}+py{python}+libcst{libcst_version}+{digest.hexdigest()[:16]}"
+
+
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if type(value).__name__ not in _TYPES:
+            raise TypeError(f"cannot cache a {type(value).__name__}")
+        return {"@": type(value).__name__, **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, bytes):
+        return {"@bytes": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, (frozenset, set)):
+        return {"@set": [_encode(v) for v in value]}
+    if isinstance(value, (tuple, list)):
+        return [_encode(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_decode(v) for v in value)
+    if isinstance(value, dict):
+        if "@bytes" in value:
+            return base64.b64decode(value["@bytes"])
+        if "@set" in value:
+            return frozenset(_decode(v) for v in value["@set"])
+        cls = _TYPES[value["@"]]
+        return cls(**{name: _decode(v) for name, v in value.items() if name != "@"})
+    return value

@@ -1,0 +1,172 @@
+"""The content-addressed cache: hits on an unchanged tree, misses on every input that changed,
+its folder (never inside the project), and runs sharing it at the same time."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ssot_migrate import api
+from ssot_migrate.cache import PlanCache
+
+from .helpers import ENV_BASE, git, make_repo, run_cli, spec_text, tree_bytes
+
+FILES = {
+    "pkg/__init__.py": "",
+    "pkg/new.py": "def f():\n    return 1\n",
+    "app/__init__.py": "",
+    "app/main.py": "from pkg.old import f\n\nf()\n",
+    "app/other.py": "import pkg.old\n\n\ndef g():\n    return pkg.old.f()\n",
+    "app/prose.py": '"""Mentions pkg.old in prose only: a string is not an import."""\n',
+    "app/untouched.py": "def h():\n    return 2\n",
+}
+RENAME = "pkg.old=pkg.new"
+
+
+def plan_json(repo: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    result = run_cli("plan", "--rename", RENAME, "-f", "json", *args, cwd=repo, env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def content(plan: dict[str, Any]) -> dict[str, Any]:
+    """A plan without its statistics (which say how it was computed, not what it is)."""
+    return {key: value for key, value in plan.items() if key != "stats"}
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.json") if p.is_file()) if folder.exists() else []
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "repo", FILES)
+
+
+def test_a_replan_of_an_unchanged_tree_comes_from_the_cache(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = plan_json(repo, "--cache-dir", str(cache))
+    # app/main.py, app/other.py, and pkg/new.py (the moved module's own imports are checked).
+    assert first["stats"]["cached"] == 0 and first["stats"]["parsed"] == 3
+    second = plan_json(repo, "--cache-dir", str(cache))
+    assert second["stats"]["cached"] == second["stats"]["prefiltered"] == first["stats"]["prefiltered"]
+    assert second["stats"]["parsed"] == 0
+    assert content(second) == content(first)
+    assert [f["path"] for f in second["files"]] == ["app/main.py", "app/other.py"]
+
+
+def test_a_changed_file_is_planned_again_and_the_others_still_hit(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plan_json(repo, "--cache-dir", str(cache))
+    (repo / "app/main.py").write_text("from pkg.old import f\n\nf()\nf()\n")
+    again = plan_json(repo, "--cache-dir", str(cache))
+    assert again["stats"]["parsed"] == 1
+    assert again["stats"]["cached"] == again["stats"]["prefiltered"] - 1
+    main = next(f for f in again["files"] if f["path"] == "app/main.py")
+    assert main["diff"].count("+f()") == 0 and "+from pkg.new import f\n" in main["diff"]
+    assert " f()\n f()\n" in main["diff"]
+
+
+def test_a_changed_spec_misses_the_cache(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plan_json(repo, "--cache-dir", str(cache))
+    (repo / "pkg/newer.py").write_text("def f():\n    return 1\n")
+    git(repo, "add", "-A")
+    result = run_cli("plan", "--rename", "pkg.old=pkg.newer", "-f", "json", "--cache-dir", str(cache), cwd=repo)
+    data = json.loads(result.stdout)
+    assert data["stats"]["cached"] == 0
+    assert all("pkg.newer" in f["diff"] for f in data["files"])
+
+
+def test_a_repository_change_that_alters_the_prepared_rules_misses_the_cache(tmp_path: Path) -> None:
+    # app/user.py never changes, but whether `pkg.f` is a re-export of the moved name depends on
+    # pkg/__init__.py: the codemod's prepared state is part of every key.
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "from .old import f\n",
+        "pkg/old.py": "def f():\n    return 1\n",
+        "pkg/new.py": "def f():\n    return 1\n",
+        "app/__init__.py": "",
+        "app/user.py": "from pkg import f\n\nf()\n",
+    })
+    cache = tmp_path / "cache"
+    spec = spec_text([{"kind": "rename-import", "old": "pkg.old.f", "new": "pkg.new.f", "follow_reexports": True}])
+    (tmp_path / "spec.toml").write_text(spec)
+    args = ("plan", "--spec", str(tmp_path / "spec.toml"), "-f", "json", "--cache-dir", str(cache))
+    first = json.loads(run_cli(*args, cwd=repo).stdout)
+    assert "app/user.py" in [f["path"] for f in first["files"]]
+    (repo / "pkg/__init__.py").write_text("def f():\n    return 2\n")
+    second = json.loads(run_cli(*args, cwd=repo).stdout)
+    assert "app/user.py" not in [f["path"] for f in second["files"]]
+    assert second["stats"]["cached"] == 0
+
+
+def test_another_tool_version_misses_the_cache(repo: Path, tmp_path: Path) -> None:
+    target = api.resolve_target([], repo)
+    migration = api.load_target_migration(target, (), (RENAME,))
+    folder = tmp_path / "cache"
+    first = api.plan_target(target, migration, cache=PlanCache(folder, tool="0.1.0"))
+    same = api.plan_target(target, migration, cache=PlanCache(folder, tool="0.1.0"))
+    other = api.plan_target(target, migration, cache=PlanCache(folder, tool="0.2.0"))
+    assert first.stats.cached == 0
+    assert same.stats.cached == same.stats.prefiltered > 0
+    assert other.stats.cached == 0 and other.stats.parsed == first.stats.parsed
+    assert [f.new_bytes for f in other.files] == [f.new_bytes for f in first.files]
+
+
+def test_no_cache_neither_reads_nor_writes(repo: Path, private_cache_home: Path) -> None:
+    plan_json(repo, "--no-cache")
+    assert entries(private_cache_home) == []
+    plan_json(repo)  # the default folder: $XDG_CACHE_HOME/ssot-migrate
+    assert entries(private_cache_home / "ssot-migrate")
+    assert plan_json(repo, "--no-cache")["stats"]["cached"] == 0
+    assert plan_json(repo)["stats"]["cached"] > 0
+
+
+def test_cache_dir_chooses_the_folder(repo: Path, tmp_path: Path, private_cache_home: Path) -> None:
+    folder = tmp_path / "elsewhere" / "cache"
+    plan_json(repo, "--cache-dir", str(folder))
+    assert entries(folder)
+    assert entries(private_cache_home) == []
+
+
+def test_a_cache_dir_inside_the_project_is_refused(repo: Path) -> None:
+    before = tree_bytes(repo)
+    result = run_cli("plan", "--rename", RENAME, "--cache-dir", str(repo / ".cache"), cwd=repo)
+    assert result.returncode == 2
+    assert "inside the project" in result.stderr.decode()
+    assert tree_bytes(repo) == before
+
+
+def test_a_default_cache_folder_inside_the_project_is_not_used(repo: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(repo / ".cache")}
+    plan_json(repo, env=env)
+    again = plan_json(repo, env=env)
+    assert again["stats"]["cached"] == 0
+    assert not (repo / ".cache").exists()
+    assert git(repo, "status", "--porcelain").stdout == ""
+
+
+def test_two_concurrent_plans_share_a_cache_folder(tmp_path: Path) -> None:
+    files = dict(FILES)
+    for number in range(30):
+        files[f"app/mod{number}.py"] = f"from pkg.old import f\n\n\ndef use{number}():\n    return f()\n"
+    repo = make_repo(tmp_path / "repo", files)
+    cache = tmp_path / "cache"
+    env = {**os.environ, **ENV_BASE}
+    env.pop("PYTEST_ADDOPTS", None)
+    command = [sys.executable, "-m", "ssot_migrate", "plan", "--rename", RENAME, "-f", "json", "--cache-dir", str(cache)]
+    for _round in range(2):
+        runs = [subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+        outputs = [run.communicate(timeout=300) for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], [err.decode() for _out, err in outputs]
+        plans = [json.loads(out) for out, _err in outputs]
+        assert content(plans[0]) == content(plans[1])
+        assert len(plans[0]["files"]) == 32
+    assert not list(cache.rglob(".tmp-*"))
+    assert plan_json(repo, "--cache-dir", str(cache))["stats"]["parsed"] == 0

@@ -1,0 +1,385 @@
+"""What makes plans fast must not change them: the prefilter, the pool, the statements left
+out of the libcst parse, and the per-node metadata that replaces libcst's whole-file providers."""
+
+from __future__ import annotations
+
+import ast
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+import pytest
+from libcst.metadata import (
+    FullyQualifiedNameProvider,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+)
+from libcst.metadata.name_provider import ModuleNameAndPackage
+
+from ssot_migrate.bindings import FileContext, parent_map, walk
+from ssot_migrate.engine import IN_PROCESS_MAX_BYTES, IN_PROCESS_MAX_FILES
+from ssot_migrate.focus import Focus, elide
+from ssot_migrate.modules import ModuleInfo
+
+from .helpers import make_repo, run_cli, spec_text
+
+
+def plan(repo: Path, *args: str) -> dict[str, Any]:
+    result = run_cli("plan", "-f", "json", "--no-cache", *args, cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def apply(repo: Path, rename: str) -> None:
+    result = run_cli("apply", "--in-place", "--rename", rename, "--no-cache", cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def src(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+# -- the prefilter ------------------------------------------------------------------------------
+
+
+def test_the_prefilter_keeps_files_that_cannot_bind_the_name_out(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "",
+        "pkg/text_encoding.py": "def force_str(value):\n    return str(value)\n",
+        # Bind it: a from-import, a dotted chain through a parent, a parenthesized list with a comment.
+        "app/direct.py": "from pkg.encoding import force_str\n\nforce_str(1)\n",
+        "app/chain.py": "import pkg\n\n\ndef run():\n    return pkg.encoding.force_str(1)\n",
+        "app/listed.py": "from pkg import (  # the helpers\n    # moved soon\n    encoding,\n)\n\nencoding.force_str(1)\n",
+        # Never bind it: prose, a comment, and an unrelated attribute that only the ast scan can tell apart.
+        "app/prose.py": '"""Talks about encoding, the concept."""\n',
+        "app/comment.py": "# encoding: utf-8\nVALUE = 1\n",
+        "app/attribute.py": "def detect(stream):\n    return stream.encoding\n",
+    })
+    data = plan(repo, "--rename", "pkg.encoding=pkg.text_encoding")
+    assert sorted(f["path"] for f in data["files"]) == ["app/chain.py", "app/direct.py", "app/listed.py"]
+    # Candidates: the three binders, `stream.encoding` (a dotted fragment) and the moved module itself.
+    assert data["stats"]["prefiltered"] == 5
+    # The ast scan confirms the three binders (and the moved module, whose own imports are checked).
+    assert data["stats"]["parsed"] == 4
+
+
+# -- the pool ------------------------------------------------------------------------------------
+
+
+def test_one_job_and_two_jobs_give_the_same_plan(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/new.py": "def f():\n    return 1\n", "app/__init__.py": ""}
+    filler = "".join(f"\n\ndef unrelated_{n}(value):\n    return value * {n}\n" for n in range(400))
+    count = IN_PROCESS_MAX_FILES + 8
+    for number in range(count):
+        files[f"app/mod{number:02d}.py"] = f"from pkg.old import f\n{filler}\n\ndef use():\n    return f() + {number}\n"
+    assert sum(len(text) for text in files.values()) > IN_PROCESS_MAX_BYTES  # large enough for the pool
+    repo = make_repo(tmp_path / "repo", files)
+    one = plan(repo, "--rename", "pkg.old=pkg.new", "--jobs", "1")
+    two = plan(repo, "--rename", "pkg.old=pkg.new", "--jobs", "2")
+    assert len(one["files"]) == count
+    assert {**one, "stats": None} == {**two, "stats": None}
+    assert {k: v for k, v in one["stats"].items() if k != "seconds"} == {
+        k: v for k, v in two["stats"].items() if k != "seconds"
+    }
+
+
+# -- statements left out of the libcst parse ----------------------------------------------------
+
+_MANY = "".join(f"\n\ndef helper_{n}(value):\n    return value + {n}\n" for n in range(30))
+
+
+def test_edits_after_left_out_statements_are_exact_and_the_rest_is_byte_identical(tmp_path: Path) -> None:
+    before = src(
+        """
+        # -*- coding: utf-8 -*-
+        import pkg.old
+        from pkg.old import make as build
+        """
+    ) + _MANY + src(
+        """
+
+
+        @decorate(
+            "multi-line decorator",
+        )
+        class Service:
+            name = "service"
+
+            def start(self):
+                return 1
+
+            def run(self):
+                # uses the moved module
+                return pkg.old.make()
+
+            def stop(self):
+                return build()
+        """
+    ) + _MANY + "\n\nTAIL = pkg.old.VALUE"  # no newline at the end of the file
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/new.py": "def make():\n    return 1\n", "app.py": before,
+    })
+    data = plan(repo, "--rename", "pkg.old=pkg.new")
+    apply(repo, "pkg.old=pkg.new")
+    after = (repo / "app.py").read_text()
+    expected = (
+        before.replace("import pkg.old\nfrom pkg.old import", "import pkg.new\nfrom pkg.new import")
+        .replace("return pkg.old.make()", "return pkg.new.make()")
+        .replace("TAIL = pkg.old.VALUE", "TAIL = pkg.new.VALUE")
+    )
+    assert after == expected
+    lines = before.splitlines()
+    positions = sorted((e["line"], e["col"]) for e in data["files"][0]["edits"])
+    assert positions == [
+        (2, 8),
+        (3, 6),
+        (lines.index("        return pkg.old.make()") + 1, 16),
+        (len(lines), 8),
+    ]
+
+
+def test_crlf_and_latin_1_files_keep_their_bytes_around_left_out_statements(tmp_path: Path) -> None:
+    body = "import pkg.old\r\n" + _MANY.replace("\n", "\r\n") + "\r\n\r\ndef use():\r\n    return pkg.old.make()\r\n"
+    latin = (
+        "# -*- coding: latin-1 -*-\nimport pkg.old\n\n\ndef caf\xe9_free():\n    return 'd\xe9j\xe0 vu'\n"
+        + _MANY + "\n\ndef use():\n    return pkg.old.make()\n"
+    ).encode("latin-1")
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/new.py": "def make():\n    return 1\n",
+        "crlf.py": body.encode(), "latin.py": latin,
+    })
+    apply(repo, "pkg.old=pkg.new")
+    assert (repo / "crlf.py").read_bytes() == body.replace("pkg.old", "pkg.new").encode()
+    assert (repo / "latin.py").read_bytes() == latin.replace(b"pkg.old", b"pkg.new")
+
+
+def test_a_new_name_bound_by_a_distant_definition_still_keeps_the_local_name(tmp_path: Path) -> None:
+    # `make_new` is bound at module level far from the usage: the import must keep `make`.
+    before = "from pkg.old import make\n" + _MANY + "\n\ndef make_new():\n    return 0\n" + _MANY + (
+        "\n\ndef use():\n    return make()\n"
+    )
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/new.py": "def make_new():\n    return 1\n", "app.py": before,
+    })
+    apply(repo, "pkg.old.make=pkg.new.make_new")
+    after = (repo / "app.py").read_text()
+    assert after == before.replace("from pkg.old import make\n", "from pkg.new import make_new as make\n")
+
+
+def test_a_global_statement_in_an_unrelated_function_counts_as_a_binding(tmp_path: Path) -> None:
+    before = "from pkg.old import make\n" + _MANY + (
+        "\n\ndef configure():\n    global make_new\n    make_new = None\n"
+    ) + _MANY + "\n\ndef use():\n    return make()\n"
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/new.py": "def make_new():\n    return 1\n", "app.py": before,
+    })
+    apply(repo, "pkg.old.make=pkg.new.make_new")
+    assert (repo / "app.py").read_text() == before.replace(
+        "from pkg.old import make\n", "from pkg.new import make_new as make\n"
+    )
+
+
+def test_a_mock_patch_target_far_from_the_imports_is_rewritten(tmp_path: Path) -> None:
+    before = "from unittest import mock\n" + _MANY + src(
+        """
+
+
+        class TestService:
+            def test_one(self):
+                with mock.patch("pkg.old.make") as make:
+                    assert make
+        """
+    )
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/new.py": "def make():\n    return 1\n", "test_app.py": before,
+    })
+    apply(repo, "pkg.old=pkg.new")
+    assert (repo / "test_app.py").read_text() == before.replace('"pkg.old.make"', '"pkg.new.make"')
+
+
+def test_a_concatenated_patch_target_far_from_the_imports_is_reported(tmp_path: Path) -> None:
+    before = "import pkg.old\nfrom unittest import mock\n" + _MANY + (
+        '\n\ndef test_one(name):\n    with mock.patch("pkg.o" + name):\n        pass\n'
+    )
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/new.py": "def make():\n    return 1\n", "test_app.py": before,
+    })
+    data = plan(repo, "--rename", "pkg.old=pkg.new")
+    codes = [(f["path"], f["code"], f["line"]) for f in data["findings"]]
+    assert ("test_app.py", "SSOT103", before.splitlines().index('    with mock.patch("pkg.o" + name):') + 1) in codes
+
+
+# -- per-node metadata equals libcst's providers -----------------------------------------------
+
+SAMPLES = [
+    src(
+        """
+        import os.path
+        import pkg.sub as alias
+        from . import sibling
+        from ..parent import thing as other
+        from pkg import *
+
+        class Holder(alias.Base):
+            attribute = os.path.join("a", "b")
+
+            @property
+            def value(self) -> "other.Kind":
+                import json
+                return [json.dumps(x) for x in sibling.items if x]
+
+        def outer(a, *, b=other):
+            def inner():
+                nonlocal a
+                a = lambda y: y + len(b)
+                return a
+            return inner, Holder().value
+        """
+    ),
+    "x = 1\r\nif x:\r\n    y = (x +\r\n         2)  # comment\r\nelse:\r\n    y = {k: v for k, v in []}\r\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("source", SAMPLES, ids=["module", "crlf", "empty"])
+def test_per_node_metadata_matches_libcsts_providers(source: str) -> None:
+    info = ModuleInfo("pkg.sub.mod", "pkg.sub", False)
+    module = cst.parse_module(source)
+    context = FileContext(module, info, "pkg/sub/mod.py")
+    reference = MetadataWrapper(
+        module, unsafe_skip_copy=True,
+        cache={FullyQualifiedNameProvider: ModuleNameAndPackage(info.name, info.package)},
+    )
+    qualified = reference.resolve(FullyQualifiedNameProvider)
+    positions = reference.resolve(PositionProvider)
+    parents = reference.resolve(ParentNodeProvider)
+    nodes = list(parents) + [module]
+    for node in nodes:
+        assert context.qualified_names(node) == frozenset(q.name for q in qualified.get(node, ())), node
+        start = positions[node].start
+        assert context.position(node) == (start.line, start.column + 1), node
+    assert parent_map(module) == dict(parents)
+
+
+def test_a_read_only_walk_sees_what_a_libcst_visit_sees() -> None:
+    module = cst.parse_module(SAMPLES[0])
+
+    class Recorder(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.seen: list[tuple[str, int]] = []
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            self.seen.append(("visit", id(node)))
+            return True
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            self.seen.append(("leave", id(original_node)))
+
+    expected = Recorder()
+    module.visit(expected)
+    walked: list[tuple[str, int]] = []
+    methods = {}
+    for kind in {type(node) for node in [module, *parent_map(module)]}:
+        methods[f"visit_{kind.__name__}"] = lambda self, node: walked.append(("visit", id(node)))
+        methods[f"leave_{kind.__name__}"] = lambda self, node: walked.append(("leave", id(node)))
+    walk(module, type("Counting", (cst.CSTVisitor,), methods)())
+    # Every node is visited once and left once, each after its parent's visit and before its parent's leave.
+    assert sorted(walked) == sorted(expected.seen)
+    order = {event: position for position, event in enumerate(walked)}
+    for child, parent in parent_map(module).items():
+        assert order[("visit", id(parent))] < order[("visit", id(child))] < order[("leave", id(child))] < order[("leave", id(parent))]
+
+
+def test_a_walk_skips_a_subtree_when_visit_returns_false() -> None:
+    module = cst.parse_module("def f():\n    import os\nimport sys\n")
+    found: list[str] = []
+
+    class Imports(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_Import(self, node: cst.Import) -> None:
+            found.append(module.code_for_node(node))
+
+    walk(module, Imports())
+    assert found == ["import sys"]
+
+
+def test_spec_and_focus_agree_on_a_multi_codemod_spec(tmp_path: Path) -> None:
+    spec = spec_text([
+        {"kind": "rename-import", "old": "legacy.helpers.make", "new": "pkg.tools:build"},
+        {"kind": "rename-import", "old": "pkg.tools.build", "new": "pkg.factory:create"},
+    ])
+    body = "from legacy.helpers import make\n" + _MANY + "\n\ndef use():\n    return make()\n"
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/factory.py": "def create():\n    return 1\n", "app.py": body,
+        "migration.toml": spec,
+    })
+    result = run_cli("apply", "--spec", "migration.toml", "--in-place", "--no-cache", cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    assert (repo / "app.py").read_text() == body.replace(
+        "from legacy.helpers import make\n", "from pkg.factory import create\n"
+    ).replace("return make()", "return create()")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_left_out_statements_keep_every_line_where_it_was_and_come_back_verbatim(newline: str) -> None:
+    text = (
+        "# -*- coding: latin-1 -*-\nimport pkg.old\n" + _MANY + "\n\n@decorate(\n    1,\n)\nclass Kept:\n"
+        "    def helper(self):\n        return 'caf\xe9'\n\n    def use(self):\n        return pkg.old.make()\n"
+        + _MANY + "\n\ndef last():\n    return 1"
+    ).replace("\n", newline)
+    data = text.encode("latin-1")
+    elided = elide(data, ast.parse(data), Focus(frozenset({"old"})))
+    assert elided is not None and elided.pieces
+    assert len(elided.source) < len(data) / 3
+    assert elided.source.count(b"\n") == data.count(b"\n")
+    kept = [number for number, line in enumerate(data.splitlines(), 1) if b"pkg.old" in line]
+    assert [elided.source.splitlines()[number - 1] for number in kept] == [data.splitlines()[n - 1] for n in kept]
+    module = cst.parse_module(elided.source)
+    assert elided.restore(module.bytes) == data
+    assert elided.restore(module.bytes.replace(b"pkg.old", b"pkg.new")) == data.replace(b"pkg.old", b"pkg.new")
+    # A placeholder that did not survive is detected, never spliced wrongly.
+    assert elided.restore(module.bytes.replace(elided.pieces[0][0], b"")) is None
+
+
+def test_a_later_codemod_reaches_usages_an_earlier_one_left_alone(tmp_path: Path) -> None:
+    # The module move leaves `make_bridge()` as written; the symbol rename then changes it.
+    spec = spec_text([
+        {"kind": "rename-import", "old": "app.agents.bridge", "new": "app.services.bridge"},
+        {"kind": "rename-import", "old": "app.services.bridge.make_bridge", "new": "app.services.bridge.create_bridge"},
+    ])
+    body = "from app.agents.bridge import make_bridge\n" + _MANY + "\n\nclass Uses:\n    def run(self):\n        return make_bridge()\n"
+    repo = make_repo(tmp_path / "repo", {
+        "app/__init__.py": "", "app/services/__init__.py": "",
+        "app/services/bridge.py": "def create_bridge():\n    return 1\n",
+        "app/main.py": body, "migration.toml": spec,
+    })
+    result = run_cli("apply", "--spec", "migration.toml", "--in-place", "--no-cache", cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    assert (repo / "app/main.py").read_text() == body.replace(
+        "from app.agents.bridge import make_bridge", "from app.services.bridge import create_bridge"
+    ).replace("return make_bridge()", "return create_bridge()")
+
+
+def test_an_import_inside_a_function_whose_usages_keep_their_name_is_rewritten(tmp_path: Path) -> None:
+    before = _MANY + src(
+        """
+
+
+        class Lines:
+            def justify(self):
+                from .text import Text
+
+                return Text("")
+        """
+    )
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/text.py": "class Text:\n    pass\n",
+        "pkg/styled_text.py": "class Text:\n    pass\n", "pkg/containers.py": before,
+    })
+    apply(repo, "pkg.text.Text=pkg.styled_text.Text")
+    assert (repo / "pkg/containers.py").read_text() == before.replace("from .text import", "from .styled_text import")
