@@ -170,3 +170,22 @@ def test_two_concurrent_plans_share_a_cache_folder(tmp_path: Path) -> None:
         assert len(plans[0]["files"]) == 32
     assert not list(cache.rglob(".tmp-*"))
     assert plan_json(repo, "--cache-dir", str(cache))["stats"]["parsed"] == 0
+
+
+def test_check_shares_the_cache_and_honours_no_cache(repo: Path, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.toml"
+    spec.write_text(spec_text([{"kind": "rename-import", "old": "pkg.old", "new": "pkg.new"}]))
+    cache = tmp_path / "cache"
+    plan_json(repo, "--cache-dir", str(cache))  # a plan of the same migration fills the cache
+
+    def check(*args: str) -> dict[str, Any]:
+        result = run_cli("check", "app/main.py", "--spec", str(spec), "-f", "json", *args, cwd=repo)
+        assert result.returncode == 1, result.stderr.decode()  # app/main.py still holds a pending edit
+        return json.loads(result.stdout)
+
+    warm = check("--cache-dir", str(cache))
+    assert warm["stats"]["cached"] == 1 and warm["stats"]["parsed"] == 0
+    assert [f["path"] for f in warm["findings"]] == ["app/main.py"]
+    cold = check("--no-cache")
+    assert cold["stats"]["cached"] == 0 and cold["stats"]["parsed"] == 1
+    assert cold["findings"] == warm["findings"]
