@@ -316,6 +316,14 @@ def _rules_filter(rules: tuple[RenameRule, ...]) -> BytesFilter:
     return BytesFilter(tuple(leaf.encode() for leaf in leaves), tuple(p for p in patterns if p is not None))
 
 
+def _string_spellings(dotted: str) -> list[bytes]:
+    """How a string naming `dotted` (or something below it) spells it: `a.b.c`, `a.b:c`, `a:b.c`."""
+    parts = dotted.split(".")
+    return [dotted.encode()] + [
+        (".".join(parts[:cut]) + ":" + ".".join(parts[cut:])).encode() for cut in range(1, len(parts))
+    ]
+
+
 def _relation(use: ImportUse, old: str, chains: Iterable[str] | None) -> bool:
     """Whether an import can reach `old` (mirrors `ReferenceRewriter._match`).
 
@@ -366,8 +374,12 @@ def reexport_rules(
             break
         # A re-export matters when a file imports it or names it in a dotted string (`mock.patch("app.views.Old")`).
         named: set[str] = set()
+        spellings = [spelling for alias in aliases for spelling in _string_spellings(alias)]
         for path in repo.grep_imports({alias.rsplit(".", 1)[1] for alias in aliases}):
-            scan = repo.scan(path)
+            data = repo.read(path) or b""
+            # Only a file that holds an alias's dotted text can name it in a string: only there are
+            # the (slower) expression-level scan's strings needed.
+            scan = repo.scan(path) if any(s in data for s in spellings) else repo.import_scan(path)
             if scan is not None:
                 named |= scan.imported | scan.strings
         frontier = set()
