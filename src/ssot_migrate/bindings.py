@@ -17,7 +17,6 @@ import libcst as cst
 from libcst.metadata import (
     Access,
     CodeRange,
-    Assignment,
     BaseAssignment,
     ClassScope,
     GlobalScope,
