@@ -205,6 +205,20 @@ def ssot_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "ssot_migrate"]
 
 
+def compile_tools() -> None:
+    """Byte-compile ssot-migrate and libcst, as `pip install` of a wheel does.
+
+    An editable install (or PYTHONDONTWRITEBYTECODE in the environment) otherwise compiles
+    every module of the package on every start, which no installed user pays."""
+    import compileall
+
+    import libcst
+    import ssot_migrate
+
+    for package in (ssot_migrate, libcst):
+        compileall.compile_dir(Path(package.__file__).parent, quiet=1)
+
+
 def check_support() -> tuple[bool, bool]:
     """(whether this ssot-migrate has `check`, whether that takes --cache-dir)."""
     result = subprocess.run([*ssot_command(), "check", "--help"], capture_output=True, env={**os.environ, "NO_COLOR": "1"})
@@ -526,6 +540,7 @@ def main() -> None:
     args = parser.parse_args()
     peer_repeat = 0 if args.skip_peer else (args.peer_repeat if args.peer_repeat is not None else args.repeat)
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
+    compile_tools()
     check = check_support()
     results: dict = {"machine": machine(), "jobs": args.jobs, "repeat": args.repeat, "peer_repeat": peer_repeat,
                      "load_before": load(), "rows": [], "ratios": [], "cross_check": {}, "scaling": {}}

@@ -200,6 +200,24 @@ def test_a_mock_patch_target_far_from_the_imports_is_rewritten(tmp_path: Path) -
     assert (repo / "test_app.py").read_text() == before.replace('"pkg.old.make"', '"pkg.new.make"')
 
 
+def test_a_re_export_named_only_in_patch_strings_is_followed_there(tmp_path: Path) -> None:
+    # No file imports `pkg.Old`: only strings name it, in both quote styles, one of them below it.
+    # Only files whose string literals name a re-export get the expression-level scan.
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": 'from .old import Old\n\n__all__ = ["Old"]\n',
+        "pkg/old.py": "class Old:\n    pass\n",
+        "pkg/new.py": "class New:\n    pass\n",
+        "tests/test_double.py": 'from unittest import mock\n\n\n@mock.patch("pkg.Old.method")\ndef test_x(m):\n    pass\n',
+        "tests/test_single.py": "from unittest import mock\n\n\n@mock.patch('pkg.Old')\ndef test_y(m):\n    pass\n",
+        "tests/test_prose.py": "# pkg.Old in a comment is not a string\nfrom unittest import mock\n",
+    })
+    apply(repo, "pkg.old.Old=pkg.new.New")
+    assert (repo / "pkg/__init__.py").read_text() == 'from .new import New\n\n__all__ = ["New"]\n'
+    assert '@mock.patch("pkg.New.method")' in (repo / "tests/test_double.py").read_text()
+    assert "@mock.patch('pkg.New')" in (repo / "tests/test_single.py").read_text()
+    assert (repo / "tests/test_prose.py").read_text() == "# pkg.Old in a comment is not a string\nfrom unittest import mock\n"
+
+
 def test_a_concatenated_patch_target_far_from_the_imports_is_reported(tmp_path: Path) -> None:
     before = "import pkg.old\nfrom unittest import mock\n" + _MANY + (
         '\n\ndef test_one(name):\n    with mock.patch("pkg.o" + name):\n        pass\n'

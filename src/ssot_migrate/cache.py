@@ -37,6 +37,9 @@ _TYPES: dict[str, type] = {
 }
 
 
+_FIELDS: dict[type, frozenset[str]] = {cls: frozenset(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()}
+
+
 def default_cache_dir() -> Path:
     """`$XDG_CACHE_HOME/ssot-migrate` on Linux, the platform's user cache folder elsewhere."""
     import platformdirs
@@ -175,13 +178,25 @@ def _encode(value: Any) -> Any:
 
 
 def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_decode(v) for v in value)
-    if isinstance(value, dict):
+    # Exact type checks and a loop instead of generators: a warm run decodes thousands of entries.
+    kind = type(value)
+    if kind is list:
+        return tuple([v if type(v) is str else _decode(v) for v in value])
+    if kind is dict:
         if "@bytes" in value:
             return base64.b64decode(value["@bytes"])
         if "@set" in value:
-            return frozenset(_decode(v) for v in value["@set"])
+            return frozenset([v if type(v) is str else _decode(v) for v in value["@set"]])
+        fields = {}
+        for name, v in value.items():
+            if name != "@":
+                fields[name] = v if type(v) is str else _decode(v)
         cls = _TYPES[value["@"]]
-        return cls(**{name: _decode(v) for name, v in value.items() if name != "@"})
+        if fields.keys() != _FIELDS[cls]:
+            raise KeyError(f"{cls.__name__} entry with fields {sorted(fields)}")
+        # The fields are exactly the dataclass's (checked above) and none has a __post_init__: filling
+        # __dict__ skips the frozen dataclass's per-field object.__setattr__, a third of the decoding.
+        instance = object.__new__(cls)
+        instance.__dict__.update(fields)
+        return instance
     return value

@@ -36,7 +36,9 @@ class Discovery:
         prefixes = [p.strip("/") for p in restrict if p.strip("/") not in ("", ".")]
         if not prefixes:
             return self
-        files = tuple(f for f in self.files if any(f == p or f.startswith(p + "/") for p in prefixes))
+        exact = set(prefixes)
+        folders = tuple(p + "/" for p in prefixes)
+        files = tuple(f for f in self.files if f in exact or f.startswith(folders))
         return Discovery(self.root, files, self.is_git)
 
 

@@ -61,7 +61,8 @@ class RepoContext:
     def read(self, path: str) -> bytes | None:
         if path not in self._contents:
             try:
-                self._contents[path] = (self.root / path).read_bytes()
+                with open(os.path.join(self.root, path), "rb") as stream:  # cheaper than a Path per file
+                    self._contents[path] = stream.read()
             except OSError:
                 self._contents[path] = None
         return self._contents[path]

@@ -43,9 +43,7 @@ class ModuleMap:
         self.roots = tuple(sorted(set(normalized), key=lambda r: (-len(r), r)))
         self.files = tuple(files)
         self._init_dirs = {
-            str(PurePosixPath(f).parent) if "/" in f else ""
-            for f in self.files
-            if PurePosixPath(f).name in ("__init__.py", "__init__.pyi")
+            folder for folder, _, name in (f.rpartition("/") for f in self.files) if name in ("__init__.py", "__init__.pyi")
         }
         self._by_module: dict[str, str] = {}
         for path in self.files:
@@ -67,15 +65,16 @@ class ModuleMap:
 
     def info_for(self, path: str) -> ModuleInfo | None:
         """The module a repo-relative `/` path is, or None when it is not importable Python."""
-        pure = PurePosixPath(path)
-        if pure.suffix not in (".py", ".pyi"):
+        # Plain string operations: this runs for every file of the repository on every run.
+        if not path.endswith((".py", ".pyi")):
             return None
         root = self._root_of(path)
         if root is None:
             return None
-        relative = pure.relative_to(root) if root else pure
-        folder_parts = list(relative.parent.parts) if str(relative.parent) != "." else []
-        if _TEST_FILE.match(pure.name):
+        relative = path[len(root) + 1 :] if root else path
+        folder, _, filename = relative.rpartition("/")
+        folder_parts = folder.split("/") if folder else []
+        if _TEST_FILE.match(filename):
             # pytest (prepend/append mode): the base is the first folder upwards without __init__.py.
             kept: list[str] = []
             for depth in range(len(folder_parts), 0, -1):
@@ -87,7 +86,7 @@ class ModuleMap:
         for part in folder_parts:
             if not part.isidentifier():
                 return None
-        stem = pure.name.rsplit(".", 1)[0]
+        stem = filename.rsplit(".", 1)[0]
         if stem == "__init__":
             if not folder_parts:
                 return None

@@ -14,7 +14,7 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 import libcst as cst
 from libcst.metadata import Scope
@@ -316,12 +316,31 @@ def _rules_filter(rules: tuple[RenameRule, ...]) -> BytesFilter:
     return BytesFilter(tuple(leaf.encode() for leaf in leaves), tuple(p for p in patterns if p is not None))
 
 
-def _string_spellings(dotted: str) -> list[bytes]:
-    """How a string naming `dotted` (or something below it) spells it: `a.b.c`, `a.b:c`, `a:b.c`."""
-    parts = dotted.split(".")
-    return [dotted.encode()] + [
-        (".".join(parts[:cut]) + ":" + ".".join(parts[cut:])).encode() for cut in range(1, len(parts))
-    ]
+# A string literal that is a dotted path (`"a.b.C"`, `'a.b:C'`), as the `ast` scan's strings are.
+# Looking for the quote first keeps the search fast: most of a file is not a string.
+_DOTTED_STRING = re.compile(rb"""["']([A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+)["']""")
+
+
+def _dotted_prefixes(name: str) -> Iterator[str]:
+    """`a`, `a.b`, `a.b.c` for `a.b.c`: every path `name` lies under."""
+    cut = name.find(".")
+    while cut != -1:
+        yield name[:cut]
+        cut = name.find(".", cut + 1)
+    yield name
+
+
+def _may_name_in_string(data: bytes, aliases: Iterable[str]) -> bool:
+    """Whether `data` holds a string literal naming one of `aliases` or something below it.
+
+    One pass over the file, whatever the number of aliases (a module that many files import
+    from has hundreds of module-level bindings)."""
+    wanted = set(aliases)
+    for run in _DOTTED_STRING.findall(data):
+        text = run.decode("ascii").replace(":", ".")
+        if any(prefix in wanted for prefix in _dotted_prefixes(text)):
+            return True
+    return False
 
 
 def _relation(use: ImportUse, old: str, chains: Iterable[str] | None) -> bool:
@@ -374,18 +393,19 @@ def reexport_rules(
             break
         # A re-export matters when a file imports it or names it in a dotted string (`mock.patch("app.views.Old")`).
         named: set[str] = set()
-        spellings = [spelling for alias in aliases for spelling in _string_spellings(alias)]
         for path in repo.grep_imports({alias.rsplit(".", 1)[1] for alias in aliases}):
             data = repo.read(path) or b""
             # Only a file that holds an alias's dotted text can name it in a string: only there are
             # the (slower) expression-level scan's strings needed.
-            scan = repo.scan(path) if any(s in data for s in spellings) else repo.import_scan(path)
+            scan = repo.scan(path) if _may_name_in_string(data, aliases) else repo.import_scan(path)
             if scan is not None:
                 named |= scan.imported | scan.strings
+        # An alias is named when a named path is the alias or lies below it.
+        named_paths = {prefix for name in named for prefix in _dotted_prefixes(name)}
         frontier = set()
         for alias, target in sorted(aliases.items()):
             seen.add(alias)
-            if not any(is_dotted_under(name, alias) for name in named):
+            if alias not in named_paths:
                 continue
             target_new = _new_path(target, (*rules, *derived))
             if target_new is None:
