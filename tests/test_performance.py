@@ -401,3 +401,71 @@ def test_an_import_inside_a_function_whose_usages_keep_their_name_is_rewritten(t
     })
     apply(repo, "pkg.text.Text=pkg.styled_text.Text")
     assert (repo / "pkg/containers.py").read_text() == before.replace("from .text import", "from .styled_text import")
+
+
+# -- the module summary's class members -------------------------------------------------------------
+
+
+_CLASS_WITH_STATE = src(
+    """
+    class Service:
+        limit = 3
+
+        def __init__(self, client):
+            self.client = client
+            try:
+                self.ready = client.ping()
+            except OSError as error:
+                self.error = error
+                self.ready = False
+            finally:
+                self.closed: bool = False
+            match client.kind:
+                case "fast":
+                    self.speed = 2
+                case _:
+                    self.speed = 1
+            if self.ready:
+                self.count += 1
+            callback = lambda: setattr(self, "hidden", 1)
+
+            def nested():
+                self.from_nested = 1
+
+
+        @property
+        def name(self):
+            for item in self.client.items():
+                while item:
+                    with open(item) as stream:
+                        self.last = stream
+    """
+)
+
+
+def test_instance_attributes_are_the_ones_and_lines_a_full_ast_walk_finds() -> None:
+    from ssot_migrate import scan
+
+    cls = ast.parse(_CLASS_WITH_STATE).body[0]
+    assert isinstance(cls, ast.ClassDef)
+
+    def reference(function: ast.FunctionDef) -> list[tuple[str, int]]:
+        found: dict[str, int] = {}
+        receiver = function.args.args[0].arg
+        for node in ast.walk(function):
+            targets = list(node.targets) if isinstance(node, ast.Assign) else (
+                [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+            )
+            for target in targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == receiver:
+                    found.setdefault(target.attr, node.lineno)
+        return list(found.items())
+
+    expected: dict[str, int] = {}
+    for function in cls.body:
+        if isinstance(function, ast.FunctionDef):
+            for name, line in reference(function):
+                expected.setdefault(name, line)
+    kinds = {name: line for name, kind, line in scan._member_kinds(cls) if kind == "instance attribute"}
+    assert kinds == expected
+    assert set(kinds) == {"client", "ready", "error", "closed", "speed", "count", "from_nested", "last"}

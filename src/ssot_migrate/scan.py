@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 from .modules import ModuleInfo, absolute_module
 
@@ -632,7 +633,7 @@ def _member_kinds(stmt: ast.ClassDef) -> tuple[tuple[str, str, int], ...]:
         if not function.args.args:
             continue
         receiver = function.args.args[0].arg
-        for node in ast.walk(function):
+        for node in _statements(function):
             targets: list[ast.expr] = []
             if isinstance(node, ast.Assign):
                 targets = list(node.targets)
@@ -642,6 +643,22 @@ def _member_kinds(stmt: ast.ClassDef) -> tuple[tuple[str, str, int], ...]:
                 if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == receiver:
                     kinds.setdefault(target.attr, (target.attr, "instance attribute", node.lineno))
     return tuple(kinds.values())
+
+
+_BLOCK_NODES = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _statements(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The statements below `function`, in `ast.walk` order, without descending into expressions
+    (an assignment is always a statement; expressions are most of the nodes)."""
+    todo: deque[ast.AST] = deque([function])
+    while todo:
+        node = todo.popleft()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                todo.extend(item for item in value if isinstance(item, _BLOCK_NODES))
+        yield node
 
 
 def _decorator_leaf(decorator: ast.expr) -> str:
