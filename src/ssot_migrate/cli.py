@@ -293,7 +293,7 @@ def check(
 ) -> None:
     """Fail (exit 1) when the files still hold edits the configured specs would make; the pre-commit and CI guard."""
     from . import api
-    from .render import finding_lines, findings_sarif, stderr_console, to_json
+    from .render import finding_lines, findings_sarif, to_json
 
     target = api.resolve_target(files or [], root)
     migration = api.load_target_migration(target, spec or [])
@@ -306,7 +306,8 @@ def check(
     else:
         _emit(finding_lines(result.findings), None)
         if result.failed:
-            stderr_console().print(result.summary())
+            # One plain line, like the findings above it: a pre-commit hook should not pay for importing rich.
+            typer.echo(result.summary(), err=True)
     if result.failed:
         raise typer.Exit(1)
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Iterable, Mapping, Sequence
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from . import TOOL_NAME, __version__
 from .codes import CODES
 from .plan import Finding, Plan
+
+if TYPE_CHECKING:
+    # rich is imported where output is built: `check` and the JSON/SARIF/diff outputs never load it.
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # Up to this many info findings are listed openly in markdown; more are folded into <details>.
@@ -22,6 +23,7 @@ NOTES_SHOWN = 10
 
 def stderr_console() -> Console:
     """The console for people: stderr, colour only on a terminal, NO_COLOR honoured (rich does both)."""
+    from rich.console import Console
     return Console(stderr=True, highlight=False)
 
 
@@ -35,6 +37,8 @@ def plan_diff(plan: Plan) -> bytes:
 
 
 def summary_table(plan: Plan) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
     table = Table(title=f"Migration {plan.migration.name}", title_justify="left", show_lines=False)
     table.add_column("#", justify="right")
     table.add_column("kind")
@@ -49,6 +53,9 @@ def summary_table(plan: Plan) -> Table:
 
 
 def findings_table(findings: Sequence[Finding], title: str = "Findings") -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
     table = Table(title=title, title_justify="left")
     table.add_column("severity")
     table.add_column("location")
@@ -69,6 +76,7 @@ _DIFF_STYLES = (("diff --git", "bold"), ("+++", "bold"), ("---", "bold"), ("@@",
 
 def diff_text(diff: str) -> Text:
     """A unified diff with each line coloured by its kind (never wrapped: it is printed soft-wrapped)."""
+    from rich.text import Text
     text = Text()
     for line in diff.splitlines(keepends=True):
         style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), "")
@@ -98,6 +106,8 @@ def print_plan(console: Console, plan: Plan, *, show_diffs: bool = True) -> None
 
 def print_codemods(console: Console, kinds: Mapping[str, Any], recipes: Sequence[Any]) -> None:
     """The kinds a spec can use and the catalog's recipes, one line each."""
+    from rich.markup import escape
+    from rich.table import Table
     table = Table(title="Kinds", title_justify="left")
     table.add_column("kind", no_wrap=True)
     table.add_column("what it does")
@@ -265,6 +275,9 @@ def gate_markdown(verdict, skipped: str | None = None) -> str:
 
 def gate_report(console: Console, verdict) -> None:
     """The gate's verdict for people: the runs, then regressed, new errors, fixed and still-failing tests."""
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
     style = "bold green" if verdict.passed else "bold red"
     console.print(Text.assemble(("Gate ", "bold"), ("passed" if verdict.passed else "failed", style),
                                 f" ({verdict.settings.mode}): {verdict.settings.command}"))
@@ -307,6 +320,7 @@ def _run_title(run) -> str:
 
 
 def print_apply_report(console: Console, report) -> None:
+    from rich.text import Text
     if report.plan is not None:
         print_plan(console, report.plan, show_diffs=False)
     if report.outcome == "strict" and report.plan is not None:
@@ -338,6 +352,7 @@ class GateProgress:
         self._task = None
 
     def started(self, label: str, command: str) -> None:
+        from rich.text import Text
         if not self.console.is_terminal:
             self.console.print(Text(f"gate: {label}: running {command}"), soft_wrap=True)
             return
@@ -355,6 +370,7 @@ class GateProgress:
             self._progress.update(self._task, last=line.strip()[-60:])
 
     def finished(self, run) -> None:
+        from rich.text import Text
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
@@ -367,6 +383,7 @@ class GateProgress:
 
 def member_log(console: Console, result) -> None:
     """What one batch member printed, under its name (printed as each member finishes)."""
+    from rich.text import Text
     console.rule(Text(f"{result.name}: {result.outcome}", style="bold red" if result.failed else "bold"))
     if result.log.strip():
         console.print(Text(result.log.rstrip("\n")), soft_wrap=True)
@@ -375,6 +392,9 @@ def member_log(console: Console, result) -> None:
 
 
 def batch_table(run) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
     table = Table(title=f"Batch {run.batch.path.name}: {len(run.results) - len(run.failed)} ok, {len(run.failed)} failed",
                   title_justify="left")
     for column in ("member", "outcome", "branch", "commit", "gate", "pull request", "seconds"):
@@ -410,6 +430,9 @@ def print_audit(console: Console, findings: Sequence[Finding], stats: str) -> No
 
     The code is coloured by severity (red error, yellow warning, cyan info).
     """
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
     for prefix, title in AUDIT_SECTIONS:
         rows = [f for f in findings if f.code.startswith(prefix)]
         if not rows:
