@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
@@ -52,6 +53,27 @@ class Example:
     before: Mapping[str, str]
     after: Mapping[str, str]
     findings: tuple[str, ...] = ()
+
+
+def example_source(text: str) -> str:
+    """An example file written as an indented triple-quoted string, as the file's text."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def example_case(
+    title: str,
+    codemod: Mapping[str, Any],
+    before: str,
+    after: str | None,
+    path: str = "app/main.py",
+    *,
+    base: Mapping[str, str],
+    files: Mapping[str, str] | None = None,
+    findings: tuple[str, ...] = (),
+) -> Example:
+    """An example that edits one file (`path`, None: left alone) of a repository made of `base` and `files`."""
+    expected = {path: example_source(after)} if after is not None else {}
+    return Example(title, codemod, {**base, **(files or {}), path: example_source(before)}, expected, tuple(findings))
 
 
 @dataclass

@@ -8,10 +8,10 @@ call must still bind to the function's signature, else it is reported, not edite
 from __future__ import annotations
 
 import keyword
-import textwrap
+import functools
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .base import Example, Option, TransformResult
+from .base import Option, TransformResult, example_case, example_source
 from .calls import (
     Arguments,
     CallCodes,
@@ -303,13 +303,9 @@ def _parameter_position(site: CallSite, name: str) -> int | None:
 # -- before/after table ------------------------------------------------------------------------------
 
 
-def _src(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
-
-
 _FILES = {
     "pkg/__init__.py": "from .factory import create_server_message, create_websocket_manager\n",
-    "pkg/factory.py": _src(
+    "pkg/factory.py": example_source(
         """
         def create_websocket_manager(user_context, *, timeout=None):
             return user_context
@@ -327,7 +323,7 @@ _FILES = {
             return error_message
         """
     ),
-    "pkg/manager.py": _src(
+    "pkg/manager.py": example_source(
         """
         class WebSocketManager:
             def send(self, user_id, message, *, timeout=None):
@@ -345,11 +341,7 @@ _MANAGER = {"function": "pkg.create_websocket_manager", "keyword_to_positional":
 _MESSAGE = {"function": "pkg.factory.create_server_message", "add": [{"name": "data", "position": 1, "value": "{}"}]}
 
 
-def _case(title: str, codemod: Mapping[str, Any], before: str, after: str | None, path: str = "app/main.py",
-          **extra: Any) -> Example:
-    files = {**_FILES, **extra.pop("files", {}), path: _src(before)}
-    expected = {path: _src(after)} if after is not None else {}
-    return Example(title, codemod, files, expected, tuple(extra.pop("findings", ())))
+_case = functools.partial(example_case, base=_FILES)
 
 
 CallArgs.examples = (
@@ -797,7 +789,7 @@ CallArgs.examples = (
         ping = create_server_message("ping", {})
         """,
         files={
-            "pkg/__init__.py": _src(
+            "pkg/__init__.py": example_source(
                 """
                 try:
                     from .factory import create_server_message, create_websocket_manager

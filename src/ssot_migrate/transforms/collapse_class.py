@@ -19,7 +19,7 @@ from ..index import class_definitions, import_chain, import_closure
 from ..names import DottedName, is_dotted_under
 from ..plan import Finding, Severity
 from ..scan import FileScan, scan_source
-from .base import Example, Kind, Option, TransformResult
+from .base import Example, Kind, Option, TransformResult, example_source
 from .class_api import ApiGap, ClassApi, ClassUsers, class_api, compare_apis, describe_sites, find_users, is_public
 from .rename_import import ReferenceRewriter, RenameRule, reexport_rules, rules_may_match
 
@@ -1235,15 +1235,11 @@ def _is_bookkeeping(statement: cst.CSTNode) -> bool:
 # -- before/after table -------------------------------------------------------------------------
 
 
-def _src(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
-
-
 _CANONICAL = "pkg.websocket_manager.UnifiedWebSocketManager"
 _FILES = {
     "pkg/__init__.py": "",
     "app/__init__.py": "",
-    "pkg/websocket_manager.py": _src(
+    "pkg/websocket_manager.py": example_source(
         """
         class UnifiedWebSocketManager:
             def __init__(self, user_id=None):
@@ -1254,7 +1250,7 @@ _FILES = {
         """
     ),
 }
-_SUBCLASS = _src(
+_SUBCLASS = example_source(
     """
     from pkg.websocket_manager import UnifiedWebSocketManager
 
@@ -1290,8 +1286,8 @@ def _case(
     **options: Any,
 ) -> Example:
     codemod = {"canonical": _CANONICAL, "duplicates": list(duplicates), **options}
-    before = {**_FILES, **{path: _src(text) for path, text in files.items()}}
-    return Example(title, codemod, before, {path: _src(text) for path, text in after.items()}, findings)
+    before = {**_FILES, **{path: example_source(text) for path, text in files.items()}}
+    return Example(title, codemod, before, {path: example_source(text) for path, text in after.items()}, findings)
 
 
 CollapseClass.examples = (
@@ -1358,7 +1354,7 @@ CollapseClass.examples = (
                 """,
         },
         {
-            "pkg/legacy.py": _src("""
+            "pkg/legacy.py": example_source("""
                 \"\"\"Old home of the manager.\"\"\"
                 from pkg.websocket_manager import UnifiedWebSocketManager
 
@@ -1500,7 +1496,7 @@ CollapseClass.examples = (
 
                 manager = UnifiedWebSocketManager()
                 """,
-            "pkg/compat/__init__.py": _src("""
+            "pkg/compat/__init__.py": example_source("""
                 from ..websocket_manager import UnifiedWebSocketManager
 
                 __all__ = ["UnifiedWebSocketManager"]
@@ -1622,7 +1618,7 @@ CollapseClass.examples = (
                 """,
         },
         {
-            "pkg/websocket_manager.py": _src("""
+            "pkg/websocket_manager.py": example_source("""
                 class UnifiedWebSocketManager:
                     def send(self, message):
                         return message

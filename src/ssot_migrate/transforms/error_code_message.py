@@ -8,7 +8,7 @@ written as a string literal or through `code_template` (an enum member, imported
 from __future__ import annotations
 
 import keyword
-import textwrap
+import functools
 from typing import TYPE_CHECKING, Any, Mapping
 
 import libcst as cst
@@ -17,7 +17,7 @@ from libcst.metadata import ImportAssignment
 from ..bindings import string_value
 from ..names import DottedName
 from ..plan import Finding
-from .base import Example, Option, TransformResult
+from .base import Option, TransformResult, example_case, example_source
 from .calls import (
     Arguments,
     CallCodes,
@@ -371,19 +371,15 @@ def _starts_with_name(template: str, name: str) -> bool:
 # -- before/after table ------------------------------------------------------------------------------
 
 
-def _src(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
-
-
 _FILES = {
     "pkg/__init__.py": "from .types import create_error_message\n",
-    "pkg/types.py": _src(
+    "pkg/types.py": example_source(
         """
         def create_error_message(error_code, error_message, details=None):
             return {"code": error_code, "message": error_message, "details": details}
         """
     ),
-    "pkg/errors.py": _src(
+    "pkg/errors.py": example_source(
         """
         import enum
 
@@ -408,11 +404,7 @@ _SPEC = {
 }
 
 
-def _case(title: str, codemod: Mapping[str, Any], before: str, after: str | None, path: str = "app/main.py",
-          **extra: Any) -> Example:
-    files = {**_FILES, **extra.pop("files", {}), path: _src(before)}
-    expected = {path: _src(after)} if after is not None else {}
-    return Example(title, codemod, files, expected, tuple(extra.pop("findings", ())))
+_case = functools.partial(example_case, base=_FILES)
 
 
 ErrorCodeMessage.examples = (

@@ -11,7 +11,6 @@ semantically (libcst qualified names), never as text.
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
@@ -33,7 +32,7 @@ from ..focus import Focus
 from ..modules import ModuleInfo, absolute_module
 from ..names import DottedName, is_dotted_under
 from ..plan import Finding
-from .base import Example, Kind, Option, TransformResult
+from .base import Example, Kind, Option, TransformResult, example_source
 from .import_edits import ImportEdits
 
 if TYPE_CHECKING:
@@ -1342,10 +1341,6 @@ class _StringAnnotationRewriter(cst.CSTTransformer):
         return super().on_leave(original_node, updated_node)
 
 
-def _src(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
-
-
 _MODULE_MOVE = {"old": "pkg.old", "new": "pkg.new"}
 _MODULE_FILES = {"pkg/__init__.py": "", "pkg/new.py": "def f():\n    return 1\n"}
 _SYMBOL_MOVE = {
@@ -1362,16 +1357,16 @@ _SYMBOL_FILES = {
 
 
 def _module_case(title: str, before: str, after: str | None, path: str = "app/main.py", **extra: Any) -> Example:
-    files = {**_MODULE_FILES, "app/__init__.py": "", **extra.pop("files", {}), path: _src(before)}
+    files = {**_MODULE_FILES, "app/__init__.py": "", **extra.pop("files", {}), path: example_source(before)}
     files = {name: text for name, text in files.items() if text is not None}
-    expected = {path: _src(after)} if after is not None else {}
+    expected = {path: example_source(after)} if after is not None else {}
     expected.update(extra.pop("also", {}))
     return Example(title, {**_MODULE_MOVE, **extra.pop("options", {})}, files, expected, tuple(extra.pop("findings", ())))
 
 
 def _symbol_case(title: str, before: str, after: str | None, path: str = "app/main.py", **extra: Any) -> Example:
-    files = {**_SYMBOL_FILES, "app/__init__.py": "", **extra.pop("files", {}), path: _src(before)}
-    expected = {path: _src(after)} if after is not None else {}
+    files = {**_SYMBOL_FILES, "app/__init__.py": "", **extra.pop("files", {}), path: example_source(before)}
+    expected = {path: example_source(after)} if after is not None else {}
     expected.update(extra.pop("also", {}))
     return Example(title, {**_SYMBOL_MOVE, **extra.pop("options", {})}, files, expected, tuple(extra.pop("findings", ())))
 
@@ -1585,7 +1580,7 @@ RenameImport.examples = (
     Example(
         "`import a.b` also bound `a`: when the root changes, `a` stays imported for its other uses",
         {"old": "legacy.old", "new": "pkg.new"},
-        {**_MODULE_FILES, "legacy/__init__.py": "VERSION = 1\n", "app/__init__.py": "", "app/main.py": _src(
+        {**_MODULE_FILES, "legacy/__init__.py": "VERSION = 1\n", "app/__init__.py": "", "app/main.py": example_source(
             """
             import legacy.old
 
@@ -1593,7 +1588,7 @@ RenameImport.examples = (
             legacy.VERSION
             """
         )},
-        {"app/main.py": _src(
+        {"app/main.py": example_source(
             """
             import pkg.new
             import legacy
@@ -2100,7 +2095,7 @@ RenameImport.examples = (
     Example(
         "__all__: an entry whose binding now has a name already listed goes instead of repeating it",
         {"old": "pkg.old.helper", "new": "pkg.new:f"},
-        {**_MODULE_FILES, "pkg/api.py": _src(
+        {**_MODULE_FILES, "pkg/api.py": example_source(
             """
             from .new import f
             from .old import helper
@@ -2108,7 +2103,7 @@ RenameImport.examples = (
             __all__ = ["f", "helper"]
             """
         )},
-        {"pkg/api.py": _src(
+        {"pkg/api.py": example_source(
             """
             from .new import f
 
@@ -2152,7 +2147,7 @@ RenameImport.examples = (
     Example(
         "typing.List -> builtins.list: usages become the bare builtin, the import goes",
         {"old": "typing.List", "new": "builtins.list"},
-        {"app/__init__.py": "", "app/main.py": _src(
+        {"app/__init__.py": "", "app/main.py": example_source(
             """
             import typing
             from typing import Dict, List
@@ -2162,7 +2157,7 @@ RenameImport.examples = (
                 return {}
             """
         )},
-        {"app/main.py": _src(
+        {"app/main.py": example_source(
             """
             from typing import Dict
 
@@ -2189,7 +2184,7 @@ RenameImport.examples = (
     Example(
         "`from pkg import mod` where the module became top level: only `import` can name it",
         {"old": "compat.moves.queue", "new": "queue:"},
-        {"compat/__init__.py": "", "compat/moves/__init__.py": "", "app/__init__.py": "", "app/main.py": _src(
+        {"compat/__init__.py": "", "compat/moves/__init__.py": "", "app/__init__.py": "", "app/main.py": example_source(
             """
             from compat.moves import queue, sentinel
             from compat.moves import queue as q
@@ -2197,7 +2192,7 @@ RenameImport.examples = (
             queue.Queue(), q.LifoQueue(), sentinel
             """
         )},
-        {"app/main.py": _src(
+        {"app/main.py": example_source(
             """
             from compat.moves import sentinel
             import queue
@@ -2211,13 +2206,13 @@ RenameImport.examples = (
         "`from pkg import mod` to a dotted module: `import a.b` when free, `import a.b as mod` when `a` is taken",
         {"old": "compat.moves.http_client", "new": "http.client:"},
         {"compat/__init__.py": "", "compat/moves/__init__.py": "", "app/__init__.py": "",
-         "app/free.py": _src(
+         "app/free.py": example_source(
             """
             from compat.moves import http_client
 
             http_client.HTTPConnection
             """
-        ), "app/taken.py": _src(
+        ), "app/taken.py": example_source(
             """
             def http():
                 pass
@@ -2228,13 +2223,13 @@ RenameImport.examples = (
             http_client.HTTPConnection
             """
         )},
-        {"app/free.py": _src(
+        {"app/free.py": example_source(
             """
             import http.client
 
             http.client.HTTPConnection
             """
-        ), "app/taken.py": _src(
+        ), "app/taken.py": example_source(
             """
             def http():
                 pass
