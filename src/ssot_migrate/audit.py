@@ -16,7 +16,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
@@ -112,13 +112,7 @@ class AuditStats:
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "discovered": self.discovered,
-            "parsed": self.parsed,
-            "unparsable": self.unparsable,
-            "audited": self.audited,
-            "seconds": round(self.seconds, 3),
-        }
+        return {**asdict(self), "seconds": round(self.seconds, 3)}
 
 
 @dataclass

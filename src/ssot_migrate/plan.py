@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Literal
 
 from . import TOOL_NAME, __version__
@@ -112,14 +112,7 @@ class Stats:
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "discovered": self.discovered,
-            "prefiltered": self.prefiltered,
-            "parsed": self.parsed,
-            "changed": self.changed,
-            "cached": self.cached,
-            "seconds": round(self.seconds, 3),
-        }
+        return {**asdict(self), "seconds": round(self.seconds, 3)}
 
 
 @dataclass(frozen=True)
