@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterable, Sequence
 
+from .names import dotted_prefixes
+
 _TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest)\.pyi?$")
 
 
@@ -53,9 +55,7 @@ class ModuleMap:
             current = self._by_module.get(info.name)
             if current is None or (current.endswith(".pyi") and path.endswith(".py")):
                 self._by_module[info.name] = path
-        self._prefixes = {
-            ".".join(name.split(".")[:depth]) for name in self._by_module for depth in range(1, name.count(".") + 1)
-        }
+        self._prefixes = {prefix for name in self._by_module for prefix in dotted_prefixes(name) if prefix != name}
 
     def _root_of(self, path: str) -> str | None:
         for root in self.roots:

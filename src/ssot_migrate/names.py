@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 from dataclasses import dataclass
+from typing import Iterator
 
 
 class DottedNameError(ValueError):
@@ -84,6 +85,15 @@ class DottedName:
 def is_dotted_under(name: str, prefix: str) -> bool:
     """True when `name` is `prefix` or lies below it (`a.b.c` under `a.b`, not `a.bc`)."""
     return name == prefix or name.startswith(prefix + ".")
+
+
+def dotted_prefixes(name: str) -> Iterator[str]:
+    """`a`, `a.b`, `a.b.c` for `a.b.c`: every path `name` is or lies under."""
+    cut = name.find(".")
+    while cut != -1:
+        yield name[:cut]
+        cut = name.find(".", cut + 1)
+    yield name
 
 
 def replace_prefix(name: str, old: str, new: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 import libcst as cst
 from libcst.metadata import Scope
@@ -30,7 +30,7 @@ from ..bindings import (
 from ..discover import BytesFilter, import_fragments, word_pattern
 from ..focus import Focus
 from ..modules import ModuleInfo, absolute_module
-from ..names import DottedName, is_dotted_under
+from ..names import DottedName, dotted_prefixes, is_dotted_under
 from ..plan import Finding
 from .base import Example, Kind, Option, TransformResult, example_source
 from .import_edits import ImportEdits
@@ -320,15 +320,6 @@ def _rules_filter(rules: tuple[RenameRule, ...]) -> BytesFilter:
 _DOTTED_STRING = re.compile(rb"""["']([A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+)["']""")
 
 
-def _dotted_prefixes(name: str) -> Iterator[str]:
-    """`a`, `a.b`, `a.b.c` for `a.b.c`: every path `name` lies under."""
-    cut = name.find(".")
-    while cut != -1:
-        yield name[:cut]
-        cut = name.find(".", cut + 1)
-    yield name
-
-
 def _may_name_in_string(data: bytes, aliases: Iterable[str]) -> bool:
     """Whether `data` holds a string literal naming one of `aliases` or something below it.
 
@@ -337,7 +328,7 @@ def _may_name_in_string(data: bytes, aliases: Iterable[str]) -> bool:
     wanted = set(aliases)
     for run in _DOTTED_STRING.findall(data):
         text = run.decode("ascii").replace(":", ".")
-        if any(prefix in wanted for prefix in _dotted_prefixes(text)):
+        if any(prefix in wanted for prefix in dotted_prefixes(text)):
             return True
     return False
 
@@ -400,7 +391,7 @@ def reexport_rules(
             if scan is not None:
                 named |= scan.imported | scan.strings
         # An alias is named when a named path is the alias or lies below it.
-        named_paths = {prefix for name in named for prefix in _dotted_prefixes(name)}
+        named_paths = {prefix for name in named for prefix in dotted_prefixes(name)}
         frontier = set()
         for alias, target in sorted(aliases.items()):
             seen.add(alias)
