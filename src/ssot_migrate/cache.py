@@ -110,6 +110,20 @@ class PlanCache:
     def put_scan(self, data: bytes, path: str, info: ModuleInfo | None, scan: FileScan) -> None:
         self._store(self._key("scan" if scan.expressions else "imports", data, path, info, ""), _encode(scan))
 
+    # -- records of repository-wide results (`recall`) --------------------------------------
+
+    def record_key(self, topic: str, identity: Any) -> str:
+        """One record per topic, project and identity: a newer result replaces the older one."""
+        header = json.dumps(["record", topic, self.tool, identity], sort_keys=True).encode()
+        return hashlib.sha256(header).hexdigest()
+
+    def load_record(self, key: str) -> dict | None:
+        record = self._load(key)
+        return record if isinstance(record, dict) else None
+
+    def store_record(self, key: str, record: dict) -> None:
+        self._store(key, record)
+
     # -- storage --------------------------------------------------------------------------
 
     def _key(self, kind: str, data: bytes, path: str, info: ModuleInfo | None, fingerprint: str) -> str:
@@ -146,12 +160,7 @@ class PlanCache:
 def tool_identity() -> str:
     """The tool's version plus what else decides its output: Python (the `ast` grammar), libcst,
     and the package's own files (an editable install changes without a version bump)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        libcst_version = version("libcst")
-    except PackageNotFoundError:  # pragma: no cover - libcst is a dependency
-        libcst_version = "?"
+    libcst_version = _libcst_version()
     digest = hashlib.sha256()
     package = Path(__file__).parent
     for source in sorted(package.rglob("*.py")):
@@ -161,20 +170,63 @@ def tool_identity() -> str:
     return f"{__version__}+py{python}+libcst{libcst_version}+{digest.hexdigest()[:16]}"
 
 
-def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if type(value).__name__ not in _TYPES:
-            raise TypeError(f"cannot cache a {type(value).__name__}")
-        return {"@": type(value).__name__, **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
-    if isinstance(value, bytes):
-        return {"@bytes": base64.b64encode(value).decode("ascii")}
-    if isinstance(value, (frozenset, set)):
-        return {"@set": [_encode(v) for v in value]}
-    if isinstance(value, (tuple, list)):
-        return [_encode(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
+def encode_value(value: Any) -> Any:
+    """`value` as JSON data in one canonical form (sets sorted): what a digest of it hashes."""
+    return _encode(value, canonical=True)
+
+
+def _libcst_version() -> str:
+    try:  # what the package's metadata says, without importing importlib.metadata (a start-up cost)
+        from libcst._version import __version__ as found
+
+        return str(found)
+    except ImportError:  # pragma: no cover - a libcst without the generated version module
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("libcst")
+        except PackageNotFoundError:
+            return "?"
+
+
+_SCALARS = (str, int, float, bool, type(None))
+# The field names of each cacheable dataclass, in order (dataclasses.fields() per value is slow).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()
+}
+
+
+def _encode(value: Any, canonical: bool = False) -> Any:
+    # Exact type checks first: a scan holds thousands of strings and small dataclasses.
+    kind = type(value)
+    if kind in _SCALARS:
         return value
-    raise TypeError(f"cannot cache a {type(value).__name__}")
+    names = _FIELD_NAMES.get(kind)
+    if names is not None:
+        out = {"@": kind.__name__}
+        for name in names:
+            field_value = getattr(value, name)
+            out[name] = field_value if type(field_value) in _SCALARS else _encode(field_value, canonical)
+        return out
+    if kind is tuple or kind is list:
+        return [v if type(v) in _SCALARS else _encode(v, canonical) for v in value]
+    if kind is frozenset or kind is set:
+        items = [v if type(v) in _SCALARS else _encode(v, canonical) for v in value]
+        if canonical:
+            if all(type(item) is str for item in items):
+                items.sort()
+            else:
+                items.sort(key=lambda item: json.dumps(item, sort_keys=True))
+        return {"@set": items}
+    if kind is bytes:
+        return {"@bytes": base64.b64encode(value).decode("ascii")}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        raise TypeError(f"cannot cache a {kind.__name__}")
+    if isinstance(value, _SCALARS):  # a subclass (an IntEnum, say)
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_encode(v, canonical) for v in value]
+    raise TypeError(f"cannot cache a {kind.__name__}")
 
 
 def _decode(value: Any) -> Any:

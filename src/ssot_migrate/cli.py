@@ -129,9 +129,11 @@ def plan(
 ) -> None:
     """Preview every edit of a migration without writing anything (exit 0 with or without edits)."""
     from . import api
+    from .discover import prefetch
     from .render import plan_diff, plan_markdown, print_plan, stderr_console, to_json
 
     target = api.resolve_target(paths or [], root)
+    prefetch(target.root)
     migration = api.load_target_migration(target, spec or [], rename or [])
     cache = api.open_cache(target, cache_dir, enabled=not no_cache)
     with _progress(format is PlanFormat.rich) as on_progress:
@@ -293,9 +295,11 @@ def check(
 ) -> None:
     """Fail (exit 1) when the files still hold edits the configured specs would make; the pre-commit and CI guard."""
     from . import api
+    from .discover import prefetch
     from .render import finding_lines, findings_sarif, to_json
 
     target = api.resolve_target(files or [], root)
+    prefetch(target.root)  # the file listing runs while the spec's kinds (and libcst) are imported
     migration = api.load_target_migration(target, spec or [])
     cache = api.open_cache(target, cache_dir, enabled=not no_cache)
     result = api.check_target(target, migration, jobs=jobs, cache=cache)

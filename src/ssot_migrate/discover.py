@@ -6,14 +6,16 @@ import os
 import re
 import stat
 import subprocess
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
-
-import pathspec
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    import pathspec
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 _PRUNED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
@@ -26,6 +28,10 @@ class Discovery:
     root: Path
     files: tuple[str, ...]
     is_git: bool
+    # (mtime_ns, size, inode) of each file when it was listed, and the clock just before: what
+    # `recall` compares to tell which files changed since a result was recorded.
+    stats: Mapping[str, tuple[int, int, int]] = field(default_factory=dict, compare=False, repr=False)
+    listed_at_ns: int = 0
 
     @property
     def python_files(self) -> tuple[str, ...]:
@@ -39,20 +45,42 @@ class Discovery:
         exact = set(prefixes)
         folders = tuple(p + "/" for p in prefixes)
         files = tuple(f for f in self.files if f in exact or f.startswith(folders))
-        return Discovery(self.root, files, self.is_git)
+        return Discovery(self.root, files, self.is_git, self.stats, self.listed_at_ns)
+
+
+_GIT_LIST = ("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+# Listings started by `prefetch`, by resolved root: each is used by the next `discover` of that root.
+_PENDING: dict[Path, subprocess.Popen[bytes]] = {}
+
+
+def prefetch(root: Path) -> None:
+    """Start listing `root`'s files now, for the next `discover(root)` to use.
+
+    The CLI calls this as soon as it knows the project, so `git ls-files` (which walks
+    the tree for untracked files) runs on another core while this process imports libcst.
+    """
+    root = root.resolve()
+    if root in _PENDING:
+        return
+    try:
+        _PENDING[root] = subprocess.Popen(
+            _GIT_LIST, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL
+        )
+    except OSError:
+        pass
 
 
 def _git_files(root: Path) -> list[str] | None:
     try:
-        result = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=root, capture_output=True, check=False,
+        process = _PENDING.pop(root, None) or subprocess.Popen(
+            _GIT_LIST, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL
         )
+        output, _ = process.communicate()
     except OSError:
         return None
-    if result.returncode != 0:
+    if process.returncode != 0:
         return None
-    return [p for p in result.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+    return [p for p in output.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -146,7 +174,11 @@ def _import_filter(unique: tuple[str, ...]) -> BytesFilter | None:
 
 def compile_patterns(patterns: Iterable[str]) -> pathspec.PathSpec | None:
     lines = [p for p in patterns if p.strip()]
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+    if not lines:
+        return None
+    import pathspec  # only a project or spec with patterns pays for it
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def discover(
@@ -162,27 +194,33 @@ def discover(
     `include`/`exclude` are gitignore-style patterns from the spec and config.
     """
     root = root.resolve()
+    listed_at_ns = time.time_ns()
     listed = _git_files(root)
     is_git = listed is not None
     candidates = listed if listed is not None else _walk_files(root)
     include_spec = compile_patterns(include)
     exclude_spec = compile_patterns(exclude)
     prefixes = [p.strip("/") for p in restrict if p.strip("/") not in ("", ".")]
+    if prefixes or include_spec is not None or exclude_spec is not None:
+        candidates = [
+            path for path in candidates
+            if (not prefixes or any(path == p or path.startswith(p + "/") for p in prefixes))
+            and (include_spec is None or include_spec.match_file(path))
+            and (exclude_spec is None or not exclude_spec.match_file(path))
+        ]
     files: set[str] = set()
+    stats: dict[str, tuple[int, int, int]] = {}
+    base = os.path.join(root, "")
+    lstat, is_regular = os.lstat, stat.S_ISREG
     for path in candidates:
-        if prefixes and not any(path == p or path.startswith(p + "/") for p in prefixes):
-            continue
-        if include_spec is not None and not include_spec.match_file(path):
-            continue
-        if exclude_spec is not None and exclude_spec.match_file(path):
-            continue
         try:
-            mode = os.lstat(os.path.join(root, path)).st_mode  # one call; a symlink is never followed
+            info = lstat(base + path)  # one call; a symlink is never followed
         except OSError:
             continue
-        if stat.S_ISREG(mode):
+        if is_regular(info.st_mode):
             files.add(path)
-    return Discovery(root=root, files=tuple(sorted(files)), is_git=is_git)
+            stats[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
+    return Discovery(root=root, files=tuple(sorted(files)), is_git=is_git, stats=stats, listed_at_ns=listed_at_ns)
 
 
 def restrict_paths(root: Path, paths: Sequence[Path]) -> tuple[str, ...]:

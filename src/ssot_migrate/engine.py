@@ -16,11 +16,10 @@ import os
 import re
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 import libcst as cst
 
@@ -29,8 +28,9 @@ from .diff import unified_diff
 from .discover import PYTHON_SUFFIXES, BytesFilter, Discovery, compile_patterns, discover, import_filter, word_filter
 from .index import RepoIndex
 from .modules import ModuleInfo, ModuleMap, default_roots
-from .names import DottedName
+from .names import DottedName, dotted_prefixes
 from .focus import Elided, Focus, elide
+from .recall import Recording, digest, scan_digest
 from .plan import CodemodSummary, Edit, FileEdit, Finding, MigrationInfo, Plan, Stats, sha256_hex, sorted_findings
 from .scan import FileScan, parse_tree, scan_source, scan_tree
 from .spec import Migration
@@ -39,6 +39,23 @@ from .transforms.base import Kind
 
 if TYPE_CHECKING:
     from .cache import PlanCache
+
+T = TypeVar("T")
+_DOTTED_STRING = re.compile(rb"""["']([A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+)["']""")
+
+
+def may_name_in_string(data: bytes, wanted: Iterable[str]) -> bool:
+    """Whether `data` holds a string literal naming one of the dotted paths `wanted` or something below it.
+
+    One pass over the file, whatever the number of paths (a module that many files import
+    from has hundreds of module-level bindings)."""
+    wanted = set(wanted)
+    for run in _DOTTED_STRING.findall(data):
+        text = run.decode("ascii").replace(":", ".")
+        if any(prefix in wanted for prefix in dotted_prefixes(text)):
+            return True
+    return False
+
 
 # Below this much candidate work a process pool costs more than it saves.
 IN_PROCESS_MAX_FILES = 12
@@ -54,6 +71,10 @@ class RepoContext:
     python_files: tuple[str, ...]
     modules: ModuleMap
     cache: PlanCache | None = None
+    # From the listing (`Discovery.stats`): what `remember` compares to find changed files.
+    stats: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
+    listed_at_ns: int = 0
+    recalled: int = 0  # results `remember` replayed in this run
     _contents: dict[str, bytes | None] = field(default_factory=dict)
     _scans: dict[str, FileScan | None] = field(default_factory=dict)
     _import_scans: dict[str, FileScan | None] = field(default_factory=dict)
@@ -105,6 +126,35 @@ class RepoContext:
             scans[path] = scan
         return scans[path]
 
+    def named_in(self, path: str, wanted: frozenset[str]) -> frozenset[str]:
+        """Which of the dotted paths `wanted` this file imports or names in a dotted string, itself
+        or something below it (`mock.patch("app.views.Old.method")` names `app.views.Old`)."""
+        data = self.read(path) or b""
+        # Only a file that holds such a dotted string needs the (slower) scan with strings.
+        scan = self.scan(path) if may_name_in_string(data, wanted) else self.import_scan(path)
+        if scan is None:
+            return frozenset()
+        return frozenset(
+            prefix for name in scan.imported | scan.strings for prefix in dotted_prefixes(name) if prefix in wanted
+        )
+
+    def remember(
+        self,
+        topic: str,
+        identity: Any,
+        compute: Callable[[RepoContext], T],
+        encode: Callable[[T], Any],
+        decode: Callable[[Any], T],
+    ) -> T:
+        """`compute(repo)`, replayed from the cache folder while no fact it read changed (`recall`).
+
+        `compute` must read the repository only through the context it is given (`read`,
+        `grep`, `grep_imports`, `scan`, `import_scan`, `named_in`, `context_for`, `index`,
+        `modules`) and depend on nothing else but `identity`."""
+        from .recall import remember
+
+        return remember(self, topic, identity, compute, encode, decode)
+
     def imported_anywhere(self, words: Iterable[str]) -> set[str]:
         """Every name imported (any scope) by a file that can import one of `words`."""
         names: set[str] = set()
@@ -151,6 +201,62 @@ class RepoContext:
 
     def _attribute_exists(self, module: str, attribute: str) -> bool:
         return bool(self.index.definitions(f"{module}.{attribute}")) or self.modules.is_module(f"{module}.{attribute}")
+
+
+class RecordingRepo(RepoContext):
+    """The repository as `remember`'s computation sees it: every read is noted as a fact."""
+
+    recording: Recording
+
+    def read(self, path: str) -> bytes | None:
+        with self.recording.muted() as outer:
+            data = super().read(path)
+        if outer:
+            self.recording.fact("bytes", path, digest(data))
+        return data
+
+    def grep(self, words: Iterable[str]) -> list[str]:
+        words = list(words)
+        with self.recording.muted():
+            paths = super().grep(words)
+        self.recording.grep("words", words, paths)
+        return paths
+
+    def grep_imports(self, names: Iterable[str]) -> list[str]:
+        names = list(names)
+        with self.recording.muted():
+            paths = super().grep_imports(names)
+        self.recording.grep("imports", names, paths)
+        return paths
+
+    def scan(self, path: str) -> FileScan | None:
+        with self.recording.muted() as outer:
+            scan = super().scan(path)
+        if outer:
+            self.recording.fact("scan", path, scan_digest(scan, imports_only=False))
+        return scan
+
+    def import_scan(self, path: str) -> FileScan | None:
+        with self.recording.muted() as outer:
+            scan = super().import_scan(path)
+        if outer:
+            self.recording.fact("imports", path, scan_digest(scan, imports_only=True))
+        return scan
+
+    def named_in(self, path: str, wanted: frozenset[str]) -> frozenset[str]:
+        with self.recording.muted() as outer:
+            named = super().named_in(path, wanted)
+        if outer:
+            self.recording.fact("named", path, digest(sorted(named)), wanted)
+        return named
+
+    def context_for(self, path: str):
+        with self.recording.muted() as outer:
+            ctx = super().context_for(path)
+            data = super().read(path)
+        if outer:
+            self.recording.fact("bytes", path, digest(data))
+        return ctx
 
 
 def environment_has_module(module: str) -> bool:
@@ -203,7 +309,10 @@ def build_repo(root: Path, config: ProjectConfig, discovery: Discovery, cache: P
     top_dirs = {p.split("/", 1)[0] for p in discovery.files if "/" in p}
     roots = config.roots or default_roots(top_dirs)
     python_files = discovery.python_files
-    return RepoContext(root, discovery.files, python_files, ModuleMap(roots, python_files), cache)
+    return RepoContext(
+        root, discovery.files, python_files, ModuleMap(roots, python_files), cache,
+        stats=discovery.stats, listed_at_ns=discovery.listed_at_ns,
+    )
 
 
 def prepare_codemods(migration: Migration, repo: RepoContext) -> tuple[list[Kind], list[Finding]]:
@@ -227,7 +336,7 @@ def plan_tree(request: PlanRequest) -> Plan:
     discovery = whole.narrowed(request.restrict)
     repo = build_repo(request.root, request.config, whole, request.cache)
     codemods, findings = prepare_codemods(migration, repo)
-    stats = Stats(discovered=len(discovery.files))
+    stats = Stats(discovered=len(discovery.files), recalled=repo.recalled)
 
     candidates = _prefilter(discovery.python_files, codemods, repo)
     stats.prefiltered = len(candidates)
@@ -348,6 +457,8 @@ def _run_candidates(
         for candidate in pending:
             finish(candidate, plan_file(candidate.path, candidate.info, candidate.data, codemods, candidate.codemods))
         return outcomes
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when there is enough work for a pool
+
     # Biggest files first, so one huge file does not finish last on an otherwise idle pool.
     pending.sort(key=lambda c: len(c.data), reverse=True)
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(list(codemods),)) as pool:

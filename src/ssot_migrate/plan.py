@@ -109,6 +109,8 @@ class Stats:
     parsed: int = 0
     changed: int = 0
     cached: int = 0
+    # Repository-wide results of `prepare` (re-export rules) replayed from the cache (`recall`).
+    recalled: int = 0
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:

@@ -135,7 +135,7 @@ class Kind(ABC):
 
     def fingerprint(self) -> str:
         """Everything the per-file transform depends on, for the cache key."""
-        state = {"kind": self.name, "values": _jsonable(self.values), "prepared": _jsonable(self.prepared_state())}
+        state = {"kind": self.name, "values": jsonable(self.values), "prepared": jsonable(self.prepared_state())}
         return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
     def prepared_state(self) -> Any:
@@ -175,13 +175,13 @@ def dotted_option(values: Mapping[str, Any], key: str) -> DottedName:
     return values[key] if isinstance(values[key], DottedName) else DottedName.parse(values[key])
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, DottedName):
         return str(value)
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_jsonable(v) for v in value]
+        items = [jsonable(v) for v in value]
         return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
     return value
 

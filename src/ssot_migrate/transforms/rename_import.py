@@ -30,9 +30,9 @@ from ..bindings import (
 from ..discover import BytesFilter, import_fragments, word_pattern
 from ..focus import Focus
 from ..modules import ModuleInfo, absolute_module
-from ..names import DottedName, dotted_prefixes, is_dotted_under
+from ..names import DottedName, is_dotted_under
 from ..plan import Finding
-from .base import Example, Kind, Option, TransformResult, example_source
+from .base import Example, Kind, Option, TransformResult, example_source, jsonable
 from .import_edits import ImportEdits
 
 if TYPE_CHECKING:
@@ -156,9 +156,17 @@ class RenameImport(Kind):
             )
         self.rules = (RenameRule(self.old, self.new),)
         if not self.old.is_builtin:
-            derived = reexport_rules(
-                repo, self.rules, follow=self.values["follow_reexports"],
-                transform=lambda ctx, rules: self._rewriter(ctx, rules).run(),
+            rules = self.rules
+            # Recorded with the facts it read (`recall`): a pre-commit run re-checks only the changed files.
+            derived = repo.remember(
+                "reexport-rules",
+                {"kind": self.name, "values": jsonable(self.values)},
+                lambda view: reexport_rules(
+                    view, rules, follow=self.values["follow_reexports"],
+                    transform=lambda ctx, rules: self._rewriter(ctx, rules).run(),
+                ),
+                encode=encode_rules,
+                decode=decode_rules,
             )
             self.rules = tuple(sorted(self.rules + tuple(derived), key=lambda r: -len(r.old.parts)))
         # A moved module's own relative imports: the files now living under `new`.
@@ -317,20 +325,21 @@ def _rules_filter(rules: tuple[RenameRule, ...]) -> BytesFilter:
 
 # A string literal that is a dotted path (`"a.b.C"`, `'a.b:C'`), as the `ast` scan's strings are.
 # Looking for the quote first keeps the search fast: most of a file is not a string.
-_DOTTED_STRING = re.compile(rb"""["']([A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+)["']""")
+def encode_rules(rules: Iterable[RenameRule]) -> list:
+    def name(value: DottedName | None) -> list | None:
+        return None if value is None else [list(value.parts), value.module_len]
+
+    return [[name(r.old), name(r.new), r.report_only, r.via, name(r.string_new)] for r in rules]
 
 
-def _may_name_in_string(data: bytes, aliases: Iterable[str]) -> bool:
-    """Whether `data` holds a string literal naming one of `aliases` or something below it.
+def decode_rules(data: list) -> list[RenameRule]:
+    def name(value: list | None) -> DottedName | None:
+        return None if value is None else DottedName(tuple(value[0]), value[1])
 
-    One pass over the file, whatever the number of aliases (a module that many files import
-    from has hundreds of module-level bindings)."""
-    wanted = set(aliases)
-    for run in _DOTTED_STRING.findall(data):
-        text = run.decode("ascii").replace(":", ".")
-        if any(prefix in wanted for prefix in dotted_prefixes(text)):
-            return True
-    return False
+    rules = []
+    for old, new, report_only, via, string_new in data:
+        rules.append(RenameRule(name(old), name(new), bool(report_only), via, name(string_new)))  # type: ignore[arg-type]
+    return rules
 
 
 def _relation(use: ImportUse, old: str, chains: Iterable[str] | None) -> bool:
@@ -382,20 +391,14 @@ def reexport_rules(
         if not aliases:
             break
         # A re-export matters when a file imports it or names it in a dotted string (`mock.patch("app.views.Old")`).
+        wanted = frozenset(aliases)
         named: set[str] = set()
         for path in repo.grep_imports({alias.rsplit(".", 1)[1] for alias in aliases}):
-            data = repo.read(path) or b""
-            # Only a file that holds an alias's dotted text can name it in a string: only there are
-            # the (slower) expression-level scan's strings needed.
-            scan = repo.scan(path) if _may_name_in_string(data, aliases) else repo.import_scan(path)
-            if scan is not None:
-                named |= scan.imported | scan.strings
-        # An alias is named when a named path is the alias or lies below it.
-        named_paths = {prefix for name in named for prefix in dotted_prefixes(name)}
+            named |= repo.named_in(path, wanted)
         frontier = set()
         for alias, target in sorted(aliases.items()):
             seen.add(alias)
-            if alias not in named_paths:
+            if alias not in named:
                 continue
             target_new = _new_path(target, (*rules, *derived))
             if target_new is None:
