@@ -47,7 +47,7 @@ def remember(
         return compute(repo)
     key = cache.record_key(topic, [str(repo.root), identity])
     record = cache.load_record(key)
-    files = filesdigest(repo)
+    files = files_digest(repo)
     if record is not None:
         replayed = _replay(repo, record, files)
         if replayed is not None:
@@ -78,7 +78,7 @@ def remember(
     return value
 
 
-def filesdigest(repo: RepoContext) -> str:
+def files_digest(repo: RepoContext) -> str:
     """The Python files and how they map to modules: a change here invalidates every record."""
     digest = hashlib.sha256(json.dumps([list(repo.modules.roots), list(repo.python_files)]).encode())
     return digest.hexdigest()
