@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 import libcst as cst
 
@@ -30,7 +30,7 @@ from .index import RepoIndex
 from .modules import ModuleInfo, ModuleMap, default_roots
 from .names import DottedName, dotted_prefixes
 from .focus import Elided, Focus, elide
-from .recall import Recording, digest, scan_digest
+from .recall import Recording, digest, remember, scan_digest
 from .plan import CodemodSummary, Edit, FileEdit, Finding, MigrationInfo, Plan, Stats, sha256_hex, sorted_findings
 from .scan import FileScan, parse_tree, scan_source, scan_tree
 from .spec import Migration
@@ -40,7 +40,6 @@ from .transforms.base import Kind
 if TYPE_CHECKING:
     from .cache import PlanCache
 
-T = TypeVar("T")
 _DOTTED_STRING = re.compile(rb"""["']([A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+)["']""")
 
 
@@ -138,22 +137,8 @@ class RepoContext:
             prefix for name in scan.imported | scan.strings for prefix in dotted_prefixes(name) if prefix in wanted
         )
 
-    def remember(
-        self,
-        topic: str,
-        identity: Any,
-        compute: Callable[[RepoContext], T],
-        encode: Callable[[T], Any],
-        decode: Callable[[Any], T],
-    ) -> T:
-        """`compute(repo)`, replayed from the cache folder while no fact it read changed (`recall`).
-
-        `compute` must read the repository only through the context it is given (`read`,
-        `grep`, `grep_imports`, `scan`, `import_scan`, `named_in`, `context_for`, `index`,
-        `modules`) and depend on nothing else but `identity`."""
-        from .recall import remember
-
-        return remember(self, topic, identity, compute, encode, decode)
+    # `compute(repo)`, replayed from the cache folder while no fact it read changed (see `recall.remember`).
+    remember = remember
 
     def imported_anywhere(self, words: Iterable[str]) -> set[str]:
         """Every name imported (any scope) by a file that can import one of `words`."""

@@ -41,7 +41,11 @@ def remember(
     encode: Callable[[T], Any],
     decode: Callable[[Any], T],
 ) -> T:
-    """`compute(repo)`, or its recorded result when no fact it read has changed since."""
+    """`compute(repo)`, or its recorded result when no fact it read has changed since (`RepoContext.remember`).
+
+    `compute` must read the repository only through the context it is given (`read`, `grep`,
+    `grep_imports`, `scan`, `import_scan`, `named_in`, `context_for`, `index`, `modules`) and
+    depend on nothing else but `identity` (JSON data)."""
     cache = repo.cache
     if cache is None or not repo.stats:
         return compute(repo)
