@@ -36,8 +36,11 @@ _TYPES: dict[str, type] = {
     for cls in (Edit, Finding, FileScan, ImportUse, ModuleSummary, ImportedName, Definition, Signature, Parameter)
 }
 
-
-_FIELDS: dict[type, frozenset[str]] = {cls: frozenset(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()}
+# The field names of each cacheable dataclass, in order (dataclasses.fields() per value is slow), and as a set.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()
+}
+_FIELDS: dict[type, frozenset[str]] = {cls: frozenset(names) for cls, names in _FIELD_NAMES.items()}
 
 
 def default_cache_dir() -> Path:
@@ -190,10 +193,6 @@ def _libcst_version() -> str:
 
 
 _SCALARS = (str, int, float, bool, type(None))
-# The field names of each cacheable dataclass, in order (dataclasses.fields() per value is slow).
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()
-}
 
 
 def _encode(value: Any, canonical: bool = False) -> Any:

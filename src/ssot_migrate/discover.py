@@ -38,7 +38,7 @@ class Discovery:
         return tuple(f for f in self.files if f.endswith(PYTHON_SUFFIXES))
 
     def narrowed(self, restrict: Sequence[str]) -> Discovery:
-        """The files under `restrict` (root-relative files or folders), as `discover(restrict=...)` finds them."""
+        """The files under `restrict` (root-relative files or folders, as `restrict_paths` gives them)."""
         prefixes = [p.strip("/") for p in restrict if p.strip("/") not in ("", ".")]
         if not prefixes:
             return self
@@ -63,18 +63,18 @@ def prefetch(root: Path) -> None:
     if root in _PENDING:
         return
     try:
-        _PENDING[root] = subprocess.Popen(
-            _GIT_LIST, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL
-        )
+        _PENDING[root] = _start_listing(root)
     except OSError:
         pass
 
 
+def _start_listing(root: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(_GIT_LIST, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+
+
 def _git_files(root: Path) -> list[str] | None:
     try:
-        process = _PENDING.pop(root, None) or subprocess.Popen(
-            _GIT_LIST, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL
-        )
+        process = _PENDING.pop(root, None) or _start_listing(root)
         output, _ = process.communicate()
     except OSError:
         return None
@@ -184,14 +184,13 @@ def compile_patterns(patterns: Iterable[str]) -> pathspec.PathSpec | None:
 def discover(
     root: Path,
     *,
-    restrict: Sequence[str] = (),
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
 ) -> Discovery:
     """Every regular file under `root` that git does not ignore (symlinks are never followed).
 
-    `restrict` are root-relative paths (files or folders) from the command line;
-    `include`/`exclude` are gitignore-style patterns from the spec and config.
+    `include`/`exclude` are gitignore-style patterns from the spec and config; command-line
+    paths narrow the result afterwards (`Discovery.narrowed`).
     """
     root = root.resolve()
     listed_at_ns = time.time_ns()
@@ -200,12 +199,10 @@ def discover(
     candidates = listed if listed is not None else _walk_files(root)
     include_spec = compile_patterns(include)
     exclude_spec = compile_patterns(exclude)
-    prefixes = [p.strip("/") for p in restrict if p.strip("/") not in ("", ".")]
-    if prefixes or include_spec is not None or exclude_spec is not None:
+    if include_spec is not None or exclude_spec is not None:
         candidates = [
             path for path in candidates
-            if (not prefixes or any(path == p or path.startswith(p + "/") for p in prefixes))
-            and (include_spec is None or include_spec.match_file(path))
+            if (include_spec is None or include_spec.match_file(path))
             and (exclude_spec is None or not exclude_spec.match_file(path))
         ]
     files: set[str] = set()

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 import libcst as cst
 
@@ -30,7 +30,7 @@ from .index import RepoIndex
 from .modules import ModuleInfo, ModuleMap, default_roots
 from .names import DottedName, dotted_prefixes
 from .focus import Elided, Focus, elide
-from .recall import Recording, digest, remember, scan_digest
+from .recall import Recording, fact_value, remember
 from .plan import CodemodSummary, Edit, FileEdit, Finding, MigrationInfo, Plan, Stats, sha256_hex, sorted_findings
 from .scan import FileScan, parse_tree, scan_source, scan_tree
 from .spec import Migration
@@ -40,6 +40,9 @@ from .transforms.base import Kind
 if TYPE_CHECKING:
     from .cache import PlanCache
 
+T = TypeVar("T")
+# A string literal that is a dotted path (`"a.b.C"`, `'a.b:C'`), as the `ast` scan's strings are.
+# Looking for the quote first keeps the search fast: most of a file is not a string.
 _DOTTED_STRING = re.compile(rb"""["']([A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+)["']""")
 
 
@@ -193,55 +196,43 @@ class RecordingRepo(RepoContext):
 
     recording: Recording
 
-    def read(self, path: str) -> bytes | None:
+    def _noted(self, kind: str, path: str, answer: Callable[..., T], *args: Any, wanted: frozenset[str] | None = None) -> T:
+        """`answer(*args)`, noted as a fact of `kind` about `path` unless an outer fact holds it."""
         with self.recording.muted() as outer:
-            data = super().read(path)
+            result = answer(*args)
         if outer:
-            self.recording.fact("bytes", path, digest(data))
-        return data
+            self.recording.fact(kind, path, fact_value(kind, result), wanted)
+        return result
 
-    def grep(self, words: Iterable[str]) -> list[str]:
-        words = list(words)
-        with self.recording.muted():
-            paths = super().grep(words)
-        self.recording.grep("words", words, paths)
-        return paths
-
-    def grep_imports(self, names: Iterable[str]) -> list[str]:
-        names = list(names)
-        with self.recording.muted():
-            paths = super().grep_imports(names)
-        self.recording.grep("imports", names, paths)
-        return paths
+    def read(self, path: str) -> bytes | None:
+        return self._noted("bytes", path, super().read, path)
 
     def scan(self, path: str) -> FileScan | None:
-        with self.recording.muted() as outer:
-            scan = super().scan(path)
-        if outer:
-            self.recording.fact("scan", path, scan_digest(scan, imports_only=False))
-        return scan
+        return self._noted("scan", path, super().scan, path)
 
     def import_scan(self, path: str) -> FileScan | None:
-        with self.recording.muted() as outer:
-            scan = super().import_scan(path)
-        if outer:
-            self.recording.fact("imports", path, scan_digest(scan, imports_only=True))
-        return scan
+        return self._noted("imports", path, super().import_scan, path)
 
     def named_in(self, path: str, wanted: frozenset[str]) -> frozenset[str]:
-        with self.recording.muted() as outer:
-            named = super().named_in(path, wanted)
-        if outer:
-            self.recording.fact("named", path, digest(sorted(named)), wanted)
-        return named
+        return self._noted("named", path, super().named_in, path, wanted, wanted=wanted)
 
     def context_for(self, path: str):
-        with self.recording.muted() as outer:
-            ctx = super().context_for(path)
-            data = super().read(path)
-        if outer:
-            self.recording.fact("bytes", path, digest(data))
-        return ctx
+        self.read(path)  # a transform of the module depends on all of its bytes
+        with self.recording.muted():
+            return super().context_for(path)
+
+    def grep(self, words: Iterable[str]) -> list[str]:
+        return self._grepped("words", list(words), super().grep)
+
+    def grep_imports(self, names: Iterable[str]) -> list[str]:
+        return self._grepped("imports", list(names), super().grep_imports)
+
+    def _grepped(self, how: str, words: list[str], search: Callable[[list[str]], list[str]]) -> list[str]:
+        """`search(words)`, noted with its result (a grep reads every file: no per-file fact)."""
+        with self.recording.muted():
+            paths = search(words)
+        self.recording.grep(how, words, paths)
+        return paths
 
 
 def environment_has_module(module: str) -> bool:

@@ -136,16 +136,27 @@ def _filter(spec: list) -> BytesFilter | None:
 
 
 def _fact(repo: RepoContext, kind: str, path: str, arg: Any) -> str:
-    """A fact's current value, as it is recorded (a digest)."""
+    """A fact's current value, as it is recorded (`fact_value` of the repository's answer)."""
     if kind == "bytes":
-        return digest(repo.read(path))
-    if kind == "scan":
-        return scan_digest(repo.scan(path), imports_only=False)
-    if kind == "imports":
-        return scan_digest(repo.import_scan(path), imports_only=True)
-    if kind == "named":
-        return digest(sorted(repo.named_in(path, frozenset(arg))))
-    raise ValueError(f"unknown fact {kind!r}")
+        answer: Any = repo.read(path)
+    elif kind == "scan":
+        answer = repo.scan(path)
+    elif kind == "imports":
+        answer = repo.import_scan(path)
+    elif kind == "named":
+        answer = repo.named_in(path, frozenset(arg))
+    else:
+        raise ValueError(f"unknown fact {kind!r}")
+    return fact_value(kind, answer)
+
+
+def fact_value(kind: str, answer: Any) -> str:
+    """What is recorded of the answer to a fact (`RecordingRepo` asks, `_fact` asks again later)."""
+    if kind == "bytes":
+        return digest(answer)
+    if kind in ("scan", "imports"):
+        return scan_digest(answer, imports_only=kind == "imports")
+    return digest(sorted(answer))
 
 
 def digest(value: Any) -> str:

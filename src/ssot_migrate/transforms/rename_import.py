@@ -323,8 +323,6 @@ def _rules_filter(rules: tuple[RenameRule, ...]) -> BytesFilter:
     return BytesFilter(tuple(leaf.encode() for leaf in leaves), tuple(p for p in patterns if p is not None))
 
 
-# A string literal that is a dotted path (`"a.b.C"`, `'a.b:C'`), as the `ast` scan's strings are.
-# Looking for the quote first keeps the search fast: most of a file is not a string.
 def encode_rules(rules: Iterable[RenameRule]) -> list:
     def name(value: DottedName | None) -> list | None:
         return None if value is None else [list(value.parts), value.module_len]
