@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ssot_migrate.config import load_config
 from ssot_migrate.discover import discover
-from ssot_migrate.engine import build_repo
+from ssot_migrate.repo import build_repo
 from ssot_migrate.modules import ModuleInfo
 from ssot_migrate.scan import scan_source
 

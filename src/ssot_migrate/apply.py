@@ -30,7 +30,13 @@ from .gate import (
     resolve_test_command,
     run_tests,
 )
-from .git import ForeignCommit, GitFailure, Repository, signals_deferred, validate_branch_name
+from .git import (
+    ForeignCommit,
+    GitFailure,
+    Repository,
+    signals_deferred,
+    validate_branch_name,
+)
 from .plan import SCHEMA_VERSION, FileEdit, MigrationInfo, Plan, sha256_hex, tool_json
 from .spec import Migration
 
@@ -493,7 +499,13 @@ class _ForgeSettings:
 
 def _forge_settings(repo: Repository, options: ApplyOptions, branch: str) -> _ForgeSettings:
     """Everything `--open-pr` needs, checked before any work is done."""
-    from .forge import API_URL_VARIABLE, DEFAULT_API_URL, TOKEN_VARIABLE, check_repo_name, repo_from_remote_url
+    from .forge import (
+        API_URL_VARIABLE,
+        DEFAULT_API_URL,
+        TOKEN_VARIABLE,
+        check_repo_name,
+        repo_from_remote_url,
+    )
 
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token:

@@ -23,12 +23,22 @@ from typing import Any, Sequence
 
 from .config import ProjectConfig
 from .discover import discover
-from .engine import RepoContext, build_repo, environment_has_module
+from .repo import RepoContext, build_repo, environment_has_module
 from .index import Resolved, signature_conflicts
 from .modules import ModuleInfo
-from .plan import SCHEMA_VERSION, SEVERITY_RANK, Finding, Severity, sorted_findings, tool_json
-from .scan import CallSite, Definition, FileScan, ImportSite, ModuleSummary, Signature, is_public, scan_source
+from .plan import SCHEMA_VERSION, tool_json
+from .scan import (
+    CallSite,
+    Definition,
+    FileScan,
+    ImportSite,
+    ModuleSummary,
+    Signature,
+    is_public,
+    scan_source,
+)
 from .transforms.rename_import import FIXTURE_STRING_CALLS, STRING_TARGET_CALLS
+from .types import SEVERITY_RANK, Finding, Severity, sorted_findings
 
 # Finding codes (documented in codes.py).
 MODULE_NOT_FOUND = "SSOT501"

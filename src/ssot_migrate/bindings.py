@@ -16,17 +16,17 @@ from typing import Any, Iterator, Mapping, Sequence
 import libcst as cst
 from libcst.metadata import (
     Access,
-    CodeRange,
     BaseAssignment,
     BatchableMetadataProvider,
     ClassScope,
+    CodeRange,
+    ExpressionContextProvider,
     GlobalScope,
     ImportAssignment,
     MetadataWrapper,
     PositionProvider,
     QualifiedName,
     QualifiedNameSource,
-    ExpressionContextProvider,
     Scope,
     ScopeProvider,
 )

@@ -18,16 +18,22 @@ import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import TOOL_NAME, __version__
 from .errors import UsageError
 from .modules import ModuleInfo
-from .plan import Edit, Finding
-from .scan import Definition, FileScan, ImportedName, ImportUse, ModuleSummary, Parameter, Signature
-
-if TYPE_CHECKING:
-    from .engine import FileOutcome
+from .plan import Edit, FileOutcome
+from .scan import (
+    Definition,
+    FileScan,
+    ImportedName,
+    ImportUse,
+    ModuleSummary,
+    Parameter,
+    Signature,
+)
+from .types import Finding
 
 FORMAT = "1"
 # Value types an entry may hold; decoding builds nothing else.
@@ -84,8 +90,6 @@ class PlanCache:
     # -- plan results -------------------------------------------------------------------
 
     def get(self, data: bytes, path: str, info: ModuleInfo, fingerprint: str) -> FileOutcome | None:
-        from .engine import FileOutcome
-
         entry = self._load(self._key("outcome", data, path, info, fingerprint))
         if entry is None:
             return None

@@ -92,7 +92,13 @@ def _progress(enabled: bool) -> Iterator:
     if not enabled or not console.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     with Progress(
         TextColumn("planning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from .errors import UsageError
+from .types import BytesFilter
 
 if TYPE_CHECKING:
     import pathspec
@@ -104,22 +105,6 @@ def _word(word: str) -> bytes:
     then jumps from one occurrence of the literal to the next instead of trying every byte."""
     escaped = re.escape(word.encode())
     return escaped + rb"(?<![A-Za-z0-9_]" + escaped + rb")" + _END
-
-
-@dataclass(frozen=True)
-class BytesFilter:
-    """Regexes over a file's bytes (a file passes when one matches), and the literals one of
-    which every match contains.
-
-    The literals are looked for first: `bytes in bytes` is far faster than any regex, and
-    most files of a repository contain none of them.
-    """
-
-    literals: tuple[bytes, ...]
-    patterns: tuple[re.Pattern[bytes], ...]
-
-    def search(self, data: bytes) -> bool:
-        return any(literal in data for literal in self.literals) and any(p.search(data) for p in self.patterns)
 
 
 def word_filter(words: Iterable[str]) -> BytesFilter | None:

@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 
 from . import __version__
 from .audit import AuditItem, CallArgsFix, CollapseFix, RenameFix
-from .plan import Finding
+from .types import Finding
 
 DRAFT_NAME = "audit-fixes"
 

@@ -8,8 +8,9 @@ from typing import Any, Iterable, Sequence
 
 from .codes import pending_edit_code
 from .names import DottedName
-from .plan import SCHEMA_VERSION, Finding, Plan, sorted_findings, tool_json
-from .spec import CodemodSpec, Migration
+from .plan import SCHEMA_VERSION, Plan, tool_json
+from .spec import Migration
+from .types import CodemodSpec, Finding, sorted_findings
 
 
 @dataclass(frozen=True)

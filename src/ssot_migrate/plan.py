@@ -4,58 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Literal
+from typing import Any
 
 from . import TOOL_NAME, __version__
+from .types import SEVERITY_RANK, Finding
 
 SCHEMA_VERSION = 1
-Severity = Literal["error", "warning", "info"]
-SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """Something a person should know: lines and columns count from 1; `codemod` is a 0-based index."""
-
-    path: str
-    line: int
-    col: int
-    severity: Severity
-    code: str
-    codemod: int | None
-    message: str
-    suggestion: tuple[str, str] | None = None
-    group: tuple[str, ...] | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "path": self.path,
-            "line": self.line,
-            "col": self.col,
-            "severity": self.severity,
-            "code": self.code,
-            "codemod": self.codemod,
-            "message": self.message,
-        }
-        if self.suggestion is not None:
-            data["suggestion"] = {"old": self.suggestion[0], "new": self.suggestion[1]}
-        if self.group is not None:
-            data["group"] = list(self.group)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Finding:
-        suggestion = data.get("suggestion")
-        group = data.get("group")
-        return cls(
-            data["path"], data["line"], data["col"], data["severity"], data["code"], data["codemod"],
-            data["message"],
-            (suggestion["old"], suggestion["new"]) if suggestion else None,
-            tuple(group) if group is not None else None,
-        )
-
-    def sort_key(self) -> tuple:
-        return (self.path, self.line, self.col, self.code, self.message)
 
 
 @dataclass(frozen=True)
@@ -87,6 +41,21 @@ class FileEdit:
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "edits": [e.to_json() for e in self.edits], "diff": self.diff_text}
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What planning one file produced (picklable: it crosses process boundaries)."""
+
+    path: str
+    old_sha256: str
+    new_bytes: bytes | None
+    edits: tuple[Edit, ...]
+    findings: tuple[Finding, ...]
+    diff: bytes
+    encoding: str
+    parsed: bool
+    cached: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,8 +133,3 @@ def tool_json() -> dict[str, str]:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
-    unique = {(f.sort_key(), f.severity, f.codemod): f for f in findings}
-    return [unique[key] for key in sorted(unique, key=lambda k: (k[0], k[2] if k[2] is not None else -1))]

@@ -19,13 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import contextmanager
-from dataclasses import fields
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
-from .discover import BytesFilter, import_filter, word_filter
+from .discover import import_filter, word_filter
+from .types import BytesFilter
 
 if TYPE_CHECKING:
-    from .engine import RepoContext
+    from .repo import RepoContext
     from .scan import FileScan
 
 T = TypeVar("T")
@@ -66,7 +66,7 @@ def remember(
                     record["stats"].update(_stable_stats(repo, replayed))
                     cache.store_record(key, record)
                 return value
-    view = Recording.of(repo)
+    view = repo.recording_view(Recording())
     value = compute(view)
     recording = view.recording
     record = {
@@ -189,15 +189,6 @@ class Recording:
         self.facts: dict[str, list[list[Any]]] = {}
         self.args: dict[str, list[str]] = {}
         self._muted = 0
-
-    @staticmethod
-    def of(repo: RepoContext) -> RepoContext:
-        """A copy of `repo` sharing its file contents and scans, with a fresh index, that records."""
-        from .engine import RecordingRepo
-
-        view = RecordingRepo(**{f.name: getattr(repo, f.name) for f in fields(repo)})
-        view.recording = Recording()
-        return view
 
     @contextmanager
     def muted(self) -> Iterator[bool]:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from . import TOOL_NAME, __version__
 from .codes import CODES
-from .plan import Finding, Plan
+from .plan import Plan
+from .types import Finding
 
 if TYPE_CHECKING:
     # rich is imported where output is built: `check` and the JSON/SARIF/diff outputs never load it.

@@ -12,6 +12,7 @@ from typing import Any, Mapping, Sequence
 
 from .errors import SpecError
 from .names import DottedName, DottedNameError
+from .types import CodemodSpec, Option
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,18 +22,6 @@ else:  # pragma: no cover - exercised on 3.10 only
 CATALOG_PREFIX = "catalog:"
 MIGRATION_KEYS = ("name", "description", "paths", "exclude")
 COMMAND_LINE = "<command line>"
-
-
-@dataclass(frozen=True)
-class CodemodSpec:
-    """One validated `[[codemod]]` table: `index` is 0-based across all specs of a run."""
-
-    index: int
-    kind: str
-    values: Mapping[str, Any]
-    spec_path: str
-    line: int
-    key_lines: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -336,8 +325,6 @@ def validate_codemod(
     registry: Mapping[str, Any],
 ) -> tuple[CodemodSpec | None, list[str]]:
     """One `[[codemod]]` table checked against its kind's declared options."""
-    from .transforms.base import coerce_option
-
     number = index + 1
 
     def where(key: str | None) -> int:
@@ -408,3 +395,82 @@ def _rename_option(pair: str, index: int, position: int) -> tuple[CodemodSpec | 
     if errors:
         return None, "; ".join(e.replace(f"{COMMAND_LINE}:{position}: ", f"--rename {pair!r}: ") for e in errors)
     return spec, None
+
+
+def coerce_option(option: Option, value: Any) -> tuple[Any, str | None]:
+    """(converted value, error message or None) for a raw TOML value."""
+    kind = option.type
+    if kind == "str":
+        if not isinstance(value, str):
+            return None, f"expected a string, got {_type_name(value)}"
+        if option.choices and value not in option.choices:
+            return None, f"expected one of {', '.join(repr(c) for c in option.choices)}, got {value!r}"
+        return value, None
+    if kind == "bool":
+        return (value, None) if isinstance(value, bool) else (None, f"expected true or false, got {_type_name(value)}")
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, f"expected an integer, got {_type_name(value)}"
+        return value, None
+    if kind == "dotted":
+        if not isinstance(value, str):
+            return None, f"expected a dotted name string, got {_type_name(value)}"
+        try:
+            return DottedName.parse(value), None
+        except DottedNameError as exc:
+            return None, str(exc)
+    if kind in ("str-list", "dotted-list"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return None, f"expected a list of strings, got {_type_name(value)}"
+        if kind == "str-list":
+            return tuple(value), None
+        try:
+            return tuple(DottedName.parse(v) for v in value), None
+        except DottedNameError as exc:
+            return None, str(exc)
+    if kind in ("str-map", "int-map"):
+        if not isinstance(value, dict):
+            return None, f"expected a table such as {{ key = value }}, got {_type_name(value)}"
+        for key, item in value.items():
+            if kind == "str-map" and not isinstance(item, str):
+                return None, f"expected string values, got {_type_name(item)} for {key!r}"
+            if kind == "int-map" and (isinstance(item, bool) or not isinstance(item, int) or item < 0):
+                return None, f"expected non-negative integer values, got {item!r} for {key!r}"
+        return dict(value), None
+    if kind == "table-list":
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            return None, f"expected a list of tables such as [{{ name = ... }}], got {_type_name(value)}"
+        converted = []
+        known = {f.name: f for f in option.fields}
+        for position, table in enumerate(value, start=1):
+            row: dict[str, Any] = {}
+            for key, item in table.items():
+                if key not in known:
+                    return None, f"entry {position}: unknown key {key!r} (known: {', '.join(known)})"
+                coerced, error = coerce_option(known[key], item)
+                if error:
+                    return None, f"entry {position}, key {key!r}: {error}"
+                row[key] = coerced
+            for field_option in option.fields:
+                if field_option.name not in row:
+                    if field_option.required:
+                        return None, f"entry {position}: missing required key {field_option.name!r}"
+                    row[field_option.name] = field_option.default
+            converted.append(row)
+        return tuple(converted), None
+    raise AssertionError(f"unknown option type {kind}")
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array", dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def option_type_label(option: Option) -> str:
+    """How docs and error messages name an option's type."""
+    return {
+        "str": "string", "bool": "boolean", "int": "integer", "dotted": "dotted name",
+        "dotted-list": "list of dotted names", "str-list": "list of strings", "str-map": "table of strings",
+        "int-map": "table of integers", "table-list": "list of tables",
+    }[option.type]

@@ -7,37 +7,19 @@ import json
 import textwrap
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 import libcst as cst
 
-from ..discover import BytesFilter, word_filter
-from ..names import DottedName, DottedNameError
-from ..plan import Finding, Severity
+from ..discover import word_filter
+from ..names import DottedName
+from ..types import BytesFilter, CodemodSpec, Finding, Option, Severity
 
 if TYPE_CHECKING:
     from ..bindings import FileContext
-    from ..engine import RepoContext
+    from ..repo import RepoContext
     from ..focus import Focus
     from ..scan import FileScan
-    from ..spec import CodemodSpec
-
-
-@dataclass(frozen=True)
-class Option:
-    """One key of a `[[codemod]]` table.
-
-    `type` is one of: str, bool, int, dotted, dotted-list, str-list, str-map,
-    int-map, table-list (whose keys are `fields`).
-    """
-
-    name: str
-    type: str
-    doc: str
-    required: bool = False
-    default: Any = None
-    choices: tuple[str, ...] | None = None
-    fields: tuple[Option, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +110,11 @@ class Kind(ABC):
         """A cheap second look (stdlib `ast` import scan) before the libcst parse."""
         return True
 
+    def candidate_paths(self) -> frozenset[str]:
+        """Files this codemod examines whether or not the prefilter lets them through (a moved
+        module's own files, whose relative imports may have broken)."""
+        return frozenset()
+
     def focus(self, scan: FileScan) -> Focus | None:
         """Which statements of a confirmed file this codemod can act on; the engine leaves the
         others out of the libcst parse and metadata (None: the whole file)."""
@@ -184,86 +171,3 @@ def jsonable(value: Any) -> Any:
         items = [jsonable(v) for v in value]
         return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
     return value
-
-
-def coerce_option(option: Option, value: Any) -> tuple[Any, str | None]:
-    """(converted value, error message or None) for a raw TOML value."""
-    kind = option.type
-    if kind == "str":
-        if not isinstance(value, str):
-            return None, f"expected a string, got {_type_name(value)}"
-        if option.choices and value not in option.choices:
-            return None, f"expected one of {', '.join(repr(c) for c in option.choices)}, got {value!r}"
-        return value, None
-    if kind == "bool":
-        return (value, None) if isinstance(value, bool) else (None, f"expected true or false, got {_type_name(value)}")
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return None, f"expected an integer, got {_type_name(value)}"
-        return value, None
-    if kind == "dotted":
-        if not isinstance(value, str):
-            return None, f"expected a dotted name string, got {_type_name(value)}"
-        try:
-            return DottedName.parse(value), None
-        except DottedNameError as exc:
-            return None, str(exc)
-    if kind in ("str-list", "dotted-list"):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return None, f"expected a list of strings, got {_type_name(value)}"
-        if kind == "str-list":
-            return tuple(value), None
-        try:
-            return tuple(DottedName.parse(v) for v in value), None
-        except DottedNameError as exc:
-            return None, str(exc)
-    if kind in ("str-map", "int-map"):
-        if not isinstance(value, dict):
-            return None, f"expected a table such as {{ key = value }}, got {_type_name(value)}"
-        for key, item in value.items():
-            if kind == "str-map" and not isinstance(item, str):
-                return None, f"expected string values, got {_type_name(item)} for {key!r}"
-            if kind == "int-map" and (isinstance(item, bool) or not isinstance(item, int) or item < 0):
-                return None, f"expected non-negative integer values, got {item!r} for {key!r}"
-        return dict(value), None
-    if kind == "table-list":
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            return None, f"expected a list of tables such as [{{ name = ... }}], got {_type_name(value)}"
-        converted = []
-        known = {f.name: f for f in option.fields}
-        for position, table in enumerate(value, start=1):
-            row: dict[str, Any] = {}
-            for key, item in table.items():
-                if key not in known:
-                    return None, f"entry {position}: unknown key {key!r} (known: {', '.join(known)})"
-                coerced, error = coerce_option(known[key], item)
-                if error:
-                    return None, f"entry {position}, key {key!r}: {error}"
-                row[key] = coerced
-            for field_option in option.fields:
-                if field_option.name not in row:
-                    if field_option.required:
-                        return None, f"entry {position}: missing required key {field_option.name!r}"
-                    row[field_option.name] = field_option.default
-            converted.append(row)
-        return tuple(converted), None
-    raise AssertionError(f"unknown option type {kind}")
-
-
-def _type_name(value: Any) -> str:
-    return {
-        bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array", dict: "a table",
-    }.get(type(value), type(value).__name__)
-
-
-def option_type_label(option: Option) -> str:
-    """How docs and error messages name an option's type."""
-    return {
-        "str": "string", "bool": "boolean", "int": "integer", "dotted": "dotted name",
-        "dotted-list": "list of dotted names", "str-list": "list of strings", "str-map": "table of strings",
-        "int-map": "table of integers", "table-list": "list of tables",
-    }[option.type]
-
-
-def required_keys(options: Sequence[Option]) -> list[str]:
-    return [o.name for o in options if o.required]

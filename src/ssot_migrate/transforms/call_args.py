@@ -7,11 +7,12 @@ call must still bind to the function's signature, else it is reported, not edite
 
 from __future__ import annotations
 
-import keyword
 import functools
+import keyword
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .base import Option, TransformResult, example_case, example_source
+from ..types import Option
+from .base import TransformResult, example_case, example_source
 from .calls import (
     Arguments,
     CallCodes,

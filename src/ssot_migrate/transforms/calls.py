@@ -13,13 +13,13 @@ from libcst.metadata import Assignment
 
 from ..bindings import FileContext
 from ..names import is_dotted_under
-from ..plan import Finding, Severity
 from ..scan import Definition, Signature
+from ..types import Finding, Severity
 from .base import Kind, TransformResult, dotted_option
 from .import_edits import ImportEdits
 
 if TYPE_CHECKING:
-    from ..engine import RepoContext
+    from ..repo import RepoContext
     from ..index import Resolved
     from ..scan import FileScan
 

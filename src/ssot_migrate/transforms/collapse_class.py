@@ -17,14 +17,28 @@ from libcst.metadata import Access, Assignment, FunctionScope, ImportAssignment
 from ..bindings import FileContext, ImportBinding, expression_for, string_value
 from ..index import class_definitions, import_chain, import_closure
 from ..names import DottedName, is_dotted_under
-from ..plan import Finding, Severity
 from ..scan import FileScan, scan_source
-from .base import Example, Kind, Option, TransformResult, example_source
-from .class_api import ApiGap, ClassApi, ClassUsers, class_api, compare_apis, describe_sites, find_users, is_public
-from .rename_import import ReferenceRewriter, RenameRule, reexport_rules, rules_may_match
+from ..types import Finding, Option, Severity
+from .base import Example, Kind, TransformResult, example_source
+from .class_api import (
+    ApiGap,
+    ClassApi,
+    ClassUsers,
+    class_api,
+    compare_apis,
+    describe_sites,
+    find_users,
+    is_public,
+)
+from .rename_import import (
+    ReferenceRewriter,
+    RenameRule,
+    reexport_rules,
+    rules_may_match,
+)
 
 if TYPE_CHECKING:
-    from ..engine import RepoContext
+    from ..repo import RepoContext
     from ..index import RepoIndex, Resolved
 
 LEAVE = ("alias", "deprecated-alias", "remove")

@@ -7,8 +7,8 @@ written as a string literal or through `code_template` (an enum member, imported
 
 from __future__ import annotations
 
-import keyword
 import functools
+import keyword
 from typing import TYPE_CHECKING, Any, Mapping
 
 import libcst as cst
@@ -16,8 +16,8 @@ from libcst.metadata import ImportAssignment
 
 from ..bindings import string_value
 from ..names import DottedName
-from ..plan import Finding
-from .base import Option, TransformResult, example_case, example_source
+from ..types import Finding, Option
+from .base import TransformResult, example_case, example_source
 from .calls import (
     Arguments,
     CallCodes,
@@ -32,7 +32,7 @@ from .calls import (
 
 if TYPE_CHECKING:
     from ..bindings import FileContext
-    from ..engine import RepoContext
+    from ..repo import RepoContext
 
 CODES = CallCodes(
     star="SSOT311",

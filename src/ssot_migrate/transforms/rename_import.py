@@ -27,16 +27,16 @@ from ..bindings import (
     walk,
     with_string_value,
 )
-from ..discover import BytesFilter, import_fragments, word_pattern
+from ..discover import import_fragments, word_pattern
 from ..focus import Focus
 from ..modules import ModuleInfo, absolute_module
 from ..names import DottedName, is_dotted_under
-from ..plan import Finding
-from .base import Example, Kind, Option, TransformResult, example_source, jsonable
+from ..types import BytesFilter, Finding, Option
+from .base import Example, Kind, TransformResult, example_source, jsonable
 from .import_edits import ImportEdits
 
 if TYPE_CHECKING:
-    from ..engine import RepoContext
+    from ..repo import RepoContext
     from ..scan import FileScan, ImportUse
 
 # Calls whose first argument (or the named keyword) is a dotted import target.

@@ -1,0 +1,256 @@
+"""The repository as kinds see it while preparing: its files, module names, symbol index and environment.
+
+Name resolution across files starts here (`RepoContext.index`, `importable`); `RecordingRepo` is the
+same view with every read noted as a fact, so `recall` can replay a repository-wide result.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import os
+import re
+import sys
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
+
+from .config import ProjectConfig
+from .discover import Discovery, import_filter, word_filter
+from .index import RepoIndex
+from .modules import ModuleMap, default_roots
+from .names import DottedName, dotted_prefixes
+from .recall import Recording, fact_value, remember
+from .scan import FileScan, scan_source
+from .types import BytesFilter
+
+if TYPE_CHECKING:
+    from .cache import PlanCache
+
+T = TypeVar("T")
+# A string literal that is a dotted path (`"a.b.C"`, `'a.b:C'`), as the `ast` scan's strings are.
+# Looking for the quote first keeps the search fast: most of a file is not a string.
+_DOTTED_STRING = re.compile(rb"""["']([A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+)["']""")
+
+
+def may_name_in_string(data: bytes, wanted: Iterable[str]) -> bool:
+    """Whether `data` holds a string literal naming one of the dotted paths `wanted` or something below it.
+
+    One pass over the file, whatever the number of paths (a module that many files import
+    from has hundreds of module-level bindings)."""
+    wanted = set(wanted)
+    for run in _DOTTED_STRING.findall(data):
+        text = run.decode("ascii").replace(":", ".")
+        if any(prefix in wanted for prefix in dotted_prefixes(text)):
+            return True
+    return False
+
+
+@dataclass
+class RepoContext:
+    """The repository as kinds see it while preparing: files, module names, the symbol index."""
+
+    root: Path
+    files: tuple[str, ...]
+    python_files: tuple[str, ...]
+    modules: ModuleMap
+    cache: PlanCache | None = None
+    # From the listing (`Discovery.stats`): what `remember` compares to find changed files.
+    stats: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
+    listed_at_ns: int = 0
+    recalled: int = 0  # results `remember` replayed in this run
+    _contents: dict[str, bytes | None] = field(default_factory=dict)
+    _scans: dict[str, FileScan | None] = field(default_factory=dict)
+    _import_scans: dict[str, FileScan | None] = field(default_factory=dict)
+
+    def read(self, path: str) -> bytes | None:
+        if path not in self._contents:
+            try:
+                with open(os.path.join(self.root, path), "rb") as stream:  # cheaper than a Path per file
+                    self._contents[path] = stream.read()
+            except OSError:
+                self._contents[path] = None
+        return self._contents[path]
+
+    def grep(self, words: Iterable[str]) -> list[str]:
+        """Python files that contain any of `words` as a whole word."""
+        return self._grep(word_filter(words))
+
+    def grep_imports(self, names: Iterable[str]) -> list[str]:
+        """Python files that can import something called one of `names` (`discover.import_fragments`)."""
+        return self._grep(import_filter(names))
+
+    def _grep(self, found: BytesFilter | None) -> list[str]:
+        if found is None:
+            return []
+        return [p for p in self.python_files if (data := self.read(p)) is not None and found.search(data)]
+
+    def scan(self, path: str) -> FileScan | None:
+        """The `ast` scan of one file (cached for the run and in the cache folder)."""
+        return self._scan(path, self._scans, expressions=True)
+
+    def import_scan(self, path: str) -> FileScan | None:
+        """The imports (any scope) and module summary of one file: a scan of its statements only."""
+        if path in self._scans:
+            return self._scans[path]
+        return self._scan(path, self._import_scans, expressions=False)
+
+    def _scan(self, path: str, scans: dict[str, FileScan | None], *, expressions: bool) -> FileScan | None:
+        if path not in scans:
+            data = self.read(path)
+            info = self.modules.info_for(path)
+            scan = None
+            if data is not None:
+                cache = self.cache
+                scan = cache.get_scan(data, path, info, expressions=expressions) if cache is not None else None
+                if scan is None:
+                    scan = scan_source(data, info, path, expressions=expressions)
+                    if cache is not None:
+                        cache.put_scan(data, path, info, scan)
+            scans[path] = scan
+        return scans[path]
+
+    def named_in(self, path: str, wanted: frozenset[str]) -> frozenset[str]:
+        """Which of the dotted paths `wanted` this file imports or names in a dotted string, itself
+        or something below it (`mock.patch("app.views.Old.method")` names `app.views.Old`)."""
+        data = self.read(path) or b""
+        # Only a file that holds such a dotted string needs the (slower) scan with strings.
+        scan = self.scan(path) if may_name_in_string(data, wanted) else self.import_scan(path)
+        if scan is None:
+            return frozenset()
+        return frozenset(
+            prefix for name in scan.imported | scan.strings for prefix in dotted_prefixes(name) if prefix in wanted
+        )
+
+    # `compute(repo)`, replayed from the cache folder while no fact it read changed (see `recall.remember`).
+    remember = remember
+
+    def recording_view(self, recording: Recording) -> RecordingRepo:
+        """A copy of this context sharing its file contents and scans, with a fresh index, that notes
+        every fact read into `recording`."""
+        view = RecordingRepo(**{f.name: getattr(self, f.name) for f in fields(self)})
+        view.recording = recording
+        return view
+
+    def imported_anywhere(self, words: Iterable[str]) -> set[str]:
+        """Every name imported (any scope) by a file that can import one of `words`."""
+        names: set[str] = set()
+        for path in self.grep_imports(words):
+            scan = self.import_scan(path)
+            if scan is not None:
+                names |= scan.imported
+        return names
+
+    def context_for(self, path: str):
+        """A libcst FileContext for a file, for kinds that must look at a module while preparing."""
+        import libcst as cst  # only kinds that transform a module while preparing pay for libcst
+
+        from .bindings import FileContext
+
+        data = self.read(path)
+        info = self.modules.info_for(path)
+        if data is None or info is None:
+            return None
+        try:
+            return FileContext(cst.parse_module(data), info, path)
+        except cst.ParserSyntaxError:
+            return None
+
+    @cached_property
+    def index(self) -> RepoIndex:
+        return RepoIndex(self.modules, self.read, self.grep_imports, self.import_scan)
+
+    def importable(self, name: DottedName) -> bool:
+        """Whether `name` (or its module part) is a repo module or locatable in this environment.
+
+        Nothing is imported: repo modules come from the file list, others from
+        the import system's finders, which read no package code.
+        """
+        parts = name.parts
+        candidates = [parts[: name.module_len]] if name.module_len else [parts[:cut] for cut in range(len(parts), 0, -1)]
+        for module_parts in candidates:
+            module = ".".join(module_parts)
+            if self.modules.is_module(module):
+                if module_parts == parts or name.module_len:
+                    return True
+                return self._attribute_exists(module, parts[len(module_parts)])
+            if environment_has_module(module):
+                return True
+        return False
+
+    def _attribute_exists(self, module: str, attribute: str) -> bool:
+        return bool(self.index.definitions(f"{module}.{attribute}")) or self.modules.is_module(f"{module}.{attribute}")
+
+
+class RecordingRepo(RepoContext):
+    """The repository as `remember`'s computation sees it: every read is noted as a fact."""
+
+    recording: Recording
+
+    def _noted(self, kind: str, path: str, answer: Callable[..., T], *args: Any, wanted: frozenset[str] | None = None) -> T:
+        """`answer(*args)`, noted as a fact of `kind` about `path` unless an outer fact holds it."""
+        with self.recording.muted() as outer:
+            result = answer(*args)
+        if outer:
+            self.recording.fact(kind, path, fact_value(kind, result), wanted)
+        return result
+
+    def read(self, path: str) -> bytes | None:
+        return self._noted("bytes", path, super().read, path)
+
+    def scan(self, path: str) -> FileScan | None:
+        return self._noted("scan", path, super().scan, path)
+
+    def import_scan(self, path: str) -> FileScan | None:
+        return self._noted("imports", path, super().import_scan, path)
+
+    def named_in(self, path: str, wanted: frozenset[str]) -> frozenset[str]:
+        return self._noted("named", path, super().named_in, path, wanted, wanted=wanted)
+
+    def context_for(self, path: str):
+        self.read(path)  # a transform of the module depends on all of its bytes
+        with self.recording.muted():
+            return super().context_for(path)
+
+    def grep(self, words: Iterable[str]) -> list[str]:
+        return self._grepped("words", list(words), super().grep)
+
+    def grep_imports(self, names: Iterable[str]) -> list[str]:
+        return self._grepped("imports", list(names), super().grep_imports)
+
+    def _grepped(self, how: str, words: list[str], search: Callable[[list[str]], list[str]]) -> list[str]:
+        """`search(words)`, noted with its result (a grep reads every file: no per-file fact)."""
+        with self.recording.muted():
+            paths = search(words)
+        self.recording.grep(how, words, paths)
+        return paths
+
+
+def environment_has_module(module: str) -> bool:
+    """Locate `module` with the import system's path finders without running any package code."""
+    parts = module.split(".")
+    if parts[0] in sys.builtin_module_names:
+        return len(parts) == 1
+    search: list[str] | None = None
+    for depth, part in enumerate(parts):
+        name = ".".join(parts[: depth + 1])
+        spec = importlib.machinery.PathFinder.find_spec(name, search)
+        if spec is None and depth == 0 and name in sys.stdlib_module_names:
+            # The standard library of another platform or build (winreg, tkinter): not a typo.
+            return True
+        if spec is None:
+            return False
+        search = list(spec.submodule_search_locations or [])
+        if depth < len(parts) - 1 and not search:
+            return False
+    return True
+
+
+def build_repo(root: Path, config: ProjectConfig, discovery: Discovery, cache: PlanCache | None = None) -> RepoContext:
+    top_dirs = {p.split("/", 1)[0] for p in discovery.files if "/" in p}
+    roots = config.roots or default_roots(top_dirs)
+    python_files = discovery.python_files
+    return RepoContext(
+        root, discovery.files, python_files, ModuleMap(roots, python_files), cache,
+        stats=discovery.stats, listed_at_ns=discovery.listed_at_ns,
+    )
