@@ -1,4 +1,5 @@
-"""The package's layering: modules import each other without cycles.
+"""The package's layering: modules import each other without cycles, kinds never import each other, and the
+rewrite core never imports a kind.
 
 The graph counts every import a module can execute, at module level or inside a function
 (a lazy import still closes a cycle when it runs); only `if TYPE_CHECKING:` blocks are left out.
@@ -14,6 +15,8 @@ import ssot_migrate
 PACKAGE = Path(ssot_migrate.__file__).parent
 # Lazy imports allowed to close a cycle, with the reason each stays lazy: (importer, imported) -> reason.
 CYCLE_BREAKING_LAZY_IMPORTS: dict[tuple[str, str], str] = {}
+# Kind modules: each is a leaf that only the registry loads (by name, in transforms/__init__.py).
+KIND_MODULES = {"rename_import", "call_args", "error_code_message", "collapse_class"}
 
 
 def _modules() -> dict[str, Path]:
@@ -129,3 +132,27 @@ def test_the_cycle_check_sees_lazy_imports():
     graph = {"a": {"b": False}, "b": {"a": True}, "c": {}}
     assert _cycles(graph) == [["a", "b"]]
 
+
+
+def _kind_module(name: str) -> bool:
+    return name.startswith("ssot_migrate.transforms.") and name.rpartition(".")[2] in KIND_MODULES
+
+
+def test_kinds_never_import_each_other():
+    graph = _import_graph()
+    offenders = {
+        (name, imported) for name, edges in graph.items() if _kind_module(name) for imported in edges if _kind_module(imported)
+    }
+    assert offenders == set()
+
+
+def test_the_rewrite_core_and_the_pipeline_below_it_never_import_kinds():
+    graph = _import_graph()
+    offenders = {
+        (name, imported)
+        for name, edges in graph.items()
+        if not name.startswith("ssot_migrate.transforms") and name != "ssot_migrate.transforms"
+        for imported in edges
+        if _kind_module(imported)
+    }
+    assert offenders == set()

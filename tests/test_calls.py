@@ -13,7 +13,7 @@ import pytest
 from ssot_migrate.config import load_config
 from ssot_migrate.engine import IN_PROCESS_MAX_BYTES, IN_PROCESS_MAX_FILES, PlanRequest, plan_tree
 from ssot_migrate.spec import load_migration
-from ssot_migrate.transforms.calls import Arguments, apply_argument_plan, keyword_arg, positional_arg
+from ssot_migrate.rewrite.calls import Arguments, apply_argument_plan, keyword_arg, positional_arg
 from ssot_migrate.transforms.error_code_message import upper_snake
 
 from .helpers import make_repo, run_cli, spec_text

@@ -37,7 +37,7 @@ from .scan import (
     is_public,
     scan_source,
 )
-from .transforms.rename_import import FIXTURE_STRING_CALLS, STRING_TARGET_CALLS
+from .rewrite.strings import FIXTURE_STRING_CALLS, STRING_TARGET_CALLS
 from .types import SEVERITY_RANK, Finding, Severity, sorted_findings
 
 # Finding codes (documented in codes.py).

@@ -6,13 +6,13 @@ import hashlib
 import json
 import textwrap
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
-import libcst as cst
 
 from ..discover import word_filter
 from ..names import DottedName
+from ..rewrite.edits import TransformResult
 from ..types import BytesFilter, CodemodSpec, Finding, Option, Severity
 
 if TYPE_CHECKING:
@@ -56,18 +56,6 @@ def example_case(
     """An example that edits one file (`path`, None: left alone) of a repository made of `base` and `files`."""
     expected = {path: example_source(after)} if after is not None else {}
     return Example(title, codemod, {**base, **(files or {}), path: example_source(before)}, expected, tuple(findings))
-
-
-@dataclass
-class TransformResult:
-    """What one codemod did to one file."""
-
-    module: cst.Module
-    edits: list[tuple[int, int]] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    # Module-level names this file now binds under another name (old -> new):
-    # the engine uses them to follow re-exports across files.
-    exports: dict[str, str] = field(default_factory=dict)
 
 
 class Kind(ABC):

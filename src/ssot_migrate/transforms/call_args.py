@@ -12,17 +12,18 @@ import keyword
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..types import Option
-from .base import TransformResult, example_case, example_source
-from .calls import (
+from ..rewrite.calls import (
     Arguments,
     CallCodes,
     CallSite,
-    CallSiteKind,
     CallSiteRewriter,
     keyword_arg,
     parse_argument_value,
     positional_arg,
 )
+from ..rewrite.edits import TransformResult
+from .base import example_case, example_source
+from .calls import CallSiteKind
 
 if TYPE_CHECKING:
     from ..bindings import FileContext

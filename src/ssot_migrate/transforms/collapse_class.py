@@ -19,7 +19,10 @@ from ..index import class_definitions, import_chain, import_closure
 from ..names import DottedName, is_dotted_under
 from ..scan import FileScan, scan_source
 from ..types import Finding, Option, Severity
-from .base import Example, Kind, TransformResult, example_source
+from ..rewrite.edits import TransformResult
+from ..rewrite.references import ReferenceRewriter
+from ..rewrite.rules import RenameRule, reexport_rules, rules_may_match
+from .base import Example, Kind, example_source
 from .class_api import (
     ApiGap,
     ClassApi,
@@ -29,12 +32,6 @@ from .class_api import (
     describe_sites,
     find_users,
     is_public,
-)
-from .rename_import import (
-    ReferenceRewriter,
-    RenameRule,
-    reexport_rules,
-    rules_may_match,
 )
 
 if TYPE_CHECKING:

@@ -17,18 +17,19 @@ from libcst.metadata import ImportAssignment
 from ..bindings import string_value
 from ..names import DottedName
 from ..types import Finding, Option
-from .base import TransformResult, example_case, example_source
-from .calls import (
+from ..rewrite.calls import (
     Arguments,
     CallCodes,
     CallSite,
-    CallSiteKind,
     CallSiteRewriter,
     parse_argument_value,
     positional_arg,
     prevailing_quote,
     string_literal,
 )
+from ..rewrite.edits import TransformResult
+from .base import example_case, example_source
+from .calls import CallSiteKind
 
 if TYPE_CHECKING:
     from ..bindings import FileContext

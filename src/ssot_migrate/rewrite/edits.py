@@ -1,4 +1,5 @@
-"""The one place that edits import statements, applied together with expression replacements.
+"""The one place that edits a file's tree: import statements and expression replacements, applied in one pass,
+and what one codemod returns for one file.
 
 Kinds record what they want (rename or remove an alias, point a `from` import
 at another module, add an import next to an existing one) and `apply_edits`
@@ -9,11 +10,36 @@ right after the statement they relate to, inside the same block, never hoisted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Union
+from typing import Any, Callable, Iterable, Protocol, Union
 
 import libcst as cst
 
 from ..bindings import FileContext, ImportBinding, dotted_of, expression_for
+from ..types import Finding, Severity
+
+class Codemod(Protocol):
+    """What the rewrite core needs of the codemod it works for: its index, how people name it, its findings."""
+
+    index: int
+
+    @property
+    def label(self) -> str: ...
+
+    def finding(self, path: str, line: int, col: int, severity: Severity, code: str, message: str, **extra: Any) -> Finding: ...
+
+
+@dataclass
+class TransformResult:
+    """What one codemod did to one file."""
+
+    module: cst.Module
+    edits: list[tuple[int, int]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # Module-level names this file now binds under another name (old -> new):
+    # the engine uses them to follow re-exports across files.
+    exports: dict[str, str] = field(default_factory=dict)
+
+
 
 Replacement = Union[cst.CSTNode, Callable[[cst.CSTNode], cst.CSTNode]]
 StatementLine = Union[cst.SimpleStatementLine, cst.SimpleStatementSuite]

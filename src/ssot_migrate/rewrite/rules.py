@@ -1,0 +1,216 @@
+"""What a rename follows: old -> new rules, which imports can reach an old name, and the rules derived
+from re-exports of it across the repository."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from ..discover import import_fragments, word_pattern
+from ..names import DottedName, is_dotted_under
+from ..types import BytesFilter
+
+if TYPE_CHECKING:
+    from ..bindings import FileContext
+    from ..repo import RepoContext
+    from ..scan import FileScan, ImportUse
+    from .edits import TransformResult
+
+@dataclass(frozen=True)
+class RenameRule:
+    """One old -> new pair this codemod follows in a file.
+
+    `report_only` rules name re-export paths that keep working (the re-export is
+    unchanged): sites using them get an info finding instead of an edit. A rule
+    derived from a re-export (`via` its module) rewrites dotted strings to
+    `string_new`, the re-export's own new path (None: strings stay), because a
+    `mock.patch("app.views.Old")` target names where a name is looked up.
+    """
+
+    old: DottedName
+    new: DottedName
+    report_only: bool = False
+    via: str | None = None
+    string_new: DottedName | None = None
+
+    @property
+    def string_target(self) -> DottedName | None:
+        """What dotted strings naming `old` become (None: they stay)."""
+        if self.report_only:
+            return None
+        return self.new if self.via is None else self.string_new
+
+
+def rules_may_match(scan: FileScan, rules: Iterable[RenameRule], strings: str) -> bool:
+    """Whether a file's `ast` scan can hold a reference to an old name (the cheap check before libcst):
+    some import can reach it (the module, the name itself, a parent used in a chain that reaches
+    it, a star import), or a dotted string names it."""
+    if not scan.parsed:
+        return True
+    for rule in rules:
+        old = rule.old.dotted
+        if any(relation(use, old, scan.chains) for use in scan.uses):
+            return True
+        if strings != "none" and any(is_dotted_under(s, old) for s in scan.strings):
+            return True
+    return False
+
+
+def prefix_string(dotted: str) -> bytes:
+    """A regex for a string literal whose whole value is a non-empty start of `dotted`."""
+    nested = b""
+    for char in reversed(dotted.encode()):
+        nested = re.escape(bytes([char])) + (b"(?:" + nested + b")?" if nested else b"")
+    return rb"[\"']" + nested + rb"[\"']"
+
+
+@lru_cache(maxsize=64)
+def rules_filter(rules: tuple[RenameRule, ...]) -> BytesFilter:
+    leaves = sorted({r.old.leaf for r in rules})
+    patterns = []
+    for leaf in leaves:
+        word = re.escape(leaf.encode())
+        if all(len(r.old.parts) == 1 for r in rules if r.old.leaf == leaf):
+            patterns.append(word_pattern([leaf]))
+            continue
+        patterns += [re.compile(fragment) for fragment in import_fragments(leaf)]
+        patterns.append(re.compile(rb"[\"']" + word + rb"[\"']"))
+        patterns.append(
+            re.compile(rb"\A(?=[\s\S]*?import[ \t]*\*)(?=[\s\S]*?(?<![A-Za-z0-9_])" + word + rb"(?![A-Za-z0-9_]))")
+        )
+    return BytesFilter(tuple(leaf.encode() for leaf in leaves), tuple(p for p in patterns if p is not None))
+
+
+def encode_rules(rules: Iterable[RenameRule]) -> list:
+    def name(value: DottedName | None) -> list | None:
+        return None if value is None else [list(value.parts), value.module_len]
+
+    return [[name(r.old), name(r.new), r.report_only, r.via, name(r.string_new)] for r in rules]
+
+
+def decode_rules(data: list) -> list[RenameRule]:
+    def name(value: list | None) -> DottedName | None:
+        return None if value is None else DottedName(tuple(value[0]), value[1])
+
+    rules = []
+    for old, new, report_only, via, string_new in data:
+        rules.append(RenameRule(name(old), name(new), bool(report_only), via, name(string_new)))  # type: ignore[arg-type]
+    return rules
+
+
+def relation(use: ImportUse, old: str, chains: Iterable[str] | None) -> bool:
+    """Whether an import can reach `old` (mirrors `ReferenceRewriter._match`).
+
+    A parent binding (`import a` for `a.b.c`) only counts when one of `chains` written
+    through its local name reaches `old`; with `chains=None` every parent binding counts.
+    """
+    if use.from_module is not None and is_dotted_under(use.from_module, old):
+        return True
+    if use.local == "*":
+        return use.from_module is not None and old.startswith(use.from_module + ".")
+    if is_dotted_under(use.imported, old):
+        return True
+    if not old.startswith(use.bound + "."):
+        return False
+    if chains is None:
+        return True
+    head = use.local + "."
+    return any(
+        chain.startswith(head) and is_dotted_under(use.bound + chain[len(use.local) :], old) for chain in chains
+    )
+
+
+def reexport_rules(
+    repo: RepoContext,
+    rules: tuple[RenameRule, ...],
+    *,
+    follow: bool,
+    transform: Callable[[FileContext, tuple[RenameRule, ...]], TransformResult | None],
+) -> list[RenameRule]:
+    """Rules for paths that re-export an old name (`pkg.X` when `pkg/__init__.py` imports it).
+
+    Only re-exports that some file imports (or names in a dotted string) matter. For each, the codemod's own
+    `transform` (with the rules so far) is run on the re-exporting module: if its
+    binding takes the new name, callers follow it there (`pkg.X` -> `pkg.Y`); if it
+    keeps its name the re-export still works, and its callers get an info finding,
+    or with `follow` import the new path directly.
+    """
+    derived: list[RenameRule] = []
+    frontier = {r.old.dotted for r in rules if not r.report_only}
+    seen: set[str] = set(frontier)
+    for depth in range(6):
+        aliases = {
+            alias: target
+            for alias, target in repo.index.direct_reexports(frontier, below=depth == 0).items()
+            if alias not in seen
+        }
+        if not aliases:
+            break
+        # A re-export matters when a file imports it or names it in a dotted string (`mock.patch("app.views.Old")`).
+        wanted = frozenset(aliases)
+        named: set[str] = set()
+        for path in repo.grep_imports({alias.rsplit(".", 1)[1] for alias in aliases}):
+            named |= repo.named_in(path, wanted)
+        frontier = set()
+        for alias, target in sorted(aliases.items()):
+            seen.add(alias)
+            if alias not in named:
+                continue
+            target_new = _new_path(target, (*rules, *derived))
+            if target_new is None:
+                continue
+            module, local = alias.rsplit(".", 1)
+            renamed = _exported_name(repo, module, local, (*rules, *derived), transform)
+            if renamed is None:
+                rule = RenameRule(DottedName.of(alias), target_new, report_only=not follow, via=module)
+            else:
+                module_parts = tuple(module.split("."))
+                own = DottedName((*module_parts, *renamed.split(".")), len(module_parts))
+                rule = RenameRule(DottedName.of(alias), target_new if follow else own, via=module, string_new=own)
+            derived.append(rule)
+            if not rule.report_only:
+                frontier.add(alias)
+        if not frontier:
+            break
+    return derived
+
+
+def _exported_name(
+    repo: RepoContext,
+    module: str,
+    local: str,
+    rules: tuple[RenameRule, ...],
+    transform: Callable[[FileContext, tuple[RenameRule, ...]], TransformResult | None],
+) -> str | None:
+    """The name a module-level binding of `module` takes after the codemod (None: unchanged)."""
+    path = repo.modules.path_of(module)
+    ctx = repo.context_for(path) if path is not None else None
+    if ctx is None:
+        return None
+    result = transform(ctx, rules)
+    if result is None:
+        return None
+    renamed = result.exports.get(local)
+    return renamed if renamed != local else None
+
+
+def all_prefixes(modules: Iterable[str]) -> set[str]:
+    out = set()
+    for name in modules:
+        parts = name.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts)))
+    return out
+
+
+def _new_path(target: str, rules: Iterable[RenameRule]) -> DottedName | None:
+    """Where `target` goes under the first rule that rewrites it."""
+    for rule in sorted(rules, key=lambda r: -len(r.old.parts)):
+        if rule.report_only or not is_dotted_under(target, rule.old.dotted):
+            continue
+        rest = target[len(rule.old.dotted) :]
+        if not rest:
+            return rule.new
+        return DottedName((*rule.new.parts, *rest.lstrip(".").split(".")), rule.new.module_len)
+    return None

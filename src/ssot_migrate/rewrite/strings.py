@@ -1,0 +1,170 @@
+"""Dotted names in strings: the calls whose string argument is an import target (`mock.patch`,
+`importlib.import_module`, ...), rewriting such a string, and whole-token rewrites in text files."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping
+
+import libcst as cst
+
+from ..bindings import FileContext, dotted_of, string_value
+from ..names import is_dotted_under
+from .rules import RenameRule
+
+# Calls whose first argument (or the named keyword) is a dotted import target.
+STRING_TARGET_CALLS: Mapping[str, str] = {
+    "unittest.mock.patch": "target",
+    "mock.patch": "target",
+    "unittest.mock.patch.dict": "in_dict",
+    "mock.patch.dict": "in_dict",
+    "unittest.mock.patch.multiple": "target",
+    "mock.patch.multiple": "target",
+    "importlib.import_module": "name",
+    "builtins.__import__": "name",
+    "__import__": "name",
+    "importlib.util.find_spec": "name",
+    "pkgutil.resolve_name": "name",
+    "doctest.DocTestSuite": "module",
+}
+
+
+# Fixtures reached through a parameter, so matched by the name the fixture always has.
+FIXTURE_STRING_CALLS = {
+    "monkeypatch.setattr": "target",
+    "monkeypatch.delattr": "target",
+    "mocker.patch": "target",
+    "mocker.patch.dict": "in_dict",
+    "mocker.patch.multiple": "target",
+}
+
+
+# `patch.object(module, "name")`-style calls: (object, attribute-name string).
+OBJECT_ATTRIBUTE_CALLS = {
+    "unittest.mock.patch.object",
+    "mock.patch.object",
+}
+
+
+FIXTURE_OBJECT_ATTRIBUTE_CALLS = {"mocker.patch.object", "monkeypatch.setattr", "monkeypatch.delattr"}
+
+
+_TOKEN_BOUNDARY = rb"(?<![A-Za-z0-9_.])"
+
+
+_TOKEN_END = rb"(?![A-Za-z0-9_])"
+
+
+def rewrite_text_tokens(data: bytes, rules: Iterable[RenameRule]) -> tuple[bytes, list[tuple[int, int]]]:
+    """Whole-token occurrences of each old dotted name (or `module:attr` spelling) in a text file."""
+    edits: list[tuple[int, int]] = []
+    for rule in rules:
+        old_parts = rule.old.parts
+        spellings = [".".join(old_parts)] + [
+            ".".join(old_parts[:i]) + ":" + ".".join(old_parts[i:]) for i in range(1, len(old_parts))
+        ]
+        pattern = re.compile(
+            _TOKEN_BOUNDARY + b"(" + b"|".join(re.escape(s.encode()) for s in spellings) + b")" + _TOKEN_END
+        )
+        out = bytearray()
+        last = 0
+        for match in pattern.finditer(data):
+            text = match.group(1).decode()
+            if ":" in text:
+                attr_len = len(text.split(":", 1)[1].split("."))
+                module, attr = rule.new.split_for(attr_len)
+                replacement = ".".join(module) + (":" + ".".join(attr) if attr else "")
+            else:
+                replacement = rule.new.dotted
+            line = data.count(b"\n", 0, match.start()) + 1
+            col = match.start() - (data.rfind(b"\n", 0, match.start()) + 1) + 1
+            edits.append((line, col))
+            out += data[last : match.start()] + replacement.encode()
+            last = match.end()
+        out += data[last:]
+        data = bytes(out)
+    return data, edits
+
+
+def rewrite_dotted_string(value: str, rules: Iterable[RenameRule]) -> str | None:
+    """The new value of a string whose whole value is a dotted name (or `module:attr`) under an old name."""
+    dotted = value.replace(":", ".")
+    for rule in rules:
+        new = rule.string_target
+        old = rule.old.dotted
+        if new is None or not is_dotted_under(dotted, old):
+            continue
+        rest = dotted[len(old) :]
+        if ":" in value:
+            # Keep the colon where the module ends: the attribute part after it keeps its length.
+            attr_len = len(value.split(":", 1)[1].split("."))
+            rest_len = len(rest.lstrip(".").split(".")) if rest else 0
+            module_parts, attr_parts = new.split_for(max(attr_len - rest_len, 0))
+            attr_text = ".".join([*attr_parts, *(rest.lstrip(".").split(".") if rest else [])])
+            return ".".join(module_parts) + (f":{attr_text}" if attr_text else "")
+        return new.dotted + rest
+    return None
+
+
+def literal_prefix(node: cst.BaseExpression) -> str | None:
+    """The literal text a concatenation starts with ('' when it starts with something else)."""
+    if isinstance(node, cst.SimpleString):
+        return string_value(node) or ""
+    if isinstance(node, cst.ConcatenatedString):
+        left = literal_prefix(node.left)  # type: ignore[arg-type]
+        right = literal_prefix(node.right)  # type: ignore[arg-type]
+        return (left or "") + (right or "") if left is not None else None
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        left = literal_prefix(node.left)
+        if left is None:
+            return None
+        right = node.right
+        if isinstance(right, (cst.SimpleString, cst.ConcatenatedString)):
+            return left + (literal_prefix(right) or "")
+        return left
+    return None
+
+
+class CallStringFinder(cst.CSTVisitor):
+    """String arguments that name import targets, and string concatenations in those places."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.targets: list[cst.SimpleString] = []
+        self.object_attributes: list[tuple[cst.BaseExpression, cst.SimpleString]] = []
+        self.concatenations: list[cst.BaseExpression] = []
+        self.all_strings: list[cst.SimpleString] = []
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.all_strings.append(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        names = set(self.ctx.qualified_names(node.func))
+        written = dotted_of(node.func)
+        if written is not None:
+            names.add(written)
+        keyword = None
+        for name in names:
+            keyword = STRING_TARGET_CALLS.get(name) or FIXTURE_STRING_CALLS.get(name)
+            if keyword:
+                break
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        if keyword:
+            argument = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == keyword), None)
+            if argument is None and positional:
+                argument = positional[0].value
+            is_fixture_object_form = written in FIXTURE_OBJECT_ATTRIBUTE_CALLS and len(positional) >= 2 and not isinstance(
+                positional[0].value, cst.SimpleString
+            )
+            if argument is not None and not is_fixture_object_form:
+                self._take(argument)
+        if (names & OBJECT_ATTRIBUTE_CALLS) or (written in FIXTURE_OBJECT_ATTRIBUTE_CALLS and len(positional) >= 2):
+            if len(positional) >= 2 and isinstance(positional[1].value, cst.SimpleString):
+                if not isinstance(positional[0].value, cst.SimpleString):
+                    self.object_attributes.append((positional[0].value, positional[1].value))
+
+    def _take(self, argument: cst.BaseExpression) -> None:
+        if isinstance(argument, cst.SimpleString):
+            self.targets.append(argument)
+        elif isinstance(argument, (cst.ConcatenatedString, cst.BinaryOperation)):
+            self.concatenations.append(argument)

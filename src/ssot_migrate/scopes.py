@@ -1,0 +1,548 @@
+"""Every name reference of a file and what it means, from the stdlib `ast`: a second, independent resolver.
+
+libcst's metadata drives the rewrites; this view of a whole file (cheap: the parse is CPython's) decides
+which imports the edits left unused and verifies the result against the original. Resolution is
+flow-insensitive, as in libcst and pyflakes: a name means every binding its scope has for it.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .modules import ModuleInfo, absolute_module
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+# Names every module has without binding them.
+MODULE_ATTRIBUTES = frozenset(
+    {"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__path__", "__builtins__",
+     "__annotations__", "__dict__", "__cached__"}
+)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A use of a name: a bare name, the longest attribute chain written on it, or an `__all__` entry.
+
+    `meanings` are the fully qualified names the whole chain can denote (`import a.b` + `a.b.c` ->
+    `a.b.c`; a local `x` of `f` in module `m` -> `m.f.<locals>.x`). `unbound`: no scope binds the
+    head name, it is no builtin, and no star import can supply it (a NameError when it runs).
+    """
+
+    line: int
+    col: int  # 1-based, of the chain's head (of the string, for names inside a string annotation)
+    text: str
+    meanings: frozenset[str]
+    unbound: bool
+    role: str  # load | store | del | all | annotation
+
+
+@dataclass
+class ImportBinding:
+    """One name bound by an import alias: `target` is what the name refers to (`import a.b` binds `a` to `a`)."""
+
+    scope: str  # "" at module level, else the qualified name of the function or class
+    local: str
+    target: str
+    imported: str  # the dotted path the alias names (`import a.b` -> `a.b`)
+    line: int
+    col: int
+    statement_line: int
+    is_from: bool
+    has_asname: bool
+    explicit_reexport: bool  # `import a as a`, `from m import x as x`
+    block: tuple[int, int]  # (line of the block's first statement, its indentation): siblings share it
+    used: int = 0
+
+
+@dataclass
+class FileNames:
+    """The references and import bindings of one file."""
+
+    module: str
+    references: list[Reference]
+    imports: list[ImportBinding]
+    star_modules: tuple[str, ...]
+
+    def unused_imports(self) -> list[ImportBinding]:
+        return [b for b in self.imports if not b.used]
+
+
+@dataclass
+class _Binding:
+    meaning: str
+    imported: ImportBinding | None = None
+
+
+@dataclass
+class _Scope:
+    kind: str  # module | function | class | comprehension
+    qualname: str
+    parent: _Scope | None
+    bindings: dict[str, list[_Binding]] = field(default_factory=dict)
+    global_names: set[str] = field(default_factory=set)
+    nonlocal_names: set[str] = field(default_factory=set)
+
+    def prefix(self, module: str) -> str:
+        if self.kind == "module":
+            return module
+        if self.kind == "class":
+            return f"{module}.{self.qualname}"
+        return f"{module}.{self.qualname}.<locals>"
+
+
+@dataclass
+class _PendingReference:
+    scope: _Scope
+    line: int
+    col: int
+    head: str
+    rest: tuple[str, ...]
+    role: str
+
+
+def file_names(tree: ast.Module, info: ModuleInfo) -> FileNames:
+    """Resolve every reference of a parsed file (module name and package from `info`)."""
+    collector = _Collector(info)
+    collector.run(tree)
+    return collector.resolve()
+
+
+class _Collector:
+    def __init__(self, info: ModuleInfo) -> None:
+        self.info = info
+        self.module = _Scope("module", "", None)
+        self.pending: list[_PendingReference] = []
+        self.imports: list[ImportBinding] = []
+        self.star_modules: list[str] = []
+        self.block_of: dict[int, tuple[int, int]] = {}
+
+    # -- pass 1: scopes, bindings, unresolved references -------------------------------------
+
+    def run(self, tree: ast.Module) -> None:
+        self._blocks(tree)
+        self._statements(tree.body, self.module)
+        self._dunder_all(tree)
+
+    def _blocks(self, tree: ast.Module) -> None:
+        """Each statement's block: (first statement's line, indentation) of the list it belongs to."""
+        stack: list[ast.AST] = [tree]
+        while stack:
+            node = stack.pop()
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                statements = getattr(node, name, None)
+                if isinstance(statements, list) and statements and isinstance(statements[0], (ast.stmt, ast.excepthandler, ast.match_case)):
+                    first = statements[0]
+                    key = (getattr(first, "lineno", 0), getattr(first, "col_offset", 0))
+                    for statement in statements:
+                        self.block_of[id(statement)] = key
+                        stack.append(statement)
+
+    def _bind(self, scope: _Scope, name: str, binding: _Binding | None = None) -> None:
+        target = scope
+        if name in scope.global_names:
+            target = self.module
+        elif name in scope.nonlocal_names:
+            target = self._nonlocal_owner(scope, name) or scope
+        elif scope.kind == "comprehension" and binding is None:
+            pass
+        if binding is None:
+            binding = _Binding(f"{target.prefix(self.info.name)}.{name}")
+        target.bindings.setdefault(name, []).append(binding)
+
+    def _nonlocal_owner(self, scope: _Scope, name: str) -> _Scope | None:
+        current = scope.parent
+        while current is not None and current.kind != "module":
+            if current.kind == "function" and (name in current.bindings or name in current.nonlocal_names):
+                return current
+            current = current.parent
+        return None
+
+    def _reference(self, scope: _Scope, node: ast.expr, role: str) -> None:
+        """A Name, or an attribute chain on a Name: one reference (its inner nodes are not walked again)."""
+        rest: list[str] = []
+        current = node
+        while isinstance(current, ast.Attribute):
+            rest.append(current.attr)
+            current = current.value
+        if isinstance(current, ast.Name):
+            self.pending.append(
+                _PendingReference(scope, current.lineno, current.col_offset + 1, current.id, tuple(reversed(rest)), role)
+            )
+        else:
+            self._expression(current, scope)
+
+    def _statements(self, statements: list[ast.stmt], scope: _Scope) -> None:
+        # Declarations apply to the whole scope, wherever they stand in it.
+        if scope.kind == "function":
+            for node in _own_statements(statements):
+                if isinstance(node, ast.Global):
+                    scope.global_names.update(node.names)
+                elif isinstance(node, ast.Nonlocal):
+                    scope.nonlocal_names.update(node.names)
+        for statement in statements:
+            self._statement(statement, scope)
+
+    def _statement(self, node: ast.stmt, scope: _Scope) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for decorator in node.decorator_list:
+                self._expression(decorator, scope)
+            self._arguments_outside(node.args, scope)
+            if node.returns is not None:
+                self._annotation(node.returns, scope)
+            self._bind(scope, node.name)
+            inner = _Scope("function", _qualname(scope, node.name), scope)
+            self._parameters(node.args, inner)
+            self._statements(node.body, inner)
+            return
+        if isinstance(node, ast.ClassDef):
+            for decorator in node.decorator_list:
+                self._expression(decorator, scope)
+            for base in node.bases:
+                self._expression(base, scope)
+            for keyword in node.keywords:
+                self._expression(keyword.value, scope)
+            self._bind(scope, node.name)
+            inner = _Scope("class", _qualname(scope, node.name), scope)
+            self._statements(node.body, inner)
+            return
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._import(node, scope)
+            return
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            if scope.kind != "function":
+                (scope.global_names if isinstance(node, ast.Global) else scope.nonlocal_names).update(node.names)
+            return
+        if isinstance(node, ast.AnnAssign):
+            self._annotation(node.annotation, scope)
+            if node.value is not None:
+                self._expression(node.value, scope)
+            self._target(node.target, scope)
+            return
+        if isinstance(node, ast.AugAssign):
+            self._expression(node.value, scope)
+            if isinstance(node.target, ast.Name):
+                self._reference(scope, node.target, "load")
+                self._bind(scope, node.target.id)
+            else:
+                self._target(node.target, scope)
+            return
+        type_alias = getattr(ast, "TypeAlias", None)
+        if type_alias is not None and isinstance(node, type_alias):
+            self._expression(node.value, scope)
+            self._target(node.name, scope)
+            return
+        if isinstance(node, ast.Match):
+            self._expression(node.subject, scope)
+            for case in node.cases:
+                self._pattern(case.pattern, scope)
+                if case.guard is not None:
+                    self._expression(case.guard, scope)
+                self._statements(case.body, scope)
+            return
+        for name, value in ast.iter_fields(node):
+            if name in ("body", "orelse", "finalbody") and isinstance(value, list):
+                self._statements(value, scope)
+            elif name == "handlers":
+                for handler in value:
+                    if handler.type is not None:
+                        self._expression(handler.type, scope)
+                    if handler.name:
+                        self._bind(scope, handler.name)
+                    self._statements(handler.body, scope)
+            elif name in ("targets", "target") or (name == "items" and isinstance(node, (ast.With, ast.AsyncWith))):
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, ast.withitem):
+                        self._expression(item.context_expr, scope)
+                        if item.optional_vars is not None:
+                            self._target(item.optional_vars, scope)
+                    else:
+                        self._target(item, scope)
+            elif isinstance(value, ast.expr):
+                self._expression(value, scope)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.expr):
+                        self._expression(item, scope)
+
+    def _target(self, node: ast.expr, scope: _Scope) -> None:
+        """An assignment target: names are bindings, attribute and subscript targets are uses."""
+        if isinstance(node, ast.Name):
+            self._bind(scope, node.id)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for element in node.elts:
+                self._target(element, scope)
+        elif isinstance(node, ast.Starred):
+            self._target(node.value, scope)
+        elif isinstance(node, ast.Attribute):
+            self._reference(scope, node, "store" if isinstance(node.ctx, ast.Store) else "del")
+        else:
+            self._expression(node, scope)
+
+    def _pattern(self, node: ast.AST, scope: _Scope) -> None:
+        if isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            self._bind(scope, node.name)
+        if isinstance(node, ast.MatchMapping) and node.rest:
+            self._bind(scope, node.rest)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.pattern):
+                self._pattern(child, scope)
+            elif isinstance(child, ast.expr):
+                self._expression(child, scope)
+
+    def _arguments_outside(self, args: ast.arguments, scope: _Scope) -> None:
+        """Defaults and annotations are evaluated where the function is defined."""
+        for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
+            self._expression(default, scope)
+        for arg in _all_args(args):
+            if arg.annotation is not None:
+                self._annotation(arg.annotation, scope)
+
+    def _parameters(self, args: ast.arguments, scope: _Scope) -> None:
+        for arg in _all_args(args):
+            self._bind(scope, arg.arg)
+
+    def _annotation(self, node: ast.expr, scope: _Scope) -> None:
+        self._expression(node, scope)
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                self._string_annotation(inner, scope)
+
+    def _string_annotation(self, node: ast.Constant, scope: _Scope) -> None:
+        try:
+            parsed = ast.parse(node.value.strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            return
+        for inner in _chains(parsed.body):
+            rest: list[str] = []
+            current = inner
+            while isinstance(current, ast.Attribute):
+                rest.append(current.attr)
+                current = current.value
+            assert isinstance(current, ast.Name)
+            self.pending.append(
+                _PendingReference(scope, node.lineno, node.col_offset + 1, current.id, tuple(reversed(rest)), "annotation")
+            )
+
+    def _expression(self, node: ast.expr, scope: _Scope) -> None:
+        stack: list[ast.AST] = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, ast.Name):
+                if isinstance(current.ctx, ast.Load):
+                    self._reference(scope, current, "load")
+                else:
+                    self._bind(scope, current.id)
+                continue
+            if isinstance(current, ast.Attribute):
+                self._reference(scope, current, "load" if isinstance(current.ctx, ast.Load) else "store")
+                continue
+            if isinstance(current, ast.Lambda):
+                self._arguments_outside(current.args, scope)
+                inner = _Scope("function", _qualname(scope, "<lambda>"), scope)
+                self._parameters(current.args, inner)
+                self._expression(current.body, inner)
+                continue
+            if isinstance(current, _COMPREHENSIONS):
+                self._comprehension(current, scope)
+                continue
+            if isinstance(current, ast.NamedExpr):
+                owner = scope
+                while owner.kind == "comprehension" and owner.parent is not None:
+                    owner = owner.parent
+                self._bind(owner, current.target.id)
+                stack.append(current.value)
+                continue
+            if isinstance(current, ast.Call) and _is_cast(current) and current.args:
+                first = current.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    self._string_annotation(first, scope)
+            stack.extend(reversed(list(ast.iter_child_nodes(current))))
+
+    def _comprehension(self, node: ast.expr, scope: _Scope) -> None:
+        generators = node.generators  # type: ignore[attr-defined]
+        self._expression(generators[0].iter, scope)
+        inner = _Scope("comprehension", _qualname(scope, "<comprehension>"), scope)
+        for position, generator in enumerate(generators):
+            if position:
+                self._expression(generator.iter, inner)
+            self._target(generator.target, inner)
+            for condition in generator.ifs:
+                self._expression(condition, inner)
+        if isinstance(node, ast.DictComp):
+            self._expression(node.key, inner)
+            self._expression(node.value, inner)
+        else:
+            self._expression(node.elt, inner)  # type: ignore[attr-defined]
+
+    def _import(self, node: ast.Import | ast.ImportFrom, scope: _Scope) -> None:
+        block = self.block_of.get(id(node), (node.lineno, node.col_offset))
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    local, target = alias.asname, alias.name
+                else:
+                    local = target = alias.name.split(".")[0]
+                self._import_binding(scope, node, alias, local, target, alias.name, block, is_from=False)
+            return
+        module = absolute_module(self.info, node.level, node.module)
+        if module is None:
+            module = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                self.star_modules.append(module)
+                continue
+            local = alias.asname or alias.name
+            self._import_binding(scope, node, alias, local, f"{module}.{alias.name}", f"{module}.{alias.name}", block, is_from=True)
+
+    def _import_binding(
+        self, scope: _Scope, node: ast.stmt, alias: ast.alias, local: str, target: str, imported: str,
+        block: tuple[int, int], *, is_from: bool,
+    ) -> None:
+        binding = ImportBinding(
+            scope.qualname, local, target, imported, alias.lineno, alias.col_offset + 1, node.lineno, is_from,
+            alias.asname is not None, alias.asname is not None and alias.asname == alias.name, block,
+        )
+        self.imports.append(binding)
+        self._bind(scope, local, _Binding(target, binding))
+
+    def _dunder_all(self, tree: ast.Module) -> None:
+        for node in tree.body:
+            values: list[ast.expr] = []
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+                values.append(node.value)
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name) and node.target.id == "__all__" and node.value is not None:
+                values.append(node.value)
+            elif (
+                isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute) and isinstance(node.value.func.value, ast.Name)
+                and node.value.func.value.id == "__all__" and node.value.func.attr in ("extend", "append")
+            ):
+                values.extend(node.value.args)
+            for value in values:
+                for entry in _all_strings(value):
+                    self.pending.append(
+                        _PendingReference(self.module, entry.lineno, entry.col_offset + 1, entry.value, (), "all")
+                    )
+
+    # -- pass 2: resolution ------------------------------------------------------------------
+
+    def resolve(self) -> FileNames:
+        references = []
+        for pending in self.pending:
+            meanings, unbound, bindings = self._lookup(pending.scope, pending.head)
+            suffix = "".join("." + part for part in pending.rest)
+            self._mark_used(bindings, pending.head + suffix)
+            text = pending.head + suffix
+            references.append(
+                Reference(pending.line, pending.col, text, frozenset(m + suffix for m in meanings), unbound, pending.role)
+            )
+        return FileNames(self.info.name, references, self.imports, tuple(self.star_modules))
+
+    def _lookup(self, scope: _Scope, name: str) -> tuple[set[str], bool, list[_Binding]]:
+        owner = self._owner(scope, name)
+        if owner is not None:
+            bindings = owner.bindings[name]
+            return {b.meaning for b in bindings}, False, bindings
+        if name in BUILTIN_NAMES:
+            return {f"builtins.{name}"}, False, []
+        if name in MODULE_ATTRIBUTES or (name.startswith("__") and name.endswith("__")):
+            return {f"{self.info.name}.{name}"}, False, []
+        if self.star_modules:
+            return {f"{module}.{name}" for module in self.star_modules}, False, []
+        return {f"{self.info.name}.{name}"}, True, []
+
+    def _owner(self, scope: _Scope, name: str) -> _Scope | None:
+        """The scope whose binding of `name` a lookup from `scope` finds (Python's LEGB, class scopes skipped
+        from nested functions)."""
+        if name in scope.global_names:
+            return self.module if name in self.module.bindings else None
+        current: _Scope | None = scope
+        first = True
+        while current is not None:
+            if (first or current.kind != "class") and name in current.bindings:
+                return current
+            first = False
+            current = current.parent
+        return None
+
+    @staticmethod
+    def _mark_used(bindings: list[_Binding], chain: str) -> None:
+        imports = [b.imported for b in bindings if b.imported is not None]
+        if not imports:
+            return
+        # `import a.b` and `import a.c` both bind `a`: `a.c.x` uses the import that loads `a.c`.
+        specific = [
+            b for b in imports
+            if not b.is_from and not b.has_asname and "." in b.imported
+            and (chain == b.imported or chain.startswith(b.imported + "."))
+        ]
+        for binding in specific or imports:
+            binding.used += 1
+
+
+def _own_statements(statements: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements of a function body, nested blocks included, nested functions and classes not."""
+    stack = list(statements)
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                stack.append(child)  # type: ignore[arg-type]
+
+
+def _qualname(scope: _Scope, name: str) -> str:
+    if scope.kind == "module":
+        return name
+    if scope.kind == "class":
+        return f"{scope.qualname}.{name}"
+    return f"{scope.qualname}.<locals>.{name}"
+
+
+def _all_args(args: ast.arguments) -> list[ast.arg]:
+    found = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    if args.vararg is not None:
+        found.append(args.vararg)
+    if args.kwarg is not None:
+        found.append(args.kwarg)
+    return found
+
+
+def _chains(node: ast.AST) -> Iterator[ast.expr]:
+    """The Names and outermost attribute chains on a Name inside an expression."""
+    stack: list[ast.AST] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (ast.Name, ast.Attribute)):
+            head = current
+            while isinstance(head, ast.Attribute):
+                head = head.value
+            if isinstance(head, ast.Name):
+                yield current  # type: ignore[misc]
+                continue
+            stack.append(head)
+            continue
+        stack.extend(ast.iter_child_nodes(current))
+
+
+def _is_cast(call: ast.Call) -> bool:
+    func = call.func
+    return (isinstance(func, ast.Name) and func.id == "cast") or (isinstance(func, ast.Attribute) and func.attr == "cast")
+
+
+def _all_strings(value: ast.expr) -> Iterator[ast.Constant]:
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        for element in value.elts:
+            yield from _all_strings(element)
+    elif isinstance(value, ast.BinOp):
+        yield from _all_strings(value.left)
+        yield from _all_strings(value.right)
+    elif isinstance(value, ast.Constant) and isinstance(value.value, str):
+        yield value
