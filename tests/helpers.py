@@ -94,3 +94,40 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
             continue
         out[path.relative_to(root).as_posix()] = path.read_bytes()
     return out
+
+
+def run_in_terminal(*args: str, cwd: Path, columns: int = 120, env: Mapping[str, str] | None = None,
+                    timeout: float = 300) -> tuple[int, str]:
+    """The CLI on a real pseudo-terminal `columns` wide (stdout and stderr both on it), outside CI: its exit
+    code and everything it showed."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ssot_migrate", *args], cwd=cwd, stdin=slave, stdout=slave, stderr=slave,
+        env={**cli_env(env, unset=("CI", "COLUMNS", "LINES", "TERM")), "TERM": "xterm"}, close_fds=True,
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif process.poll() is not None:
+            break
+    os.close(master)
+    code = process.wait(timeout=max(1.0, deadline - time.monotonic()))
+    return code, b"".join(chunks).decode("utf-8", errors="replace").replace("\r\n", "\n")

@@ -15,7 +15,7 @@ from ssot_migrate.api import load_target_migration, resolve_target
 from ssot_migrate.apply import ApplyOptions, run_apply
 from ssot_migrate.errors import UsageError
 
-from .helpers import git, make_repo, run_cli, spec_text, tree_bytes
+from .helpers import git, make_repo, run_cli, run_in_terminal, spec_text, tree_bytes
 
 PYTHON = shlex.quote(sys.executable)
 PYTEST = f"{PYTHON} -m pytest -q tests"
@@ -163,11 +163,13 @@ def test_a_test_that_passed_and_now_fails_is_a_regression_in_the_report(tmp_path
         "migration.toml": spec_text([{"kind": "rename-import", "old": "app.legacy", "new": "app.modern"}]),
     })
     result = run_cli("apply", "--spec", "migration.toml", "--branch", BRANCH, "--test-command", PYTEST, cwd=repo)
-    stderr = result.stderr.decode()
-    assert result.returncode == 1, stderr
-    assert "Gate failed (no-regressions)" in stderr
-    assert "Regressed" in stderr and "tests.test_views::test_view" in stderr and "passed" in stderr
-    assert "The gate failed: no branch was created or changed." in stderr
+    stdout = result.stdout.decode()
+    assert result.returncode == 1, result.stderr.decode()
+    assert f"gate: failed (no-regressions): {PYTEST}\n" in stdout
+    assert "gate: regressed: tests.test_views::test_view (passed -> failed)\n" in stdout
+    assert stdout.endswith("The gate failed: no branch was created or changed.\n")
+    # The gate's commentary is conversation: stderr, one line per run start and end.
+    assert "gate: after: running" in result.stderr.decode()
     assert branches(repo) == ["main"]
 
 
@@ -232,13 +234,12 @@ def test_the_gate_environment_and_a_command_that_is_not_pytest(tmp_path: Path) -
 def test_on_a_terminal_the_gate_shows_live_progress_with_the_suites_last_line(repo: Path, tmp_path: Path) -> None:
     script = tmp_path / "suite.py"
     script.write_text("import time\nprint('collected 42 items, running them', flush=True)\ntime.sleep(1)\n")
-    result = run_cli("apply", "--spec", "migration.toml", "--branch", BRANCH, "--no-baseline",
-                     "--test-command", f"{PYTHON} {script}", cwd=repo, env={"FORCE_COLOR": "1", "COLUMNS": "120"})
-    stderr = result.stderr.decode()
-    assert result.returncode == 0, stderr
-    assert "collected 42 items, running them" in stderr, "the live line shows the suite's output"
-    assert "gate: after: running" not in stderr, "the one-line-per-run form is for logs, not terminals"
-    assert "gate: after: exit 0, no junit report" in stderr
+    code, shown = run_in_terminal("apply", "--spec", "migration.toml", "--branch", BRANCH, "--no-baseline",
+                                  "--test-command", f"{PYTHON} {script}", cwd=repo, columns=120)
+    assert code == 0, shown
+    assert "collected 42 items, running them" in shown, "the live line shows the suite's output"
+    assert "gate: after: running" not in shown, "the one-line-per-run form is for logs, not terminals"
+    assert "gate: after: exit 0, no junit report" in shown
 
 
 # -- the branch ------------------------------------------------------------------------------------------
@@ -351,7 +352,7 @@ def test_an_empty_plan_creates_nothing(repo: Path) -> None:
     (repo / "none.toml").write_text(spec_text([{"kind": "rename-import", "old": "app.nothing", "new": "app.other"}]))
     result = run_cli("apply", "--spec", "none.toml", "--branch", BRANCH, cwd=repo)
     assert result.returncode == 0
-    assert "Nothing to migrate" in result.stderr.decode()
+    assert "nothing to migrate" in result.stdout.decode()
     assert branches(repo) == ["main"] and worktrees(repo) == [str(repo)]
     assert git(repo, "rev-list", "--all", "--count").stdout.strip() == "1"
 

@@ -17,7 +17,7 @@ import pytest
 
 from ssot_migrate.spec import load_migration
 
-from .helpers import ENV_BASE, make_repo, run_cli, tree_bytes
+from .helpers import ENV_BASE, make_repo, run_cli, run_in_terminal, tree_bytes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ssot_debt"
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -214,7 +214,7 @@ def test_duplicate_classes_one_finding_per_class_naming_the_whole_group(repo: Pa
 
 
 def test_json_report_is_versioned_and_has_the_documented_keys(repo: Path) -> None:
-    report = audit_json(repo)
+    report = audit_json(repo, "--pattern", PATTERN)
     assert set(report) == {"schema_version", "tool", "findings", "stats"}
     assert report["schema_version"] == 1 and report["tool"]["name"] == "ssot-migrate"
     assert set(report["stats"]) == {"discovered", "parsed", "unparsable", "audited", "seconds"}
@@ -226,12 +226,45 @@ def test_json_report_is_versioned_and_has_the_documented_keys(repo: Path) -> Non
         assert {"path", "line", "col", "severity", "code", "codemod", "message"} <= set(finding)
 
 
-def test_rich_output_has_one_table_per_kind_and_nothing_on_stdout(repo: Path) -> None:
-    result = run_cli("audit", "--pattern", PATTERN, cwd=repo, env={"COLUMNS": "200"})
-    err = result.stderr.decode()
-    assert result.returncode == 0 and result.stdout == b""
-    assert err.index("Broken imports (") < err.index("Duplicate classes (") < err.index("Signature mismatches (")
-    assert "No module named 'netra_backend.app.agents.agent_websocket_bridge'" in err
+def test_piped_output_is_one_line_per_finding_then_a_summary(repo: Path) -> None:
+    report = audit_json(repo, "--pattern", PATTERN)
+    # A narrow COLUMNS changes nothing: a pipe is never wrapped or padded.
+    result = run_cli("audit", "--pattern", PATTERN, cwd=repo, env={"COLUMNS": "60"})
+    assert result.returncode == 0, result.stderr.decode()
+    lines = result.stdout.decode().splitlines()
+    expected = [f"{f['path']}:{f['line']}:{f['col']}: {f['code']} {f['severity']}: {f['message']}"
+                for f in report["findings"]]
+    assert lines[:-1] == expected
+    counts = {s: sum(1 for f in report["findings"] if f["severity"] == s) for s in ("error", "warning", "info")}
+    assert lines[-1].startswith(f"{len(expected)} findings: {counts['error']} errors, {counts['warning']} warnings, "
+                                f"{counts['info']} infos; ")
+    assert not any(line.endswith(" ") for line in lines)
+    assert "SSOT" not in result.stderr.decode(), "findings are results: stdout only"
+
+
+def test_github_output_is_one_annotation_per_finding(repo: Path) -> None:
+    report = audit_json(repo, "--pattern", PATTERN)
+    result = run_cli("audit", "--pattern", PATTERN, "--output-format", "github", cwd=repo)
+    lines = result.stdout.decode().splitlines()
+    level = {"error": "error", "warning": "warning", "info": "notice"}
+    assert lines == [
+        f"::{level[f['severity']]} file={f['path']},line={f['line']},col={f['col']},title={f['code']}::"
+        + f["message"].replace("%", "%25") for f in report["findings"]
+    ]
+
+
+def test_on_a_wide_terminal_there_is_one_table_per_kind_with_every_location_whole(repo: Path) -> None:
+    report = audit_json(repo, "--pattern", PATTERN)
+    code, shown = run_in_terminal("audit", "--pattern", PATTERN, cwd=repo, columns=260)
+    assert code == 0, shown
+    assert shown.index("Broken imports (") < shown.index("Duplicate classes (") < shown.index("Signature mismatches (")
+    assert "┃ location" in shown
+    for finding in report["findings"]:
+        assert f"│ {finding['path']}:{finding['line']}:{finding['col']} " in shown
+    # Below 100 columns a terminal gets the one-line form.
+    code, narrow = run_in_terminal("audit", "--pattern", PATTERN, cwd=repo, columns=80)
+    assert code == 0 and "┃" not in narrow
+    assert f"{report['findings'][0]['path']}:{report['findings'][0]['line']}:" in narrow
 
 
 def test_paths_limit_where_findings_are_reported_not_what_is_indexed(repo: Path) -> None:
@@ -313,12 +346,12 @@ def test_emitted_spec_once_applied_makes_the_fixture_tests_pass(repo: Path) -> N
 def test_audit_never_imports_repository_code(repo: Path) -> None:
     before = tree_bytes(repo)
     env = {"PYTHONPATH": str(repo)}  # even when the repository is importable from where audit runs
-    for fmt in ("rich", "json", "sarif"):
+    for fmt in ("text", "json", "sarif", "html"):
         result = run_cli("audit", "--format", fmt, "--pattern", PATTERN, cwd=repo, env=env)
         assert result.returncode == 0, result.stderr.decode()
     assert not (repo / SIDE_EFFECT_MARKER).exists()
     assert tree_bytes(repo) == before
-    report = audit_json(repo)
+    report = audit_json(repo, "--pattern", PATTERN)
     warm_up = [f for f in report["findings"] if "'warm_up'" in f["message"]]
     assert warm_up and warm_up[0]["code"] == "SSOT502", "the module was read, not run"
     # The module really does run code on import: this is what audit must never do.
@@ -336,7 +369,7 @@ def test_packages_that_raise_on_import_are_located_not_imported(tmp_path: Path) 
         "app.py": "import boom.sub.missing\nfrom boom.sub import nothing\nimport boom.sub\n",
     })
     before = tree_bytes(repo)
-    report = audit_json(repo)
+    report = audit_json(repo, "--pattern", PATTERN)
     assert [(f["code"], f["line"]) for f in report["findings"]] == [("SSOT501", 1), ("SSOT502", 2)]
     assert tree_bytes(repo) == before, "audit ran package code (or wrote into the repository)"
 

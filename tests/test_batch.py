@@ -50,11 +50,14 @@ def test_members_run_in_isolation_and_a_failing_one_fails_the_batch_only(tmp_pat
     # Each member's own output is shown under its name.
     assert "good: created" in stderr and "bad: gate-failed" in stderr and "cloned: created" in stderr
 
-    again = run_cli("batch", "bot/batch.toml", "--only", "good", cwd=tmp_path)
-    table = again.stderr.decode()
-    assert again.returncode == 0, table
-    assert "Batch batch.toml: 1 ok, 0 failed" in table
-    assert "good" in table and "up-to-date" in table and "bad" not in table.split("Batch batch.toml")[1]
+    again = run_cli("batch", "bot/batch.toml", "--only", "good", cwd=tmp_path, env={"COLUMNS": "60"})
+    assert again.returncode == 0, again.stderr.decode()
+    # One line per member on stdout, never split: the full commit hash and branch name are whole.
+    commit = git(good, "rev-parse", BRANCH).stdout.strip()
+    lines = again.stdout.decode().splitlines()
+    assert lines[0].startswith(f"member good: up-to-date, branch {BRANCH} at {commit}") and lines[0].endswith("s)")
+    assert lines[1:] == ["batch batch.toml: 1 ok, 0 failed"]
+    assert "good: up-to-date" in again.stderr.decode(), "each member's log goes to stderr as it finishes"
 
 
 def test_a_member_that_cannot_be_cloned_fails_alone(tmp_path: Path) -> None:

@@ -126,7 +126,7 @@ def test_a_good_spec_reads_the_candidate_files(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", {**TARGET, "migration.toml": ERROR_CODE})
     result = run_cli("plan", "--spec", "migration.toml", cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
-    assert "SSOT001" in result.stderr.decode()
+    assert ": SSOT001 error: " in result.stdout.decode()
 
 
 def test_add_values_are_parsed_and_written_but_never_run(tmp_path: Path) -> None:

@@ -16,8 +16,9 @@ import pytest
 import typing_extensions
 
 from ssot_migrate.spec import catalog_recipes
+from ssot_migrate.transforms import kind_registry
 
-from .helpers import make_repo, run_cli, spec_text, tree_bytes
+from .helpers import make_repo, run_cli, run_in_terminal, spec_text, tree_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "catalog_fixtures"
@@ -67,12 +68,20 @@ def test_recipe_names_are_unique_and_described() -> None:
 
 
 def test_codemods_lists_the_kinds_and_every_recipe_with_its_description(tmp_path: Path) -> None:
-    result = run_cli("codemods", cwd=tmp_path, env={"COLUMNS": "300"})
+    result = run_cli("codemods", cwd=tmp_path, env={"COLUMNS": "60"})
     assert result.returncode == 0
-    listing = result.stderr.decode()
-    assert "rename-import" in listing
+    # One line per kind and recipe on stdout, never wrapped: `ssot-migrate codemods | grep typing` works.
+    listing = result.stdout.decode().splitlines()
+    assert f"kind rename-import: {kind_registry()['rename-import'].summary}" in listing
     for recipe in catalog_recipes():
-        assert re.search(rf"\b{re.escape(recipe.name)}\s+│ {re.escape(recipe.description)}", listing), recipe.name
+        assert f"recipe catalog:{recipe.name}: {recipe.description}" in listing, recipe.name
+
+
+def test_on_a_wide_terminal_codemods_are_tables(tmp_path: Path) -> None:
+    code, shown = run_in_terminal("codemods", cwd=tmp_path, columns=300)
+    assert code == 0, shown
+    for recipe in catalog_recipes():
+        assert re.search(rf"catalog:{re.escape(recipe.name)}\s+│ {re.escape(recipe.description)}", shown), recipe.name
 
 
 def test_every_recipe_is_documented_in_the_catalog_page_and_readme() -> None:

@@ -65,22 +65,21 @@ def test_dirty_file_prints_one_line_per_pending_edit_and_exits_1(repo: Path) -> 
     assert result.returncode == 1
     # Positions are those of the file on disk, also for the second codemod after the first split line 2.
     assert result.stdout.decode().splitlines() == [
-        "app/dirty.py:1:6: SSOT581 uses app.agents.bridge, retired by codemod 1 (fix: app.services.bridge)",
-        "app/dirty.py:2:50: SSOT581 uses app.services.breaker.CircuitBreakerState, retired by codemod 2 "
+        "app/dirty.py:1:6: SSOT581 error: uses app.agents.bridge, retired by codemod 1 (fix: app.services.bridge)",
+        "app/dirty.py:2:50: SSOT581 error: uses app.services.breaker.CircuitBreakerState, retired by codemod 2 "
         "(fix: app.core.resilience.UnifiedCircuitBreakerState)",
-        "app/dirty.py:6:27: SSOT581 uses app.services.breaker.CircuitBreakerState, retired by codemod 2 "
+        "app/dirty.py:6:27: SSOT581 error: uses app.services.breaker.CircuitBreakerState, retired by codemod 2 "
         "(fix: app.core.resilience.UnifiedCircuitBreakerState)",
+        "3 pending edits of migration websocket-ssot: `ssot-migrate apply --in-place` (or `plan` to preview) fixes them.",
     ]
-    assert result.stderr.decode().split() == (
-        "3 pending edits of migration websocket-ssot: `ssot-migrate apply --in-place` (or `plan` to preview) fixes them."
-    ).split()
+    assert result.stderr == b""
     assert tree_bytes(repo) == before, "check never writes"
 
 
 def test_without_files_every_file_of_the_project_is_checked(repo: Path) -> None:
     result = run_cli("check", cwd=repo)
     assert result.returncode == 1
-    assert {line.split(":")[0] for line in result.stdout.decode().splitlines()} == {"app/dirty.py"}
+    assert {line.split(":")[0] for line in result.stdout.decode().splitlines()[:-1]} == {"app/dirty.py"}
 
 
 def test_after_apply_the_check_passes(repo: Path) -> None:
@@ -95,8 +94,11 @@ def test_spec_option_overrides_the_configured_specs(repo: Path) -> None:
     )
     result = run_cli("check", "--spec", "only-bridge.toml", "app/dirty.py", cwd=repo)
     assert result.returncode == 1
-    assert [line.split(": ")[1].split()[0] for line in result.stdout.decode().splitlines()] == ["SSOT581"]
-    assert len(result.stdout.decode().splitlines()) == 1
+    lines = result.stdout.decode().splitlines()
+    assert [line.split(": ")[1].split()[0] for line in lines[:-1]] == ["SSOT581"]
+    assert lines[-1].startswith("1 pending edit of migration test-migration")
+    assert run_cli("check", "-q", "--spec", "only-bridge.toml", "app/dirty.py", cwd=repo).stdout.decode() == (
+        lines[0] + "\n"), "--quiet: the findings only"
 
 
 def test_no_spec_anywhere_is_a_usage_error(tmp_path: Path) -> None:
@@ -137,8 +139,8 @@ def test_a_refusal_in_the_checked_file_fails_the_check(tmp_path: Path) -> None:
     })
     result = run_cli("check", "--spec", "migration.toml", "app/user.py", cwd=repo)
     assert result.returncode == 1
-    assert result.stdout.decode().startswith("app/user.py:1:1: SSOT105 ")
-    assert b"1 refused edit that needs a hand" in result.stderr
+    assert result.stdout.decode().startswith("app/user.py:1:1: SSOT105 error: ")
+    assert b"1 refused edit that needs a hand" in result.stdout
 
 
 # -- pre-commit -----------------------------------------------------------------------------------------
@@ -175,4 +177,4 @@ def test_pre_commit_runs_the_hook_on_staged_files(repo: Path, tmp_path: Path) ->
     dirty = pre_commit("app/clean.py", "app/dirty.py", "migration.toml")
     assert dirty.returncode == 1, dirty.stdout + dirty.stderr
     assert "Failed" in dirty.stdout
-    assert "app/dirty.py:1:6: SSOT581 uses app.agents.bridge" in dirty.stdout
+    assert "app/dirty.py:1:6: SSOT581 error: uses app.agents.bridge" in dirty.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -53,12 +54,17 @@ def repo(tmp_path: Path) -> Path:
 def test_plan_prints_a_summary_and_diffs_and_writes_nothing(repo: Path) -> None:
     before = tree_bytes(repo)
     result = run_cli("plan", "--spec", "migration.toml", cwd=repo)
-    err = result.stderr.decode()
-    assert result.returncode == 0, err
-    assert result.stdout == b""
-    assert "websocket-ssot" in err and "rename-import" in err
-    assert "+from app.services.agent_websocket_bridge import create_agent_websocket_bridge" in err
-    assert "app/routes.py" in err and "tests/test_routes.py" in err
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    # Results on stdout (`plan > plan.txt`, `plan | less`): the codemods, each diff, one summary line.
+    lines = out.splitlines()
+    assert lines[:2] == ["migration websocket-ssot", "1. rename-import app.agents.agent_websocket_bridge "
+                         "-> app.services.agent_websocket_bridge: 2 files, 2 edits"]
+    assert "+from app.services.agent_websocket_bridge import create_agent_websocket_bridge" in out
+    diff = run_cli("plan", "--spec", "migration.toml", "-f", "diff", cwd=repo).stdout.decode()
+    assert diff and "\n".join(lines[2:-1]) + "\n" == diff
+    assert lines[-1].startswith("websocket-ssot: 2 files to change (2 edits); No findings; ")
+    assert b"rename-import" not in result.stderr and b"+from" not in result.stderr
     assert tree_bytes(repo) == before
 
 
@@ -154,7 +160,7 @@ def test_no_spec_at_all_is_a_usage_error(repo: Path) -> None:
 def test_apply_in_place_writes_every_file_and_the_tests_pass(repo: Path) -> None:
     result = run_cli("apply", "--spec", "migration.toml", "--in-place", cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
-    assert "Wrote 2 files" in result.stderr.decode()
+    assert result.stdout.decode().endswith("Wrote 2 files.\n")
     status = git(repo, "status", "--porcelain").stdout.split("\n")
     assert sorted(line for line in status if line) == [" M app/routes.py", " M tests/test_routes.py"]
     pytest_run = run_cli_pytest(repo)
@@ -178,7 +184,7 @@ def test_apply_with_nothing_to_do_changes_nothing(tmp_path: Path) -> None:
     before = tree_bytes(repo)
     result = run_cli("apply", "--spec", "migration.toml", "--in-place", cwd=repo)
     assert result.returncode == 0
-    assert "Nothing to migrate" in result.stderr.decode()
+    assert ": nothing to migrate; " in result.stdout.decode()
     assert tree_bytes(repo) == before
 
 
@@ -198,7 +204,8 @@ def test_strict_exits_3_before_writing_when_a_file_does_not_parse(repo: Path) ->
     before = tree_bytes(repo)
     result = run_cli("apply", "--spec", "migration.toml", "--in-place", "--strict", cwd=repo)
     assert result.returncode == 3
-    assert "app/broken.py:2:" in result.stderr.decode() and "SSOT001" in result.stderr.decode()
+    assert re.search(r"^app/broken\.py:2:\d+: SSOT001 error: ", result.stdout.decode(), flags=re.MULTILINE)
+    assert result.stdout.decode().endswith("--strict: 1 error finding(s); nothing was written.\n")
     assert tree_bytes(repo) == before
 
 

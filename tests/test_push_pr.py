@@ -68,7 +68,10 @@ def test_the_branch_is_pushed_and_its_pull_request_opened_then_updated(repo: Pat
     assert "| 1 | `rename-import` | `app.agents.bridge -> app.services.bridge` | 1 | 1 |" in body
     assert "- `app/routes.py` (1 edit)" in body
     assert "### Gate: passed (`no-regressions`)" in body
-    assert "- after the edits: 2 passed" in body and "**Fixed** (1): `tests.test_routes`" in body
+    assert "- after the edits: 2 passed" in body and "**Fixed (1):**\n\n- `tests.test_routes`" in body
+    # The verdict comes first, before the tables and lists.
+    verdict = "**Verdict:** 1 file changed (1 edit) · 1 finding: 1 warning · gate passed (no-regressions): 1 fixed, 0 new failures"
+    assert body.index(verdict) < body.index("| # | kind |") < body.index("### Needs a human")
     assert "### Needs a human" in body and "| warning | `app/patching.py:5:23` | SSOT103 |" in body
     footer = json.dumps({"migration": "bridge-move", "spec_hash": report["migration"]["spec_hash"],
                          "tool": "ssot-migrate", "version": "0.1.0"}, sort_keys=True)

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .config import ProjectConfig, find_project_root, load_config
 from .discover import restrict_paths
 from .errors import UsageError
 from .plan import Plan
+from .progress import SILENT, Progress
 from .spec import Migration, load_migration
 
 if TYPE_CHECKING:
     from .audit import AuditReport
     from .cache import PlanCache
     from .guard import CheckResult
+    from .html_report import ApiMatrix
 
 
 @dataclass(frozen=True)
@@ -56,32 +58,35 @@ def plan_target(
     *,
     jobs: int | None = None,
     cache: PlanCache | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
+    progress: Progress = SILENT,
 ) -> Plan:
     from .engine import PlanRequest, plan_tree
 
     return plan_tree(
         PlanRequest(
             root=target.root, migration=migration, config=target.config, restrict=target.restrict,
-            jobs=jobs, on_progress=on_progress, cache=cache,
+            jobs=jobs, progress=progress, cache=cache,
         )
     )
 
 
-def audit_target(target: Target, patterns: Sequence[str] = (), *, jobs: int | None = None) -> AuditReport:
+def audit_target(
+    target: Target, patterns: Sequence[str] = (), *, jobs: int | None = None, progress: Progress = SILENT
+) -> AuditReport:
     """Audit the whole project (the index needs all of it); report findings only under `target.restrict`."""
     from .audit import AuditRequest, run_audit
 
-    return run_audit(AuditRequest(target.root, target.config, target.restrict, tuple(patterns), jobs))
+    return run_audit(AuditRequest(target.root, target.config, target.restrict, tuple(patterns), jobs, progress))
 
 
 def check_target(
-    target: Target, migration: Migration, *, jobs: int | None = None, cache: PlanCache | None = None
+    target: Target, migration: Migration, *, jobs: int | None = None, cache: PlanCache | None = None,
+    progress: Progress = SILENT,
 ) -> CheckResult:
     """The configured migration's pending edits in the target's files, as findings (exit 1 when any)."""
     from .guard import check_result
 
-    return check_result(plan_target(target, migration, jobs=jobs, cache=cache), migration)
+    return check_result(plan_target(target, migration, jobs=jobs, cache=cache, progress=progress), migration)
 
 
 def write_draft_spec(report: AuditReport, path: Path) -> int:
@@ -117,3 +122,49 @@ def write_in_place(target: Target, plan: Plan) -> None:
     from .write import write_plan
 
     write_plan(target.root, plan.files)
+
+
+def collapse_groups(plan: Plan | None, migration: Migration) -> list[tuple[str, ...]]:
+    """The classes each collapse-class codemod merges, canonical first: the columns of an API matrix."""
+    groups = []
+    for spec in migration.codemods:
+        if spec.kind == "collapse-class":
+            groups.append((str(spec.values["canonical"]), *(str(d) for d in spec.values["duplicates"])))
+    return groups
+
+
+def api_matrices(target: Target, groups: Sequence[Sequence[str]]) -> list[ApiMatrix]:
+    """For each group of classes, who has which public member and with what signature (read from the tree as
+    it is now; a class the index cannot find is left out)."""
+    if not groups:
+        return []
+    from .discover import discover
+    from .engine import build_repo
+    from .html_report import ApiMatrix, MatrixCell, MatrixClass
+    from .index import class_definitions
+    from .transforms.class_api import class_api
+
+    repo = build_repo(target.root, target.config, discover(target.root, exclude=target.config.exclude))
+    matrices = []
+    for group in groups:
+        apis = []
+        for fqn in group:
+            found = class_definitions(repo.index, str(fqn).replace(":", "."))
+            if found:
+                apis.append((str(fqn), class_api(repo.index, found[0])))
+        if len(apis) < 2:
+            continue
+        members = sorted({name for _, api in apis for name in api.public()} | {
+            "__init__" for _, api in apis if api.init is not None})
+        cells = tuple(
+            tuple(
+                MatrixCell(m.kind, m.signature.describe() if m.signature else None, m.line, m.owner, m.path)
+                if (m := api.members.get(name)) is not None else None
+                for _, api in apis
+            )
+            for name in members
+        )
+        matrices.append(ApiMatrix(
+            tuple(MatrixClass(fqn, api.path, api.line) for fqn, api in apis), tuple(members), cells,
+        ))
+    return matrices

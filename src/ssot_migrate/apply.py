@@ -37,6 +37,7 @@ from .git import (
     signals_deferred,
     validate_branch_name,
 )
+from .progress import SILENT, Progress
 from .plan import SCHEMA_VERSION, FileEdit, MigrationInfo, Plan, sha256_hex, tool_json
 from .spec import Migration
 
@@ -135,7 +136,7 @@ class ApplyHooks:
 
     note: Callable[[str], None] = lambda text: None
     watcher: GateWatcher = field(default_factory=SilentWatcher)
-    planning: Callable[[], ContextManager[Callable[[int, int], None] | None]] = lambda: nullcontext(None)
+    planning: Callable[[], ContextManager[Progress]] = lambda: nullcontext(SILENT)
 
 
 @dataclass
@@ -547,8 +548,8 @@ def _open_pull_request(forge: _ForgeSettings, report: ApplyReport, options: Appl
 
 
 def _plan(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> Plan:
-    with hooks.planning() as on_progress:
-        return plan_target(target, migration, jobs=options.jobs, cache=options.cache, on_progress=on_progress)
+    with hooks.planning() as progress:
+        return plan_target(target, migration, jobs=options.jobs, cache=options.cache, progress=progress)
 
 
 def _stop_before_writing(report: ApplyReport, options: ApplyOptions) -> bool:

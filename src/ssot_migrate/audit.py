@@ -37,6 +37,7 @@ from .scan import (
     is_public,
     scan_source,
 )
+from .progress import CHECKING, LISTING, PARSING, SILENT, Progress
 from .rewrite.strings import FIXTURE_STRING_CALLS, STRING_TARGET_CALLS
 from .types import SEVERITY_RANK, Finding, Severity, sorted_findings
 
@@ -154,6 +155,7 @@ class AuditRequest:
     restrict: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     jobs: int | None = None
+    progress: Progress = SILENT
 
 
 # -- driver --------------------------------------------------------------------------------------------
@@ -161,9 +163,12 @@ class AuditRequest:
 
 def run_audit(request: AuditRequest) -> AuditReport:
     started = time.perf_counter()
+    progress = request.progress
+    progress.phase(LISTING)
     discovery = discover(request.root, exclude=request.config.exclude)
     repo = build_repo(request.root, request.config, discovery)
-    scans = _scan_files(repo, request.jobs)
+    progress.phase(PARSING, len(repo.python_files))
+    scans = _scan_files(repo, request.jobs, progress)
     for path, scan in scans.items():
         summary = scan.summary
         if summary is not None and repo.modules.path_of(summary.module) == path:
@@ -173,6 +178,7 @@ def run_audit(request: AuditRequest) -> AuditReport:
         p for p in repo.python_files
         if not prefixes or any(p == prefix or p.startswith(prefix + "/") for prefix in prefixes)
     ]
+    progress.phase(CHECKING, len(audited))
     auditor = _Auditor(repo, scans, frozenset(discovery.files))
     items = auditor.run(audited, request.patterns)
     stats = AuditStats(
@@ -185,14 +191,20 @@ def run_audit(request: AuditRequest) -> AuditReport:
     return AuditReport(items, stats)
 
 
-def _scan_files(repo: RepoContext, jobs: int | None) -> dict[str, FileScan]:
+def _scan_files(repo: RepoContext, jobs: int | None, progress: Progress) -> dict[str, FileScan]:
     work = [(str(repo.root), path, repo.modules.info_for(path)) for path in repo.python_files]
     jobs = jobs or os.cpu_count() or 1
+    scans: dict[str, FileScan] = {}
     if jobs <= 1 or len(work) <= IN_PROCESS_MAX_FILES:
-        return {path: _scan_file(root, path, info) for root, path, info in work}
+        for root, path, info in work:
+            scans[path] = _scan_file(root, path, info)
+            progress.advance()
+        return scans
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(_scan_file_args, work, chunksize=64)
-        return {path: scan for (_, path, _), scan in zip(work, results)}
+        for (_, path, _), scan in zip(work, pool.map(_scan_file_args, work, chunksize=64)):
+            scans[path] = scan
+            progress.advance()
+    return scans
 
 
 def _scan_file_args(args: tuple[str, str, ModuleInfo | None]) -> FileScan:

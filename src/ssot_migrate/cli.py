@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import signal
 import sys
 from contextlib import contextmanager
@@ -26,15 +27,17 @@ app = typer.Typer(
 
 
 class PlanFormat(str, Enum):
-    rich = "rich"
+    text = "text"
     diff = "diff"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 class ApplyFormat(str, Enum):
-    rich = "rich"
+    text = "text"
     json = "json"
+    html = "html"
 
 
 class CheckFormat(str, Enum):
@@ -44,9 +47,23 @@ class CheckFormat(str, Enum):
 
 
 class AuditFormat(str, Enum):
-    rich = "rich"
+    text = "text"
     json = "json"
     sarif = "sarif"
+    html = "html"
+
+
+class OutputFormat(str, Enum):
+    auto = "auto"
+    full = "full"
+    concise = "concise"
+    github = "github"
+
+
+class ColorChoice(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 class FailOn(str, Enum):
@@ -68,7 +85,8 @@ def _version(value: bool) -> None:
 def main_options(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
-    """Plan, apply and guard SSOT migrations. Output for people goes to stderr; JSON, diffs and markdown to stdout."""
+    """Plan, apply and guard SSOT migrations. Results (plans, diffs, findings, listings, reports) go to stdout or
+    -o; progress, notes and the gate's commentary to stderr."""
 
 
 PathsArg = typer.Argument(None, help="Files or folders to limit the run to (default: the whole project).", show_default=False)
@@ -81,34 +99,43 @@ CacheDirOpt = typer.Option(
     show_default=False,
 )
 NoCacheOpt = typer.Option(False, "--no-cache", help="Neither read nor write cached results.")
+OutputFormatOpt = typer.Option(
+    OutputFormat.auto, "--output-format",
+    help="How text results look: full (tables), concise (one finding per line: path:line:col: CODE severity: "
+         "message), github (Actions annotations); auto: full on a terminal of 100+ columns, else concise.",
+)
+ColorOpt = typer.Option(ColorChoice.auto, "--color", help="Colour: auto (a terminal, unless NO_COLOR is set), always, never.")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Results only: no progress, notes or summary line.")
+VerboseOpt = typer.Option(False, "--verbose", "-v", help="Name every phase as it starts, also when not on a terminal.")
+ReportOpt = typer.Option(None, "--report", metavar="FILE.html",
+                         help="Also write the self-contained HTML report here (beside any --format).")
+
+
+def _style(output_format: OutputFormat, color: ColorChoice, quiet: bool, verbose: bool, *, to_file: bool = False):
+    from .terminal import choose_style
+
+    if quiet and verbose:
+        raise UsageError("--quiet and --verbose contradict each other: use one")
+    style = choose_style(output_format.value, color.value, quiet=quiet, verbose=verbose)
+    if to_file:
+        # A file is not a terminal: the same rules as a pipe, whatever stdout is.
+        style = choose_style(output_format.value, "never" if color is ColorChoice.auto else color.value,
+                             quiet=quiet, verbose=verbose, stdout=io.StringIO())
+    return style
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator:
-    """A rich progress bar on a terminal for long runs; nothing otherwise."""
-    from .render import stderr_console
+def _progress(style, command: str) -> Iterator:
+    """Progress on stderr while the work runs, gone before results are printed."""
+    from .progress import SILENT
+    from .terminal import progress_for
 
-    console = stderr_console()
-    if not enabled or not console.is_terminal:
-        yield None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    with Progress(
-        TextColumn("planning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
-    ) as progress:
-        task = progress.add_task("plan", total=None)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
+    shown = progress_for(style, command)
+    try:
+        yield shown if shown is not None else SILENT
+    finally:
+        if shown is not None:
+            shown.close()
 
 
 def _emit(text: str | bytes, output: Optional[Path]) -> None:
@@ -120,51 +147,102 @@ def _emit(text: str | bytes, output: Optional[Path]) -> None:
         sys.stdout.buffer.flush()
 
 
+def _emit_text(style, output: Optional[Path], draw) -> None:
+    """Text results: drawn on stdout's console, or rendered without colour into `output`."""
+    if output is None:
+        draw(style.results(), style.layout)
+        return
+    from .terminal import text_console
+
+    buffer = io.StringIO()
+    draw(text_console(buffer, style.width), style.layout)
+    _emit(buffer.getvalue(), output)
+
+
+def _note(style, text: str) -> None:
+    if not style.quiet:
+        from rich.text import Text
+
+        style.conversation().print(Text(text), soft_wrap=True)
+
+
 @app.command()
 def plan(
     paths: Optional[List[Path]] = PathsArg,
     spec: Optional[List[str]] = SpecOpt,
     rename: Optional[List[str]] = RenameOpt,
-    format: PlanFormat = typer.Option(PlanFormat.rich, "--format", "-f", help="rich (people), diff, json or markdown."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the diff/json/markdown here instead of stdout."),
+    format: PlanFormat = typer.Option(PlanFormat.text, "--format", "-f",
+                                      help="text (people), diff, json, markdown or html (a page for a reviewer)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the result here instead of stdout."),
+    report: Optional[Path] = ReportOpt,
     strict: bool = typer.Option(False, "--strict", help="Exit 3 when the plan has error findings."),
     root: Optional[Path] = RootOpt,
     jobs: Optional[int] = JobsOpt,
     cache_dir: Optional[Path] = CacheDirOpt,
     no_cache: bool = NoCacheOpt,
+    output_format: OutputFormat = OutputFormatOpt,
+    color: ColorChoice = ColorOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
 ) -> None:
     """Preview every edit of a migration without writing anything (exit 0 with or without edits)."""
     from . import api
     from .discover import prefetch
-    from .render import plan_diff, plan_markdown, print_plan, stderr_console, to_json
+    from .render import plan_diff, plan_markdown, print_plan, to_json
 
+    style = _style(output_format, color, quiet, verbose, to_file=output is not None)
     target = api.resolve_target(paths or [], root)
     prefetch(target.root)
     migration = api.load_target_migration(target, spec or [], rename or [])
     cache = api.open_cache(target, cache_dir, enabled=not no_cache)
-    with _progress(format is PlanFormat.rich) as on_progress:
-        result = api.plan_target(target, migration, jobs=jobs, cache=cache, on_progress=on_progress)
-    if format is PlanFormat.rich:
-        print_plan(stderr_console(), result)
-        if output is not None:
-            _emit(plan_diff(result), output)
+    with _progress(style, "plan") as progress:
+        result = api.plan_target(target, migration, jobs=jobs, cache=cache, progress=progress)
+    if format is PlanFormat.text:
+        _emit_text(style, output, lambda console, layout: print_plan(console, result, layout, summary=not style.quiet))
     elif format is PlanFormat.diff:
+        _warn_below_root(style, target, output)
         _emit(plan_diff(result), output)
     elif format is PlanFormat.json:
         _emit(to_json(result.to_json()), output)
-    else:
+    elif format is PlanFormat.markdown:
         _emit(plan_markdown(result), output)
-    _exit_if_strict(strict, result)
+    if format is PlanFormat.html or report is not None:
+        from .html_report import plan_page
+
+        page = plan_page(result, api.api_matrices(target, api.collapse_groups(result, migration)))
+        _emit(page, report if report is not None and format is not PlanFormat.html else output)
+    _exit_if_strict(strict, result, style)
 
 
-def _exit_if_strict(strict: bool, result) -> None:
+def _warn_below_root(style, target, output: Optional[Path]) -> None:
+    """The diff's paths are relative to the project root; `git apply` reads them from the repository's top
+    and, run in a subfolder, skips every file outside it without a word. Say how to apply it instead."""
+    from .config import git_toplevel
+
+    if output is not None:
+        return
+    top = git_toplevel(target.root) or target.root
+    here = Path.cwd().resolve()
+    if here == top == target.root:
+        return
+    below = target.root.relative_to(top).as_posix() if target.root.is_relative_to(top) else ""
+    command = f"git -C {top} apply" + (f" --directory={below}" if below and below != "." else "")
+    from rich.text import Text
+
+    style.conversation().print(Text(
+        f"warning: the diff's paths are relative to {target.root}; plain `git apply` here would skip files "
+        f"outside {here}. Apply it with: {command}"), soft_wrap=True)
+
+
+def _exit_if_strict(strict: bool, result, style) -> None:
     errors = result.findings_at_least("error") if strict else []
     if errors:
-        from .render import findings_table, stderr_console
+        from .render import print_findings
 
-        console = stderr_console()
-        console.print(findings_table(errors, title="Errors that stop --strict"))
-        console.print(f"[red]--strict: {len(errors)} error finding(s); nothing was written.[/red]")
+        console = style.conversation()
+        print_findings(console, errors, "concise" if style.layout == "github" else style.layout,
+                       title="Errors that stop --strict")
+        console.print(f"--strict: {len(errors)} error finding(s); nothing was written.", soft_wrap=True, markup=False)
         raise typer.Exit(3)
 
 
@@ -212,18 +290,27 @@ def apply(
                                           help="GitHub API base URL (default: $GITHUB_API_URL, else "
                                                "https://api.github.com)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 3 before writing anything when there are error findings."),
-    format: ApplyFormat = typer.Option(ApplyFormat.rich, "--format", "-f", help="rich (people) or json (bots)."),
+    format: ApplyFormat = typer.Option(ApplyFormat.text, "--format", "-f",
+                                       help="text (people), json (bots) or html (a page for a reviewer)."),
     json_output: bool = typer.Option(False, "--json", help="Same as --format json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    report_file: Optional[Path] = ReportOpt,
     root: Optional[Path] = RootOpt,
     jobs: Optional[int] = JobsOpt,
     cache_dir: Optional[Path] = CacheDirOpt,
     no_cache: bool = NoCacheOpt,
+    output_format: OutputFormat = OutputFormatOpt,
+    color: ColorChoice = ColorOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
 ) -> None:
     """Carry out a migration: on a branch gated by the project's tests, or in place (every file or none)."""
     from . import api
     from .apply import ApplyHooks, ApplyOptions, run_apply
-    from .render import GateProgress, print_apply_report, stderr_console, to_json
+    from .gate import SilentWatcher
+    from .render import GateProgress, print_apply_report, to_json
 
+    style = _style(output_format, color, quiet, verbose, to_file=output is not None)
     options = ApplyOptions(
         branch=branch, in_place=in_place, base=base, force=force, commit_per_codemod=commit_per_codemod,
         author=author, test_command=test_command, no_gate=no_gate, gate=gate.value, baseline_ref=baseline_ref,
@@ -235,17 +322,24 @@ def apply(
     target = api.resolve_target(paths or [], root)
     migration = api.load_target_migration(target, spec or [], rename or [])
     options = replace(options, cache=api.open_cache(target, cache_dir, enabled=not no_cache))
-    console = stderr_console()
+    html = format is ApplyFormat.html or report_file is not None
+    # The classes as they are before the edits: --in-place removes the duplicates it collapses.
+    matrices = api.api_matrices(target, api.collapse_groups(None, migration)) if html else []
     hooks = ApplyHooks(
-        note=lambda text: console.print(f"note: {text}", style="yellow", soft_wrap=True, highlight=False),
-        watcher=GateProgress(console),
-        planning=lambda: _progress(format is ApplyFormat.rich),
+        note=lambda text: _note(style, f"note: {text}"),
+        watcher=GateProgress(style.conversation(), live=style.stderr_live) if not style.quiet else SilentWatcher(),
+        planning=lambda: _progress(style, "apply"),
     )
     report = run_apply(target, migration, options, hooks)
     if format is ApplyFormat.json:
-        _emit(to_json(report.to_json()), None)
-    else:
-        print_apply_report(console, report)
+        _emit(to_json(report.to_json()), output)
+    elif format is ApplyFormat.text:
+        _emit_text(style, output, lambda console, layout: print_apply_report(console, report, layout))
+    if html:
+        from .html_report import apply_page
+
+        _emit(apply_page(report, matrices), report_file if report_file is not None and format is not ApplyFormat.html
+              else output)
     raise typer.Exit(report.exit_code)
 
 
@@ -265,24 +359,38 @@ def batch(
         MatrixFormat.github, "--matrix-format", help="github: strategy.matrix JSON; gitlab: a parallel:matrix block."
     ),
     only: Optional[List[str]] = typer.Option(None, "--only", metavar="NAME", help="Run only this member. Repeatable."),
-    format: ApplyFormat = typer.Option(ApplyFormat.rich, "--format", "-f", help="rich (people) or json (bots)."),
+    format: ApplyFormat = typer.Option(ApplyFormat.text, "--format", "-f",
+                                       help="text (people), json (bots) or html (a page for a reviewer)."),
     json_output: bool = typer.Option(False, "--json", help="Same as --format json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    report_file: Optional[Path] = ReportOpt,
+    output_format: OutputFormat = OutputFormatOpt,
+    color: ColorChoice = ColorOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
 ) -> None:
     """Run `apply --branch` over many repositories; exit 1 if any member failed (the others still run)."""
     from . import batch as batches
-    from .render import batch_table, member_log, stderr_console, to_json
+    from .render import member_log, print_batch, to_json
 
+    style = _style(output_format, color, quiet, verbose, to_file=output is not None)
     loaded = batches.load_batch(batch_file)
     members = loaded.select(only or [])
     if matrix:
-        _emit(batches.matrix(members, matrix_format.value), None)
+        _emit(batches.matrix(members, matrix_format.value), output)
         return
-    console = stderr_console()
-    run = batches.run_batch(loaded, members, jobs=jobs, on_done=lambda result: member_log(console, result))
-    if json_output or format is ApplyFormat.json:
-        _emit(to_json(run.to_json()), None)
-    else:
-        console.print(batch_table(run))
+    console = style.conversation()
+    run = batches.run_batch(loaded, members, jobs=jobs,
+                            on_done=lambda result: None if style.quiet else member_log(console, result))
+    format = ApplyFormat.json if json_output else format
+    if format is ApplyFormat.json:
+        _emit(to_json(run.to_json()), output)
+    elif format is ApplyFormat.text:
+        _emit_text(style, output, lambda results, layout: print_batch(results, run, layout))
+    if format is ApplyFormat.html or report_file is not None:
+        from .html_report import batch_page
+
+        _emit(batch_page(run), report_file if report_file is not None and format is not ApplyFormat.html else output)
     raise typer.Exit(1 if run.failed else 0)
 
 
@@ -293,31 +401,51 @@ def check(
         show_default=False,
     ),
     spec: Optional[List[str]] = SpecOpt,
-    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text (path:line:col: CODE message), json or sarif."),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f",
+                                       help="text (path:line:col: CODE severity: message), json or sarif."),
     root: Optional[Path] = RootOpt,
     jobs: Optional[int] = JobsOpt,
     cache_dir: Optional[Path] = CacheDirOpt,
     no_cache: bool = NoCacheOpt,
+    output_format: OutputFormat = OutputFormatOpt,
+    color: ColorChoice = ColorOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
 ) -> None:
     """Fail (exit 1) when the files still hold edits the configured specs would make; the pre-commit and CI guard."""
     from . import api
     from .discover import prefetch
-    from .render import finding_lines, findings_sarif, to_json
+    from .render import finding_lines, findings_sarif, github_annotations, to_json
 
     target = api.resolve_target(files or [], root)
     prefetch(target.root)  # the file listing runs while the spec's kinds (and libcst) are imported
     migration = api.load_target_migration(target, spec or [])
     cache = api.open_cache(target, cache_dir, enabled=not no_cache)
-    result = api.check_target(target, migration, jobs=jobs, cache=cache)
+    # check is the pre-commit hook: it takes rich's import time only for a terminal (tables, colour, progress).
+    plain = format is not CheckFormat.text or output_format is OutputFormat.github or (
+        output_format is not OutputFormat.full and color is not ColorChoice.always and not sys.stdout.isatty()
+        and not sys.stderr.isatty() and not verbose)
+    style = None if plain else _style(output_format, color, quiet, verbose)
+    if style is None:
+        result = api.check_target(target, migration, jobs=jobs, cache=cache)
+    else:
+        with _progress(style, "check") as progress:
+            result = api.check_target(target, migration, jobs=jobs, cache=cache, progress=progress)
     if format is CheckFormat.json:
         _emit(to_json(result.to_json()), None)
     elif format is CheckFormat.sarif:
         _emit(to_json(findings_sarif(result.findings, category="check")), None)
+    elif output_format is OutputFormat.github:
+        _emit(github_annotations(result.findings), None)
+    elif style is None:
+        _emit(finding_lines(result.findings) + (result.summary() + "\n" if result.failed and not quiet else ""), None)
     else:
-        _emit(finding_lines(result.findings), None)
-        if result.failed:
-            # One plain line, like the findings above it: a pre-commit hook should not pay for importing rich.
-            typer.echo(result.summary(), err=True)
+        from .render import print_findings
+
+        console = style.results()
+        print_findings(console, result.findings, style.layout)
+        if result.failed and not quiet:
+            console.print(result.summary(), soft_wrap=True, markup=False)
     if result.failed:
         raise typer.Exit(1)
 
@@ -337,52 +465,85 @@ def audit(
         metavar="FILE",
     ),
     emit_guard: Optional[Guard] = typer.Option(
-        None, "--emit-guard", help="Print the old paths as ruff banned-api entries (to stdout).",
+        None, "--emit-guard", help="Print the old paths as ruff banned-api entries (to stdout, instead of the findings).",
     ),
-    format: AuditFormat = typer.Option(AuditFormat.rich, "--format", "-f", help="rich (people), json or sarif."),
+    format: AuditFormat = typer.Option(AuditFormat.text, "--format", "-f",
+                                       help="text (people), json, sarif or html (a page for a reviewer)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    report_file: Optional[Path] = ReportOpt,
     fail_on: Optional[FailOn] = typer.Option(
         None, "--fail-on", help="Exit 1 when a finding of this severity or worse exists (default: exit 0 once run).",
     ),
     root: Optional[Path] = RootOpt,
     jobs: Optional[int] = JobsOpt,
+    output_format: OutputFormat = OutputFormatOpt,
+    color: ColorChoice = ColorOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
 ) -> None:
     """Find broken imports, duplicate classes and calls that no longer fit, each with the fix the index can see."""
     from . import api
     from .guard import ruff_banned_api
-    from .render import findings_sarif, print_audit, stderr_console, to_json
+    from .render import findings_sarif, print_audit, to_json
 
-    if emit_guard is not None and format is not AuditFormat.rich:
-        raise UsageError("--emit-guard prints to stdout, like --format json/sarif: use one of them per run")
+    if emit_guard is not None and (format is not AuditFormat.text or output is not None):
+        raise UsageError("--emit-guard prints to stdout, like --format json/sarif/html: use one of them per run")
+    style = _style(output_format, color, quiet, verbose, to_file=output is not None)
     target = api.resolve_target(paths or [], root)
-    report = api.audit_target(target, pattern or [], jobs=jobs)
+    with _progress(style, "audit") as progress:
+        report = api.audit_target(target, pattern or [], jobs=jobs, progress=progress)
     # Before any output: the guard reads the configured specs, which may be invalid (exit 2).
     guard = ruff_banned_api(api.guard_moves(target, report)) if emit_guard is Guard.ruff else None
-    console = stderr_console()
     findings = report.findings
-    if format is AuditFormat.json:
-        _emit(to_json(report.to_json()), None)
-    elif format is AuditFormat.sarif:
-        _emit(to_json(findings_sarif(findings, category="audit")), None)
-    else:
-        s = report.stats
-        print_audit(console, findings, f"{s.discovered} Python files parsed in {s.seconds:.2f}s, {s.audited} audited")
-    if emit_spec is not None:
-        ready = api.write_draft_spec(report, emit_spec)
-        console.print(f"Wrote {emit_spec}: {ready} codemods ready; what needs a human is commented out.")
+    s = report.stats
+    stats = f"{s.discovered} Python files parsed in {s.seconds:.2f}s, {s.audited} audited"
     if guard is not None:
         _emit(guard, None)
+    elif format is AuditFormat.json:
+        _emit(to_json(report.to_json()), output)
+    elif format is AuditFormat.sarif:
+        _emit(to_json(findings_sarif(findings, category="audit")), output)
+    elif format is AuditFormat.text:
+        _emit_text(style, output,
+                   lambda console, layout: print_audit(console, findings, stats, layout, summary=not style.quiet))
+    if format is AuditFormat.html or report_file is not None:
+        from .html_report import audit_page
+
+        groups = [f.group for f in findings if f.group]
+        page = audit_page(report, stats, api.api_matrices(target, list(dict.fromkeys(groups))))
+        _emit(page, report_file if report_file is not None and format is not AuditFormat.html else output)
+    if emit_spec is not None:
+        ready = api.write_draft_spec(report, emit_spec)
+        _note(style, f"Wrote {emit_spec}: {ready} codemods ready; what needs a human is commented out.")
     if fail_on is not None and report.findings_at_least(fail_on.value):
         raise typer.Exit(1)
 
 
 @app.command()
-def codemods() -> None:
+def codemods(
+    output_format: OutputFormat = OutputFormatOpt,
+    color: ColorChoice = ColorOpt,
+) -> None:
     """List the codemod kinds and the recipes of the catalog (run one with --spec catalog:NAME)."""
-    from .render import print_codemods, stderr_console
+    from .render import print_codemods
     from .spec import catalog_recipes
     from .transforms import kind_registry
 
-    print_codemods(stderr_console(), kind_registry(), catalog_recipes())
+    style = _style(output_format, color, False, False)
+    print_codemods(style.results(), kind_registry(), catalog_recipes(), style.layout)
+
+
+@app.command()
+def explain(
+    code: str = typer.Argument(..., metavar="CODE", help="A finding code, e.g. SSOT402 (case does not matter)."),
+) -> None:
+    """Print what a finding code means and what to do about it (the text of docs/codes.md)."""
+    from .codes import CODES, explanation
+
+    key = code.strip().upper()
+    if key not in CODES:
+        raise UsageError(f"unknown finding code {code!r}: `ssot-migrate explain` takes one of {', '.join(sorted(CODES))}")
+    _emit(explanation(key), None)
 
 
 def main() -> None:
@@ -396,7 +557,7 @@ def main() -> None:
     except SsotError as exc:
         from rich.text import Text
 
-        from .render import stderr_console
+        from .terminal import stderr_console
 
         console = stderr_console()
         for line in exc.message.splitlines():
@@ -405,7 +566,7 @@ def main() -> None:
 
 
 def _interrupted(signum: int) -> None:
-    from .render import stderr_console
+    from .terminal import stderr_console
 
     stderr_console().print(f"interrupted ({signal.Signals(signum).name}): cleaned up; no branch was created or "
                            "changed and no file was left written", style="bold red")

@@ -455,3 +455,9 @@ def pending_edit_code(kind: str) -> str:
 
 def code_doc(code: str) -> CodeDoc:
     return CODES[code]
+
+
+def explanation(code: str) -> str:
+    """A code's documentation in markdown: `ssot-migrate explain CODE` prints it, docs/codes.md is made of it."""
+    doc = CODES[code]
+    return f"## {code}: {doc.title}\n\n**What happened.** {doc.meaning}\n\n**What to do.** {doc.fix}\n"

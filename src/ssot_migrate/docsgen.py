@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from .codes import CODES
+from .codes import CODES, explanation
 from .config import CONFIG_KEYS
 from .spec import MIGRATION_KEYS, option_type_label
 from .transforms import kind_registry
@@ -29,9 +29,20 @@ def cli_reference() -> str:
     names = sorted(typer.main.get_command(app).commands, key=_command_order)  # type: ignore[attr-defined]
     lines = ["# CLI reference", "", GENERATED, ""]
     lines += [
-        "Exit codes: 0 done or nothing to do; 1 changes pending (`check`), gate failed, or a batch member failed; "
-        "2 usage or spec error; 3 the target is unusable. Output for people goes to stderr; JSON, SARIF, diffs and "
-        "markdown go to stdout or `-o`.",
+        "Results (plans and their diffs, findings, listings, JSON, SARIF, markdown, HTML reports) go to stdout or "
+        "`-o`; progress, notes and the gate's running commentary go to stderr. Text results are tables on a "
+        "terminal of 100+ columns and one record per line anywhere else (`--output-format`); see "
+        "[troubleshooting](troubleshooting.md#output-where-it-goes-and-how-it-looks).",
+        "",
+        "| exit | meaning |",
+        "|---:|---|",
+        "| 0 | done, or nothing to do; `plan` with or without edits; `audit` once it has run |",
+        "| 1 | `check`: edits pending; `audit --fail-on`: a finding of that severity or worse; `apply`: the gate "
+        "failed, or writing failed (everything restored); `batch`: a member failed |",
+        "| 2 | usage, configuration or spec error (nothing read or written) |",
+        "| 3 | the target is unusable (not a git repository for `--branch`, another apply holds the lock); "
+        "`--strict` with error findings |",
+        "| 130 / 143 | interrupted (SIGINT / SIGTERM): cleaned up, no branch created or changed |",
         "",
         "```",
         _help_text([]),
@@ -138,12 +149,11 @@ def codes_reference() -> str:
     lines += [
         "Every finding has a stable code. `SSOT0xx`: files; `SSOT1xx`: rename-import; `SSOT2xx`: call-args; "
         "`SSOT3xx`: error-code-message; `SSOT4xx`: collapse-class; `SSOT5xx`: audit. Error messages that are not "
-        "findings are explained in [troubleshooting.md](troubleshooting.md).",
+        "findings are explained in [troubleshooting.md](troubleshooting.md). `ssot-migrate explain CODE` prints a code's "
+        "section in a terminal.",
         "",
     ]
-    for code in sorted(CODES):
-        doc = CODES[code]
-        lines += [f"## {code}: {doc.title}", "", f"**What happened.** {doc.meaning}", "", f"**What to do.** {doc.fix}", ""]
+    lines += [explanation(code) for code in sorted(CODES)]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -30,6 +30,7 @@ from .discover import (
 from .focus import Elided, Focus, elide
 from .modules import ModuleInfo
 from .plan import CodemodSummary, Edit, FileEdit, FileOutcome, MigrationInfo, Plan, Stats, sha256_hex
+from .progress import LISTING, PARSING, PREFILTER, PREPARING, SILENT, Progress
 from .scan import FileScan, parse_tree, scan_tree
 from .repo import RepoContext, build_repo
 from .spec import Migration
@@ -52,7 +53,7 @@ class PlanRequest:
     config: ProjectConfig
     restrict: tuple[str, ...] = ()
     jobs: int | None = None
-    on_progress: Callable[[int, int], None] | None = None
+    progress: Progress = SILENT
     cache: PlanCache | None = None
 
 
@@ -70,17 +71,22 @@ def prepare_codemods(migration: Migration, repo: RepoContext) -> tuple[list[Kind
 def plan_tree(request: PlanRequest) -> Plan:
     started = time.perf_counter()
     migration = request.migration
+    progress = request.progress
+    progress.phase(LISTING)
     # The index needs every module of the project, also outside the restricted paths.
     whole = discover(
         request.root, include=migration.paths, exclude=tuple(migration.exclude) + tuple(request.config.exclude)
     )
     discovery = whole.narrowed(request.restrict)
     repo = build_repo(request.root, request.config, whole, request.cache)
+    progress.phase(PREPARING)
     codemods, findings = prepare_codemods(migration, repo)
     stats = Stats(discovered=len(discovery.files), recalled=repo.recalled)
 
+    progress.phase(PREFILTER, len(discovery.python_files))
     candidates = _prefilter(discovery.python_files, codemods, repo)
     stats.prefiltered = len(candidates)
+    progress.phase(PARSING, len(candidates))
     outcomes = _run_candidates(candidates, codemods, repo, request, stats)
     outcomes.extend(_run_text_files(discovery, codemods, repo))
 
@@ -165,8 +171,6 @@ def _run_candidates(
     candidates: list[_Candidate], codemods: Sequence[Kind], repo: RepoContext, request: PlanRequest, stats: Stats
 ) -> list[FileOutcome]:
     outcomes: list[FileOutcome] = []
-    total = len(candidates)
-    done = 0
     cache = request.cache
     pending: list[_Candidate] = []
     fingerprint = _fingerprint(codemods)
@@ -175,22 +179,17 @@ def _run_candidates(
         if hit is not None:
             outcomes.append(hit)
             stats.cached += 1
-            done += 1
         else:
             pending.append(candidate)
-    if request.on_progress:
-        request.on_progress(done, total)
+    request.progress.advance(stats.cached)
 
     def finish(candidate: _Candidate, outcome: FileOutcome) -> None:
-        nonlocal done
         outcomes.append(outcome)
         if outcome.parsed:
             stats.parsed += 1
         if cache is not None:
             cache.put(candidate.data, candidate.path, candidate.info, fingerprint, outcome)
-        done += 1
-        if request.on_progress:
-            request.on_progress(done, total)
+        request.progress.advance()
 
     jobs = request.jobs or os.cpu_count() or 1
     work_bytes = sum(len(c.data) for c in pending)

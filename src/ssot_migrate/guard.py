@@ -37,7 +37,7 @@ class CheckResult:
         if refused:
             parts.append(
                 f"{refused} refused edit{'s' if refused != 1 else ''} that "
-                f"{'need' if refused != 1 else 'needs'} a hand (docs/codes.md explains each code)"
+                f"{'need' if refused != 1 else 'needs'} a hand (`ssot-migrate explain CODE` explains each code)"
             )
         return "; ".join(parts) + "."
 
