@@ -135,7 +135,7 @@ def test_a_standard_library_module_of_another_platform_is_not_reported_unimporta
     assert json.loads(result.stdout)["findings"] == []
 
 
-def test_the_wheel_ships_the_catalog(tmp_path: Path) -> None:
+def test_the_wheel_ships_the_catalog_and_the_json_schemas(tmp_path: Path) -> None:
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
         capture_output=True, text=True,
@@ -146,3 +146,4 @@ def test_the_wheel_ships_the_catalog(tmp_path: Path) -> None:
     shipped = {name.removeprefix("ssot_migrate/catalog/") for name in names if name.startswith("ssot_migrate/catalog/")}
     expected = {p.relative_to(ROOT / "codemods").as_posix() for p in (ROOT / "codemods").rglob("*.toml")}
     assert expected <= shipped
+    assert {"ssot_migrate/schemas/plan.schema.json", "ssot_migrate/schemas/findings.schema.json"} <= names
