@@ -15,7 +15,7 @@ from .helpers import make_repo, run_cli, spec_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "netra_like"
-SCREENSHOT = ROOT / "docs" / "images" / "html-report-plan.png"
+SCREENSHOT = ROOT / "docs" / "images" / "html-report-plan.jpg"
 PATTERN = "*WebSocketManager*"
 
 
@@ -74,12 +74,15 @@ def test_plan_report_shows_the_verdict_every_file_and_finding_and_folds(browser,
         # A link in the file list opens the folded diff it points at.
         page.locator("#files a").nth(2).click()
         assert page.locator("details.file").nth(2).evaluate("d => d.open") is True
-        page.locator("#expand-all").click()
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(example.parent / "plan.png"))
+        # The screenshot docs/ shows: the verdict, the codemods and files, one finding group and the API matrix
+        # unfolded, then the first diff.
+        page.locator("#collapse-all").click()
+        page.locator("details.file summary").first.click()
+        page.locator("details.code-group").evaluate_all("gs => gs.forEach((g, n) => { g.open = n === 0; })")
+        page.screenshot(path=str(example.parent / "plan.jpg"), full_page=True, type="jpeg", quality=70)
         if os.environ.get("SSOT_MIGRATE_UPDATE_SCREENSHOTS"):
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(example.parent / "plan.png", SCREENSHOT)
+            shutil.copyfile(example.parent / "plan.jpg", SCREENSHOT)
         assert opened.errors == []
         assert [url for url in opened.requests if not url.startswith("file:")] == []
     finally:

@@ -163,6 +163,7 @@ def _note(style, text: str) -> None:
     if not style.quiet:
         from rich.text import Text
 
+        sys.stdout.flush()  # results printed so far come first where both streams share a pipe (`2>&1`)
         style.conversation().print(Text(text), soft_wrap=True)
 
 

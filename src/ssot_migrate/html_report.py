@@ -163,7 +163,7 @@ def _stats(plan: Plan) -> str:
 
 def _codemods(plan: Plan) -> str:
     rows = "".join(
-        f'<tr><td class="num">{c.index + 1}</td><td><code>{_e(c.kind)}</code></td><td><code>{_e(c.description)}'
+        f'<tr><td class="num">{c.index + 1}</td><td class="nowrap"><code>{_e(c.kind)}</code></td><td><code>{_e(c.description)}'
         f'</code></td><td class="num">{c.files}</td><td class="num">{c.edits}</td></tr>' for c in plan.codemods
     )
     return (f'<section id="codemods"><h2>Codemods of {_e(plan.migration.name)}</h2><table class="grid"><thead><tr>'
@@ -237,8 +237,8 @@ def _matrices(matrices: Sequence[ApiMatrix]) -> str:
                                  f'<span class="muted">{_e(cell.kind)}</span> {signature}</td>')
             style = ' class="differs"' if matrix.differs(number) else ""
             rows.append(f"<tr{style}><th><code>{_e(member)}</code></th>{''.join(cells)}</tr>")
-        parts.append(f'<table class="grid matrix"><thead><tr><th>member</th>{head}</tr></thead>'
-                     f"<tbody>{''.join(rows)}</tbody></table>")
+        parts.append(f'<div class="scroll"><table class="grid matrix"><thead><tr><th>member</th>{head}</tr></thead>'
+                     f"<tbody>{''.join(rows)}</tbody></table></div>")
     parts.append("</section>")
     return "".join(parts)
 
@@ -318,7 +318,8 @@ def highlighted_diff(path: str, diff: str) -> str:
             out.append(f'<span class="l {kind}">{_e(line)}</span>')
         else:
             out.append(f'<span class="l {kind}">{_e(line[:1] or " ")}{"".join(next(spans, []))}</span>')
-    return "\n".join(out)
+    # Each line is a block of its own; newlines between them would show as blank lines inside <pre>.
+    return "".join(out)
 
 
 # -- the page -------------------------------------------------------------------------------------------
@@ -347,9 +348,10 @@ a{color:var(--info)}.muted{color:var(--muted)}
 .sev-error b,.sev-error .sev,.bad{color:var(--err)}.sev-warning b,.sev-warning .sev{color:var(--warn)}
 .sev-info b,.sev-info .sev{color:var(--info)}.ok,.outcome.created,.outcome.updated{color:var(--ok)}
 .outcome.gate-failed,.outcome.error,.outcome.refused{color:var(--err)}
-table.grid{border-collapse:collapse;margin:.5rem 0}table.grid code{white-space:nowrap}table.grid td,table.grid th{border:1px solid var(--line);
+table.grid{border-collapse:collapse;margin:.5rem 0}.nowrap{white-space:nowrap}.scroll{overflow-x:auto}table.grid td,table.grid th{border:1px solid var(--line);
 padding:.2rem .5rem;text-align:left;vertical-align:top}.num{text-align:right}
-.matrix td.missing{color:var(--err);text-align:center}.matrix tr.differs th{background:var(--diff)}
+.matrix td.missing{color:var(--err);text-align:center}.matrix thead .muted{font-size:.8em;overflow-wrap:anywhere}
+.matrix th,.matrix td{max-width:22rem}.matrix tr.differs th{background:var(--diff)}
 details{margin:.3rem 0}summary{cursor:pointer}.code-group>summary .code{font-family:ui-monospace,monospace;font-weight:600}
 .codedoc{border-left:3px solid var(--line);padding:0 .8rem;margin:.3rem 0 .3rem 1rem;color:var(--muted)}
 ul.findings{margin:.2rem 0 .8rem}li.finding a.doc{font-size:.85em}
