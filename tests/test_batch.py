@@ -50,7 +50,8 @@ def test_members_run_in_isolation_and_a_failing_one_fails_the_batch_only(tmp_pat
     # Each member's own output is shown under its name.
     assert "good: created" in stderr and "bad: gate-failed" in stderr and "cloned: created" in stderr
 
-    again = run_cli("batch", "bot/batch.toml", "--only", "good", cwd=tmp_path, env={"COLUMNS": "60"})
+    again = run_cli("batch", "bot/batch.toml", "--only", "good", "--report", "batch.html", cwd=tmp_path,
+                    env={"COLUMNS": "60"})
     assert again.returncode == 0, again.stderr.decode()
     # One line per member on stdout, never split: the full commit hash and branch name are whole.
     commit = git(good, "rev-parse", BRANCH).stdout.strip()
@@ -58,6 +59,9 @@ def test_members_run_in_isolation_and_a_failing_one_fails_the_batch_only(tmp_pat
     assert lines[0].startswith(f"member good: up-to-date, branch {BRANCH} at {commit}") and lines[0].endswith("s)")
     assert lines[1:] == ["batch batch.toml: 1 ok, 0 failed"]
     assert "good: up-to-date" in again.stderr.decode(), "each member's log goes to stderr as it finishes"
+    page = (tmp_path / "batch.html").read_text()
+    assert '<tr class="member"><td>good</td><td class="outcome up-to-date">up-to-date</td>' in page
+    assert f"<code>{commit[:12]}</code>" in page and "1 of 1 member ok." in page
 
 
 def test_a_member_that_cannot_be_cloned_fails_alone(tmp_path: Path) -> None:

@@ -51,12 +51,17 @@ def remote_tip(repo: Path, branch: str = BRANCH) -> str:
 
 
 def test_the_branch_is_pushed_and_its_pull_request_opened_then_updated(repo: Path, github: FakeGitHub) -> None:
+    page = repo.parent / "apply.html"
     code, report, stderr = apply(repo, "--branch", "ssot/{name}", "--open-pr", "--draft", "--label", "ssot",
-                                 "--label", "bot", "--test-command", PYTEST, env=env_for(github))
+                                 "--label", "bot", "--test-command", PYTEST, "--report", str(page), env=env_for(github))
     assert code == 0, stderr
     commit = report["branch"]["commit"]
     assert remote_tip(repo) == commit and report["branch"]["pushed"] is True
     assert report["pull_request"] == {"number": 1, "url": "https://github.example/acme/app/pull/1", "action": "created"}
+    # The HTML report beside the JSON: the outcome with its pull request first, then the gate.
+    html = page.read_text()
+    assert html.index('id="verdict"') < html.index('<a href="https://github.example/acme/app/pull/1">#1</a>') < \
+        html.index('id="gate"')
     assert [(r.method, r.path) for r in github.requests] == [
         ("GET", "/repos/acme/app/pulls"), ("POST", "/repos/acme/app/pulls"), ("POST", "/repos/acme/app/issues/1/labels"),
     ]
