@@ -139,7 +139,7 @@ def api_matrices(target: Target, groups: Sequence[Sequence[str]]) -> list[ApiMat
     if not groups:
         return []
     from .discover import discover
-    from .engine import build_repo
+    from .repo import build_repo
     from .html_report import ApiMatrix, MatrixCell, MatrixClass
     from .index import class_definitions
     from .transforms.class_api import class_api

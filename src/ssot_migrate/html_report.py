@@ -10,7 +10,8 @@ from typing import Any, Iterable, Sequence
 
 from . import TOOL_NAME, __version__
 from .codes import CODES
-from .plan import Finding, Plan
+from .plan import Plan
+from .types import Finding
 
 # Above this many files the diffs start folded, so a big plan opens fast and reads as a list.
 OPEN_DIFFS_MAX = 30
