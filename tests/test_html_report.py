@@ -104,15 +104,20 @@ def test_audit_report_groups_findings_by_code_with_the_duplicate_classes_matrix(
             count = sum(1 for f in audit["findings"] if f["code"] == code)
             assert page.locator(f"#code-{code} li.finding").count() == count
         texts = "\n".join(page.locator("li.finding").all_inner_texts())
+        # Each location links to its file (no diffs in an audit).
+        first = audit["findings"][0]
+        location = f"{first['path']}:{first['line']}:{first['col']}"
+        link = page.locator("li.finding a", has_text=location).first
+        assert link.get_attribute("href") == (example / first["path"]).resolve().as_uri()
         for finding in audit["findings"]:
             assert f"{finding['path']}:{finding['line']}:{finding['col']}" in texts
             assert finding["message"] in texts
         group = next(f["group"] for f in audit["findings"] if f.get("group"))
         header = page.locator("#api table.matrix thead").first.inner_text()
         assert all(name.rsplit(".", 1)[-1] in header for name in group)
-        first = groups.first
-        first.locator("summary").click()
-        assert first.evaluate("g => g.open") is False
+        group = groups.first
+        group.locator("summary").click()
+        assert group.evaluate("g => g.open") is False
         assert opened.errors == []
     finally:
         opened.close()

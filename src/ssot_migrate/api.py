@@ -124,7 +124,7 @@ def write_in_place(target: Target, plan: Plan) -> None:
     write_plan(target.root, plan.files)
 
 
-def collapse_groups(plan: Plan | None, migration: Migration) -> list[tuple[str, ...]]:
+def collapse_groups(migration: Migration) -> list[tuple[str, ...]]:
     """The classes each collapse-class codemod merges, canonical first: the columns of an API matrix."""
     groups = []
     for spec in migration.codemods:

@@ -210,7 +210,7 @@ def plan(
     if format is PlanFormat.html or report is not None:
         from .html_report import plan_page
 
-        page = plan_page(result, api.api_matrices(target, api.collapse_groups(result, migration)))
+        page = plan_page(result, api.api_matrices(target, api.collapse_groups(migration)), target.root)
         _emit(page, report if report is not None and format is not PlanFormat.html else output)
     _exit_if_strict(strict, result, style)
 
@@ -325,7 +325,7 @@ def apply(
     options = replace(options, cache=api.open_cache(target, cache_dir, enabled=not no_cache))
     html = format is ApplyFormat.html or report_file is not None
     # The classes as they are before the edits: --in-place removes the duplicates it collapses.
-    matrices = api.api_matrices(target, api.collapse_groups(None, migration)) if html else []
+    matrices = api.api_matrices(target, api.collapse_groups(migration)) if html else []
     hooks = ApplyHooks(
         note=lambda text: _note(style, f"note: {text}"),
         watcher=GateProgress(style.conversation(), live=style.stderr_live) if not style.quiet else SilentWatcher(),
@@ -339,7 +339,7 @@ def apply(
     if html:
         from .html_report import apply_page
 
-        _emit(apply_page(report, matrices), report_file if report_file is not None and format is not ApplyFormat.html
+        _emit(apply_page(report, matrices, target.root), report_file if report_file is not None and format is not ApplyFormat.html
               else output)
     raise typer.Exit(report.exit_code)
 
@@ -511,7 +511,7 @@ def audit(
         from .html_report import audit_page
 
         groups = [f.group for f in findings if f.group]
-        page = audit_page(report, stats, api.api_matrices(target, list(dict.fromkeys(groups))))
+        page = audit_page(report, stats, api.api_matrices(target, list(dict.fromkeys(groups))), target.root)
         _emit(page, report_file if report_file is not None and format is not AuditFormat.html else output)
     if emit_spec is not None:
         ready = api.write_draft_spec(report, emit_spec)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from . import TOOL_NAME, __version__
@@ -52,7 +53,7 @@ class ApiMatrix:
         return len({cell.signature for cell in present if cell is not None}) > 1
 
 
-def plan_page(plan: Plan, matrices: Sequence[ApiMatrix] = ()) -> str:
+def plan_page(plan: Plan, matrices: Sequence[ApiMatrix] = (), root: Path | None = None) -> str:
     edits = sum(len(f.edits) for f in plan.files)
     verdict = [
         _count(len(plan.files), "file to change", "files to change"), _count(edits, "edit", "edits"),
@@ -60,24 +61,24 @@ def plan_page(plan: Plan, matrices: Sequence[ApiMatrix] = ()) -> str:
     ]
     headline = "Nothing to migrate." if plan.is_empty else _ready(plan.findings)
     body = [
-        _verdict(headline, verdict, _stats(plan)),
+        _verdict(_e(headline), verdict, _stats(plan)),
         _codemods(plan),
         _file_list(plan),
-        _findings(plan.findings, _diff_anchors(plan)),
+        _findings(plan.findings, _diff_anchors(plan), root),
         _matrices(matrices),
         _diffs(plan),
     ]
     return _page(f"plan: {plan.migration.name}", body)
 
 
-def audit_page(report: Any, stats: str, matrices: Sequence[ApiMatrix] = ()) -> str:
+def audit_page(report: Any, stats: str, matrices: Sequence[ApiMatrix] = (), root: Path | None = None) -> str:
     findings = report.findings
     headline = "No findings." if not findings else f"{_plural(len(findings), 'finding')} in the project."
-    body = [_verdict(headline, _severity_counts(findings), stats), _findings(findings, {}), _matrices(matrices)]
+    body = [_verdict(_e(headline), _severity_counts(findings), stats), _findings(findings, {}, root), _matrices(matrices)]
     return _page("audit", body)
 
 
-def apply_page(report: Any, matrices: Sequence[ApiMatrix] = ()) -> str:
+def apply_page(report: Any, matrices: Sequence[ApiMatrix] = (), root: Path | None = None) -> str:
     plan = report.plan
     items = []
     if plan is not None:
@@ -88,19 +89,16 @@ def apply_page(report: Any, matrices: Sequence[ApiMatrix] = ()) -> str:
 
         state = "" if report.gate is None else ' class="ok"' if report.gate.passed else ' class="bad"'
         items.append(f"<li{state}>{_e(gate_verdict(report.gate, report.gate_skipped))}</li>")
-    headline = (report.message[:1].upper() + report.message[1:] + ".") if report.message else report.outcome
+    headline = _e((report.message[:1].upper() + report.message[1:] + ".") if report.message else report.outcome)
     if report.pull_request is not None:
         pull = report.pull_request
         headline += f' Pull request <a href="{_e(pull.url)}">#{pull.number}</a> {_e(pull.action)}.'
-        headline_html = True
-    else:
-        headline_html = False
-    body = [_verdict(headline, items, _stats(plan) if plan is not None else "", headline_html=headline_html,
+    body = [_verdict(headline, items, _stats(plan) if plan is not None else "",
                      good=not report.error and report.exit_code == 0)]
     if report.gate is not None:
         body.append(_gate(report.gate))
     if plan is not None:
-        body += [_codemods(plan), _file_list(plan), _findings(plan.findings, _diff_anchors(plan)),
+        body += [_codemods(plan), _file_list(plan), _findings(plan.findings, _diff_anchors(plan), root),
                  _matrices(matrices), _diffs(plan)]
     return _page(f"apply: {report.migration.name}", body)
 
@@ -122,18 +120,17 @@ def batch_page(run: Any) -> str:
             f'</code></td><td>{_e(row["gate"])}</td><td>{pull}{error}</td><td class="num">{_e(row["seconds"])}</td></tr>'
         )
     table.append("</tbody></table></section>")
-    body = [_verdict(headline, [], f"batch file {run.batch.path.name}", good=not failed), "".join(table)]
+    body = [_verdict(_e(headline), [], f"batch file {run.batch.path.name}", good=not failed), "".join(table)]
     return _page(f"batch: {run.batch.path.name}", body)
 
 
 # -- sections -------------------------------------------------------------------------------------------
 
 
-def _verdict(headline: str, items: Iterable[str], stats: str, *, headline_html: bool = False,
-             good: bool | None = None) -> str:
+def _verdict(headline_html: str, items: Iterable[str], stats: str, *, good: bool | None = None) -> str:
+    """The first section of every page: one sentence, the counts, and what the run looked at."""
     status = "" if good is None else (" good" if good else " bad")
-    text = headline if headline_html else _e(headline)
-    return (f'<section id="verdict" class="verdict{status}"><h2>Verdict</h2><p class="headline">{text}</p>'
+    return (f'<section id="verdict" class="verdict{status}"><h2>Verdict</h2><p class="headline">{headline_html}</p>'
             f'<ul class="counts">{"".join(items)}</ul><p class="stats">{_e(stats)}</p></section>')
 
 
@@ -152,8 +149,8 @@ def _count(count: int, singular: str, plural: str) -> str:
 
 
 def _severity_counts(findings: Sequence[Finding]) -> list[str]:
-    return [f'<li class="sev-{s}"><b>{sum(1 for f in findings if f.severity == s)}</b> {s}'
-            f'{"s" if sum(1 for f in findings if f.severity == s) != 1 else ""}</li>' for s in SEVERITIES]
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
+    return [f'<li class="sev-{s}"><b>{n}</b> {s}{"s" if n != 1 else ""}</li>' for s, n in counts.items()]
 
 
 def _stats(plan: Plan) -> str:
@@ -189,7 +186,9 @@ def _file_list(plan: Plan) -> str:
             f"<ol>{items}</ol></nav>")
 
 
-def _findings(findings: Sequence[Finding], anchors: dict[str, str]) -> str:
+def _findings(findings: Sequence[Finding], anchors: dict[str, str], root: Path | None) -> str:
+    """Findings grouped by code, worst severity first; each location links to its file's diff in the page, else
+    to the file itself (`root`), and each code to its explanation."""
     if not findings:
         return '<section id="findings"><h2>Findings (0)</h2><p>No findings.</p></section>'
     by_code: dict[str, list[Finding]] = {}
@@ -204,7 +203,8 @@ def _findings(findings: Sequence[Finding], anchors: dict[str, str]) -> str:
         for f in by_code[code]:
             location = f"{f.path}:{f.line}:{f.col}"
             target = anchors.get(f.path)
-            link = f'<a href="#{target}">{_e(location)}</a>' if target else f"<code>{_e(location)}</code>"
+            href = f"#{target}" if target else (root / f.path).as_uri() if root is not None else None
+            link = f'<a href="{_e(href)}">{_e(location)}</a>' if href else f"<code>{_e(location)}</code>"
             items.append(f'<li class="finding sev-{f.severity}" data-code="{code}">{link} '
                          f'<span class="sev">{f.severity}</span> {_e(f.message)} '
                          f'<a class="doc" href="#doc-{code}">{code}</a></li>')
