@@ -9,12 +9,20 @@ from contextlib import contextmanager
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, List, Optional
 
 import typer
 
 from . import __version__
 from .errors import Interrupted, SsotError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .api import Target
+    from .plan import Plan
+    from .progress import Progress
+    from .terminal import OutputStyle
 
 app = typer.Typer(
     name="ssot-migrate",
@@ -111,21 +119,20 @@ ReportOpt = typer.Option(None, "--report", metavar="FILE.html",
                          help="Also write the self-contained HTML report here (beside any --format).")
 
 
-def _style(output_format: OutputFormat, color: ColorChoice, quiet: bool, verbose: bool, *, to_file: bool = False):
+def _style(
+    output_format: OutputFormat, color: ColorChoice, quiet: bool, verbose: bool, *, to_file: bool = False
+) -> OutputStyle:
     from .terminal import choose_style
 
     if quiet and verbose:
         raise UsageError("--quiet and --verbose contradict each other: use one")
-    style = choose_style(output_format.value, color.value, quiet=quiet, verbose=verbose)
-    if to_file:
-        # A file is not a terminal: the same rules as a pipe, whatever stdout is.
-        style = choose_style(output_format.value, "never" if color is ColorChoice.auto else color.value,
-                             quiet=quiet, verbose=verbose, stdout=io.StringIO())
-    return style
+    # A file given with -o is not a terminal: the same rules as a pipe, whatever stdout is.
+    return choose_style(output_format.value, color.value, quiet=quiet, verbose=verbose,
+                        stdout=io.StringIO() if to_file else None)
 
 
 @contextmanager
-def _progress(style, command: str) -> Iterator:
+def _progress(style: OutputStyle, command: str) -> Iterator[Progress]:
     """Progress on stderr while the work runs, gone before results are printed."""
     from .progress import SILENT
     from .terminal import progress_for
@@ -147,7 +154,7 @@ def _emit(text: str | bytes, output: Optional[Path]) -> None:
         sys.stdout.buffer.flush()
 
 
-def _emit_text(style, output: Optional[Path], draw) -> None:
+def _emit_text(style: OutputStyle, output: Optional[Path], draw: Callable[[Console, str], None]) -> None:
     """Text results: drawn on stdout's console, or rendered without colour into `output`."""
     if output is None:
         draw(style.results(), style.layout)
@@ -159,7 +166,7 @@ def _emit_text(style, output: Optional[Path], draw) -> None:
     _emit(buffer.getvalue(), output)
 
 
-def _note(style, text: str) -> None:
+def _note(style: OutputStyle, text: str) -> None:
     if not style.quiet:
         from rich.text import Text
 
@@ -215,7 +222,7 @@ def plan(
     _exit_if_strict(strict, result, style)
 
 
-def _warn_below_root(style, target, output: Optional[Path]) -> None:
+def _warn_below_root(style: OutputStyle, target: Target, output: Optional[Path]) -> None:
     """The diff's paths are relative to the project root; `git apply` reads them from the repository's top
     and, run in a subfolder, skips every file outside it without a word. Say how to apply it instead."""
     from .config import git_toplevel
@@ -235,7 +242,7 @@ def _warn_below_root(style, target, output: Optional[Path]) -> None:
         f"outside {here}. Apply it with: {command}"), soft_wrap=True)
 
 
-def _exit_if_strict(strict: bool, result, style) -> None:
+def _exit_if_strict(strict: bool, result: Plan, style: OutputStyle) -> None:
     errors = result.findings_at_least("error") if strict else []
     if errors:
         from .render import print_findings

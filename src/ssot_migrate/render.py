@@ -104,8 +104,9 @@ def _fits(width: int, columns: Sequence[tuple[Iterable[str], bool]]) -> bool:
 
 
 def _lines(console: Console, lines: Iterable[str | Text]) -> None:
+    """Each line as it is: no markup, no wrapping, no padding."""
     for line in lines:
-        console.print(line, soft_wrap=True, markup=False) if isinstance(line, str) else console.print(line, soft_wrap=True)
+        console.print(line, soft_wrap=True, markup=False)
 
 
 def _styled_finding(finding: Finding) -> Text:
