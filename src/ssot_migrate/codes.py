@@ -26,6 +26,17 @@ CODES: dict[str, CodeDoc] = _table(
         "Fix the syntax error at the reported line and column (or exclude the file with `exclude` in the spec or "
         "`[tool.ssot-migrate]`), then plan again.",
     ),
+    CodeDoc(
+        "SSOT003", "A rewritten file failed verification; nothing in it was planned",
+        "Before a rewritten file counts, ssot-migrate resolves every name in it again (with Python's own parser and "
+        "a resolver independent of the one that planned the edits) and compares it with the original: each "
+        "reference must mean what it meant, with the migration's renames applied; no name may become undefined; "
+        "no import may be left unused or bound twice; the text must parse. This file failed one of those checks, "
+        "so none of its edits were planned (the message names the line in the rewritten text and what failed). "
+        "Every other file's plan stands. This is a bug in ssot-migrate, never in your code.",
+        "Edit this file by hand (the rest of the plan is sound), and report the file and the spec so the rewrite can "
+        "be fixed. `--strict` turns this finding into exit code 3.",
+    ),
     # -- SSOT1xx: rename-import --------------------------------------------------------------
     CodeDoc(
         "SSOT101", "`from module import *` may bring in the moved symbol",

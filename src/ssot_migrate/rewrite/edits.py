@@ -38,6 +38,9 @@ class TransformResult:
     # Module-level names this file now binds under another name (old -> new):
     # the engine uses them to follow re-exports across files.
     exports: dict[str, str] = field(default_factory=dict)
+    # What names of this file mean after the edits beyond the codemod's own renames (`Kind.renames`): (old,
+    # new) dotted prefixes, e.g. a moved module's relative imports written as what they meant before.
+    renames: tuple[tuple[str, str], ...] = ()
 
 
 

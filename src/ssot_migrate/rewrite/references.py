@@ -67,6 +67,7 @@ class ReferenceRewriter:
         self.positions: list[tuple[int, int]] = []
         self.findings: list[Finding] = []
         self.exports: dict[str, str] = {}
+        self.renames: list[tuple[str, str]] = []
         self.global_renames: dict[str, str] = {}
         self.plans: list[_BindingPlan] = []
         self.plan_of: dict[int, _BindingPlan] = {}
@@ -96,7 +97,7 @@ class ReferenceRewriter:
         if self.edits.is_empty:
             return TransformResult(self.ctx.module, [], self.findings) if self.findings else None
         module = self.edits.apply()
-        return TransformResult(module, sorted(set(self.positions)), self.findings, self.exports)
+        return TransformResult(module, sorted(set(self.positions)), self.findings, self.exports, tuple(self.renames))
 
     def _edit_at(self, node: cst.CSTNode) -> None:
         self.positions.append(self.ctx.position(node))
@@ -694,6 +695,7 @@ class ReferenceRewriter:
                 if is_dotted_under(before, rule.old.dotted) and not rule.report_only:
                     target = rule.new.dotted + before[len(rule.old.dotted) :]
             self.edits.set_from_module(statement, target, keep_relative=False)
+            self.renames.append((now, target))
             self._edit_at(statement)
             self._finding(
                 statement, "info", "SSOT107",

@@ -43,6 +43,11 @@ class RenameRule:
         return self.new if self.via is None else self.string_new
 
 
+def rule_renames(rules: Iterable[RenameRule]) -> tuple[tuple[str, str], ...]:
+    """(old, new) pairs of the rules that rewrite (re-exports that keep working are left as they are)."""
+    return tuple((rule.old.dotted, rule.new.dotted) for rule in rules if not rule.report_only)
+
+
 def rules_may_match(scan: FileScan, rules: Iterable[RenameRule], strings: str) -> bool:
     """Whether a file's `ast` scan can hold a reference to an old name (the cheap check before libcst):
     some import can reach it (the module, the name itself, a parent used in a chain that reaches

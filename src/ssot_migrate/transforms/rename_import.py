@@ -34,6 +34,7 @@ from ..rewrite.rules import (
     reexport_rules,
     relation,
     rules_filter,
+    rule_renames,
     rules_may_match,
 )
 from ..rewrite.strings import rewrite_text_tokens
@@ -127,6 +128,9 @@ class RenameImport(Kind):
                 if (info := repo.modules.info_for(path)) is not None and is_dotted_under(info.name, self.new.dotted)
             )
         return findings
+
+    def renames(self) -> tuple[tuple[str, str], ...]:
+        return rule_renames(self.rules)
 
     def prepared_state(self) -> Any:
         return {
