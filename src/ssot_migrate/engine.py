@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import os
 import re
 import time
@@ -30,7 +31,10 @@ from .discover import (
 from .focus import Elided, Focus, elide
 from .modules import ModuleInfo
 from .plan import CodemodSummary, Edit, FileEdit, FileOutcome, MigrationInfo, Plan, Stats, sha256_hex
+from .rewrite.edits import ReleasedImport
+from .rewrite.imports import finish_imports
 from .rewrite.verify import Expectation, Problem, verify_rewrite
+from .scopes import file_names
 from .scan import TOO_DEEP, FileScan, parse_tree, scan_tree
 from .repo import RepoContext, build_repo
 from .spec import Migration
@@ -257,17 +261,37 @@ def plan_file(
     assert rewrite is not None
     if rewrite.new_bytes == data:
         return FileOutcome(path, old_sha, None, (), tuple(rewrite.findings), b"", rewrite.encoding, parsed=True)
+    return _finish(path, info, data, tree, rewrite, old_sha)
+
+
+def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
+    """The import pass on the whole rewritten text, then verification against the original: a file that fails
+    is refused (its edits dropped, one error finding), every other file's plan stands."""
     kept = frozenset(f.line for f in rewrite.findings if f.path == path)
     expectation = Expectation(tuple(rewrite.renames), rewrite.lenient, kept)
-    problems = verify_rewrite(data, tree, rewrite.new_bytes, info, path, expectation)
+    new_tree = parse_tree(rewrite.new_bytes, path)
+    problems: list[Problem]
+    if isinstance(new_tree, tuple):
+        line, col, message = new_tree
+        problems, new_bytes = [Problem(line, col, f"the rewritten file does not parse: {message}")], rewrite.new_bytes
+    else:
+        try:
+            before = file_names(tree, info)
+            resolve = functools.partial(file_names, info=info)
+            final = finish_imports(
+                rewrite.new_bytes, new_tree, resolve(new_tree), before, rewrite.released, expectation.expected, resolve
+            )
+            new_bytes = final.data
+            problems = verify_rewrite(data, new_bytes, before, final.names, expectation)
+        except RecursionError:
+            problems, new_bytes = [Problem(1, 1, "the rewritten file is nested too deeply to check its names")], rewrite.new_bytes
     if problems:
         return FileOutcome(
-            path, old_sha, None, (), (_refusal(path, data, rewrite.new_bytes, problems),), b"", rewrite.encoding,
-            parsed=True,
+            path, old_sha, None, (), (_refusal(path, data, new_bytes, problems),), b"", rewrite.encoding, parsed=True
         )
-    diff = unified_diff(path, data, rewrite.new_bytes)
+    diff = unified_diff(path, data, new_bytes)
     return FileOutcome(
-        path, old_sha, rewrite.new_bytes, tuple(rewrite.edits), tuple(rewrite.findings), diff, rewrite.encoding,
+        path, old_sha, new_bytes, tuple(rewrite.edits), tuple(rewrite.findings), diff, rewrite.encoding,
         parsed=True, verified=True,
     )
 
@@ -320,6 +344,7 @@ class _Rewrite:
     renames: list[tuple[tuple[str, str], ...]]
     lenient: bool
     encoding: str
+    released: list[ReleasedImport]
 
 
 def _transform(
@@ -343,7 +368,7 @@ def _transform(
         if elided is not None:
             return None
         raise
-    rewrite = _Rewrite(data, [], [], [], False, module.encoding)
+    rewrite = _Rewrite(data, [], [], [], False, module.encoding, [])
     current = data
     for codemod in selected:
         if current is not data:
@@ -368,6 +393,7 @@ def _transform(
             current = module.bytes
             rewrite.renames.append((*codemod.renames(), *result.renames))
             rewrite.lenient = rewrite.lenient or codemod.inserts_expressions
+            rewrite.released.extend(result.released)
     new_bytes = current if current is not data else source
     if elided is not None:
         restored = elided.restore(new_bytes)

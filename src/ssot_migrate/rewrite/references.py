@@ -88,7 +88,6 @@ class ReferenceRewriter:
         if self.strings != "none":
             self._rewrite_string_annotations()
             self._rewrite_call_strings()
-        self._remove_unused_parents()
         self._rewrite_dunder_all()
         if self.moved is not None:
             self._fix_moved_relative_imports()
@@ -97,7 +96,10 @@ class ReferenceRewriter:
         if self.edits.is_empty:
             return TransformResult(self.ctx.module, [], self.findings) if self.findings else None
         module = self.edits.apply()
-        return TransformResult(module, sorted(set(self.positions)), self.findings, self.exports, tuple(self.renames))
+        return TransformResult(
+            module, sorted(set(self.positions)), self.findings, self.exports, tuple(self.renames),
+            tuple(self.edits.released),
+        )
 
     def _edit_at(self, node: cst.CSTNode) -> None:
         self.positions.append(self.ctx.position(node))
@@ -352,9 +354,11 @@ class ReferenceRewriter:
         self.edits.replace_alias(alias, alias.with_changes(name=expression_for(new_module + (rest if not attr_parts else ""))))
         self._edit_at(alias)
         plan.new_dotted = ".".join([*module_parts, *attr_parts])
-        # `import a.b` also bound `a`: keep that binding alive for other uses of `a`.
-        if new_root != old_root and self._root_used_elsewhere(binding, rule):
-            self.edits.add_import(binding, old_root)
+        if new_root != old_root:
+            # `import a.b` also bound `a`, which other uses may need: `import a` stays for them, and goes in the
+            # import pass when nothing uses it (the moved module itself can no longer be imported).
+            self.edits.add_import(binding, old_root, beside=True)
+            self.edits.release_name(binding, old_root, old_root)
         return True
 
     def _replace_with_from(self, binding: ImportBinding, module: str, name: str, asname: str) -> None:
@@ -362,51 +366,58 @@ class ReferenceRewriter:
         self.edits.remove_alias(binding.alias)
         self.edits.add_from_import(binding, module, name, asname if asname != name else None)
 
-    def _root_used_elsewhere(self, binding: ImportBinding, rule: RenameRule) -> bool:
-        for access in binding.accesses():
-            node = access.node
-            if not isinstance(node, (cst.Name, cst.Attribute)):
-                continue
-            chain = self.ctx.chain_from(node)
-            if not any(is_dotted_under(q, rule.old.dotted) for n in chain for q in self.ctx.qualified_names(n)):
-                others = [
-                    b for b in self.ctx.bindings_for_name(binding.scope, binding.local_name) if b is not binding
-                ]
-                if not others:
-                    return True
-        return False
-
     # -- usages -------------------------------------------------------------------------
 
     def _rewrite_usages(self, plan: _BindingPlan) -> None:
         binding = plan.binding
+        rules = plan.parents if plan.relation == "parent" else [plan.rule]
+        found = []
         for access in binding.accesses():
             node = access.node
             if not isinstance(node, (cst.Name, cst.Attribute)):
                 continue  # string annotations are handled with all bindings at once
-            rules = plan.parents if plan.relation == "parent" else [plan.rule]
-            target = None
-            for chain_node in self.ctx.chain_from(node):
-                names = self.ctx.qualified_names(chain_node)
-                for rule in rules:
-                    if rule.old.dotted in names:
-                        target = (chain_node, rule)
-                        break
-                if target:
-                    break
-            if target is None:
-                continue
-            chain_node, rule = target
+            target = self._target_in_chain(node, rules)
+            if target is not None:
+                found.append((access, *target))
+        # An old path that this file assigns to (`a.hook = f`, a monkeypatch) stays a module attribute everywhere
+        # in the file: a name imported from the module would neither patch it nor see the patch.
+        stored = {rule.old.dotted for _, chain_node, rule in found if self._is_assigned(chain_node)}
+        for access, chain_node, rule in found:
             scope = self.ctx.scope_of(chain_node) or binding.scope
-            replacement = self._replacement_for(plan, rule, scope, chain_node)
+            replacement = self._replacement_for(plan, rule, scope, chain_node, as_attribute=rule.old.dotted in stored)
             if replacement is None:
                 continue
             if replacement != self.ctx.code(chain_node):
                 self.edits.replace_node(chain_node, expression_for(replacement))
                 self._edit_at(chain_node)
             self.rewritten_access[id(access)] = 1
+            if plan.relation == "parent":
+                self.edits.release(binding)
 
-    def _replacement_for(self, plan: _BindingPlan, rule: RenameRule, scope: Scope, anchor_node: cst.CSTNode) -> str | None:
+    def _target_in_chain(self, node: cst.CSTNode, rules: list[RenameRule]) -> tuple[cst.BaseExpression, RenameRule] | None:
+        """The node of a usage's attribute chain that names an old path, and its rule."""
+        for chain_node in self.ctx.chain_from(node):
+            names = self.ctx.qualified_names(chain_node)
+            for rule in rules:
+                if rule.old.dotted in names:
+                    return chain_node, rule
+        return None
+
+    def _is_assigned(self, node: cst.CSTNode) -> bool:
+        """Whether a Name/Attribute is the target of an assignment or `del` (not only read)."""
+        parent = self.ctx.parents.get(node)
+        if isinstance(parent, (cst.AssignTarget, cst.Del)):
+            return True
+        if isinstance(parent, (cst.AugAssign, cst.AnnAssign)):
+            return parent.target is node
+        if isinstance(parent, (cst.Element, cst.StarredElement)):
+            container = self.ctx.parents.get(parent)
+            return container is not None and self._is_assigned(container)
+        return False
+
+    def _replacement_for(
+        self, plan: _BindingPlan, rule: RenameRule, scope: Scope, anchor_node: cst.CSTNode, *, as_attribute: bool = False
+    ) -> str | None:
         """The dotted expression the old name becomes at a usage (None: leave it)."""
         if plan.relation == "moved":
             if plan.local_after is not None:
@@ -416,47 +427,68 @@ class ReferenceRewriter:
             return None
         if rule.report_only:
             return None
-        return self._new_reference(plan.binding, rule, scope, anchor_node)
+        return self._new_reference(plan.binding, rule, scope, anchor_node, as_attribute=as_attribute)
 
-    def _new_reference(self, binding: ImportBinding, rule: RenameRule, scope: Scope, anchor_node: cst.CSTNode) -> str | None:
-        """An expression for `rule.new` at a usage reached through a parent binding, adding an import."""
+    def _new_reference(
+        self, binding: ImportBinding, rule: RenameRule, scope: Scope, anchor_node: cst.CSTNode, *, as_attribute: bool = False
+    ) -> str | None:
+        """An expression for `rule.new` at a usage reached through a binding of a parent of `rule.old`, adding the
+        import it needs, in libcst RenameCommand's shapes: through `import old_module` itself, the new module is
+        imported in that statement (`import a, z`) and the usage is the full new path; anywhere else the new
+        leaf is imported directly (`from z import c` + `c`). An attribute assigned to stays an attribute of the
+        new module."""
         new = rule.new
-        old = rule.old.dotted
         if new.is_builtin:
             if self._collides(new.leaf, binding, new.dotted, scope=scope):
                 self._finding(anchor_node, "error", "SSOT106", f"{self.kind.label}: the builtin {new.leaf!r} is shadowed here")
                 return None
             return new.leaf
-        if binding.is_from:
-            assert binding.from_module is not None
-            attr_len = len(old.split(".")) - len(binding.from_module.split("."))
-            module_parts, attr_parts = new.split_for(attr_len)
-            module = ".".join(module_parts)
-            head = attr_parts[0] if attr_parts else None
-            if head is not None:
-                existing = self._existing_binding(scope, f"{module}.{head}", exclude=None)
-                if existing is not None:
-                    return ".".join([existing.local_name, *attr_parts[1:]])
-                if not self._collides(head, binding, f"{module}.{head}", scope=scope):
-                    self.edits.add_from_import(binding, module, head)
-                    return ".".join(attr_parts)
-        # Import style: `import new.module` and the full dotted path.
-        site_parts = _common_prefix(binding.imported.split("."), old.split(".")) if not binding.is_from else binding.from_module.split(".")  # type: ignore[union-attr]
-        attr_len = len(old.split(".")) - len(site_parts)
-        module_parts, attr_parts = new.split_for(attr_len)
+        existing = self._existing_binding(scope, new.dotted, exclude=None)
+        if existing is not None and not as_attribute:
+            return existing.local_name
+        module_parts, leaf_parts = import_split(new)
         module = ".".join(module_parts)
+        old_module = rule.old.dotted.rpartition(".")[0] if leaf_parts else rule.old.dotted
+        if leaf_parts and not binding.is_from and binding.imported == old_module:
+            if module == old_module:
+                return new.dotted  # the same module, through the same import (`logging.warn` -> `logging.warning`)
+            if self._module_provider(scope, module) is None:
+                if not self._importable_root(module, binding, scope, anchor_node):
+                    return None
+                self.edits.append_import(binding, module)
+            return new.dotted
+        if as_attribute or not leaf_parts:
+            return self._through_module(binding, module if leaf_parts else new.dotted, leaf_parts, scope, anchor_node)
+        head = leaf_parts[0]
+        existing = self._existing_binding(scope, f"{module}.{head}", exclude=None)
+        if existing is not None:
+            return ".".join([existing.local_name, *leaf_parts[1:]])
+        if not self._collides(head, binding, f"{module}.{head}", scope=scope):
+            self.edits.add_from_import(binding, module, head)
+            return ".".join(leaf_parts)
+        return self._through_module(binding, module, leaf_parts, scope, anchor_node)
+
+    def _through_module(
+        self, binding: ImportBinding, module: str, rest: tuple[str, ...], scope: Scope, anchor_node: cst.CSTNode
+    ) -> str | None:
+        """`module.rest...` through a binding of `module` that exists, or a new `import module`."""
         provider = self._module_provider(scope, module)
         if provider is not None:
-            return ".".join([provider, *attr_parts])
-        root = module_parts[0]
+            return ".".join([provider, *rest])
+        if not self._importable_root(module, binding, scope, anchor_node):
+            return None
+        self.edits.add_import(binding, module)
+        return ".".join([module, *rest])
+
+    def _importable_root(self, module: str, binding: ImportBinding, scope: Scope, anchor_node: cst.CSTNode) -> bool:
+        root = module.split(".")[0]
         if self._collides(root, binding, root, scope=scope, allow_import_of=root):
             self._finding(
                 anchor_node, "error", "SSOT106",
                 f"{self.kind.label}: cannot import {module} here: {root!r} is already bound to something else",
             )
-            return None
-        self.edits.add_import(binding, module)
-        return ".".join([*module_parts, *attr_parts])
+            return False
+        return True
 
     def _module_provider(self, scope: Scope, module: str) -> str | None:
         """A name already visible in `scope` that holds `module` (`import module`, `from pkg import mod`)."""
@@ -633,21 +665,6 @@ class ReferenceRewriter:
 
     # -- cleanup -----------------------------------------------------------------------------
 
-    def _remove_unused_parents(self) -> None:
-        exported = self.ctx.exported_names()
-        for plan in self.plans:
-            if plan.relation != "parent":
-                continue
-            binding = plan.binding
-            accesses = binding.accesses()
-            if not accesses or binding.alias is None:
-                continue
-            if not all(id(a) in self.rewritten_access for a in accesses):
-                continue
-            if binding.is_module_level and binding.local_name in exported:
-                continue
-            self.edits.remove_alias(binding.alias)
-
     def _rewrite_dunder_all(self) -> None:
         """`__all__` entries follow their binding; one that would repeat a name already listed goes."""
         if not self.global_renames:
@@ -702,6 +719,14 @@ class ReferenceRewriter:
                 f"{self.kind.label}: relative import `{'.' * len(statement.relative)}{written or ''}` no longer resolves "
                 f"from {info.name}; rewritten to {target}, what it meant in {old_name}",
             )
+
+
+def import_split(new: DottedName) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(module, leaf path) of a new path as libcst's RenameCommand imports it: `pkg.mod:Name.attr` ->
+    (`pkg.mod`, `Name.attr`); without a colon the last part is the leaf; `pkg.mod:` names the module itself."""
+    if new.module_len:
+        return new.parts[: new.module_len], new.parts[new.module_len :]
+    return new.parts[:-1], new.parts[-1:]
 
 
 def _common_prefix(a: list[str], b: list[str]) -> list[str]:

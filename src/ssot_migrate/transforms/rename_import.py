@@ -743,7 +743,7 @@ RenameImport.examples = (
         """
         from pkg.services.circuit_breaker import (
             CircuitBreaker,  # the breaker
-        )
+            )
         from pkg.core.resilience import UnifiedCircuitBreakerState
 
         CircuitBreaker(UnifiedCircuitBreakerState())
@@ -792,7 +792,8 @@ RenameImport.examples = (
         """,
     ),
     _symbol_case(
-        "usage through `import a.b`: the old import stays while something else uses it",
+        "usage through `import a.b` of the old module: the new module joins that statement, the old one stays while "
+        "something else uses it",
         """
         import pkg.services.circuit_breaker
 
@@ -800,8 +801,7 @@ RenameImport.examples = (
         breaker = pkg.services.circuit_breaker.CircuitBreaker()
         """,
         """
-        import pkg.services.circuit_breaker
-        import pkg.core.resilience
+        import pkg.services.circuit_breaker, pkg.core.resilience
 
         state = pkg.core.resilience.UnifiedCircuitBreakerState()
         breaker = pkg.services.circuit_breaker.CircuitBreaker()
@@ -822,7 +822,8 @@ RenameImport.examples = (
         """,
     ),
     _symbol_case(
-        "without a colon in `new`, the parent alias's shape is mirrored: `from pkg.core import resilience`",
+        "without a colon in `new` its last part is the leaf imported: never `from pkg.core import resilience`, "
+        "which would rename a module the spec did not ask to",
         """
         from pkg.services import circuit_breaker as cb
 
@@ -830,9 +831,9 @@ RenameImport.examples = (
         """,
         """
         from pkg.services import circuit_breaker as cb
-        from pkg.core import resilience
+        from pkg.core.resilience import UnifiedCircuitBreakerState
 
-        cb.CircuitBreaker(resilience.UnifiedCircuitBreakerState())
+        cb.CircuitBreaker(UnifiedCircuitBreakerState())
         """,
         options={"new": "pkg.core.resilience.UnifiedCircuitBreakerState"},
     ),
