@@ -82,6 +82,22 @@ CODES: dict[str, CodeDoc] = _table(
         "It was rewritten to the absolute path it meant before the move.",
         "Nothing is required; review the edit. Make it relative again by hand if the imported module moves too.",
     ),
+    CodeDoc(
+        "SSOT108", "The old name is still defined in its module, which the spec moves elsewhere",
+        "`old` is a module attribute and `new` lives in another module, but the definition (a def, a class, an "
+        "assignment) still stands in `old`'s module: the move has not happened yet. Callers elsewhere are rewritten; "
+        "uses inside this module are left as they are, and no import of `new` is added there (it would shadow the "
+        "definition).",
+        "Move the definition to `new`'s module (cut and paste, as you meant to), then plan again: the uses left in "
+        "this module then import it from its new home.",
+    ),
+    CodeDoc(
+        "SSOT109", "A moved definition cannot be imported back at module level (import cycle)",
+        "The definition moved to a module that imports this one when it is imported. Uses inside functions get a "
+        "function-local import; a use at module level would need a top-level import that closes the cycle, so this "
+        "module's uses were left as they are.",
+        "Move the module-level use into a function, or break the cycle between the two modules, then plan again.",
+    ),
     # -- SSOT2xx: call-args ---------------------------------------------------------------------
     CodeDoc(
         "SSOT201", "*args/**kwargs could hide the argument",

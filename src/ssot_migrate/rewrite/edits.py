@@ -168,9 +168,7 @@ class ImportEdits:
         if key in self._added_keys:
             return
         self._added_keys.add(key)
-        alias = cst.ImportAlias(
-            name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)) if asname and asname != name else None
-        )
+        alias = _alias(name, asname)
         merge_into = self._mergeable_from(anchor, module)
         if merge_into is not None:
             self.merged.setdefault(id(merge_into), []).append(alias)
@@ -349,9 +347,8 @@ def relative_form(package: str, module: str) -> tuple[int, str]:
 
 
 def _alias(name: str, asname: str | None) -> cst.ImportAlias:
-    return cst.ImportAlias(
-        name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)) if asname and asname != name else None
-    )
+    """`name as asname`; `name as name` too (an explicit re-export is written as one)."""
+    return cst.ImportAlias(name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)) if asname else None)
 
 
 def _without_strings(container: cst.List | cst.Tuple | cst.Set, dropped: set[str]) -> cst.CSTNode:

@@ -43,7 +43,7 @@ def finish_imports(
 
     `original` is the file before the edits; `expected` maps an original dotted path to what it means after them.
     """
-    removals = _unused(names, original, set(released), expected) + _duplicates(names, original, expected)
+    removals = _unused(names, original, set(released), expected) + _duplicates(names, original)
     if not removals:
         return ImportPass(data, names, tree, 0)
     new = _remove(data, tree, {(b.line, b.col) for b in removals})
@@ -80,9 +80,10 @@ def _unused(
     return found
 
 
-def _duplicates(names: FileNames, original: FileNames, expected: Callable[[str], str]) -> list[ImportBinding]:
+def _duplicates(names: FileNames, original: FileNames) -> list[ImportBinding]:
     """A binding repeated in the same block (the same name to the same path) beyond what the original had."""
-    allowed = Counter((b.scope, b.block, b.local, expected(b.imported), b.has_asname) for b in original.imports)
+    # Counted as written: two imports that the renames make equal are the duplicate this pass removes.
+    allowed = Counter((b.scope, b.block, b.local, b.imported, b.has_asname) for b in original.imports)
     seen: Counter[tuple] = Counter()
     found = []
     for binding in sorted(names.imports, key=lambda b: (b.line, b.col)):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import libcst as cst
-from libcst.metadata import Scope
+from libcst.metadata import ImportAssignment, Scope
 
 from ..bindings import FileContext, ImportBinding, dotted_of, expression_for, string_value, walk, with_string_value
 from ..modules import ModuleInfo, absolute_module
@@ -16,6 +16,37 @@ from ..types import Finding
 from .edits import Codemod, ImportEdits, TransformResult
 from .rules import RenameRule
 from .strings import CallStringFinder, literal_prefix, rewrite_dotted_string
+
+@dataclass(frozen=True)
+class HomeRename:
+    """Where the old name is (or was) defined, and where it goes: the home module's own uses follow it.
+
+    DESIGN: a global name of `module` that was bound to `old` and is now unbound (the person renamed or moved
+    the definition first) means `old`; a definition that still has the old name is renamed when `new` is in
+    the same module, and is a finding when `new` is elsewhere (the move has not happened yet)."""
+
+    module: str
+    path: str
+    old: str  # the name in `module`
+    new_module: str
+    new: str
+    # `new_module` imports `module` when it is imported: an import of it here must wait until a function runs.
+    cyclic: bool = False
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    """What the repository says about a rule's paths: `old_modules` are old paths that name modules (whether the
+    files moved yet or not), `present` the modules under them that still exist, `home` where the old name is
+    defined when it is a module attribute."""
+
+    old_modules: frozenset[str] = frozenset()
+    present: frozenset[str] = frozenset()
+    home: HomeRename | None = None
+
+    def is_module(self, path: str) -> bool:
+        return any(is_dotted_under(path, module) for module in self.old_modules)
+
 
 @dataclass
 class _BindingPlan:
@@ -38,7 +69,8 @@ class ReferenceRewriter:
     Other kinds reuse it (collapse-class): build it, `collect()`, add their own
     edits to `.edits`, then `result()` applies everything in one pass.
     `moved` is (old module, new module) when a whole module moved, so its own
-    broken relative imports get fixed; `known_modules` lists the repo's modules.
+    broken relative imports get fixed; `known_modules` lists the repo's modules; `modules`
+    says which old paths are modules and where the old name is defined (`ModuleFacts`).
     With `rewrite_imports=False` import bindings and the usages they bind are left
     to the caller (which places imports itself); dotted strings are still rewritten.
     """
@@ -54,6 +86,7 @@ class ReferenceRewriter:
         moved: tuple[str, str] | None = None,
         known_modules: frozenset[str] = frozenset(),
         rewrite_imports: bool = True,
+        modules: ModuleFacts | None = None,
     ) -> None:
         self.kind = codemod
         self.rewrite_imports = rewrite_imports
@@ -63,6 +96,7 @@ class ReferenceRewriter:
         self.keep_names = keep_names
         self.moved = moved
         self.known_modules = known_modules
+        self.modules = modules or ModuleFacts()
         self.edits = ImportEdits(ctx)
         self.positions: list[tuple[int, int]] = []
         self.findings: list[Finding] = []
@@ -88,6 +122,9 @@ class ReferenceRewriter:
         if self.strings != "none":
             self._rewrite_string_annotations()
             self._rewrite_call_strings()
+        home = self.modules.home
+        if home is not None and home.module == self.ctx.info.name:
+            self._rewrite_home(home)
         self._rewrite_dunder_all()
         if self.moved is not None:
             self._fix_moved_relative_imports()
@@ -182,8 +219,8 @@ class ReferenceRewriter:
             )
             return
         new_module = ".".join(module_parts) + binding.from_module[len(rule.old.dotted) :]
-        if new_module == self.ctx.info.name:
-            return  # the new module re-exporting from the old one: importing itself would break it
+        if new_module == self.ctx.info.name and binding.from_module in self.modules.present:
+            return  # the new module re-exporting from the old one, which still exists: importing itself would break it
         self.edits.set_from_module(statement, new_module, keep_relative=True)
         self._edit_at(statement.module if statement.module is not None else statement)
 
@@ -194,8 +231,9 @@ class ReferenceRewriter:
             return self._plan_builtin(plan)
         module_parts, attr_parts = rule.new.split_for(1)
         new_module = ".".join(module_parts)
-        if new_module == self.ctx.info.name:
-            # This module is where the new name lives (usually by re-exporting the old one): it must not import itself.
+        if new_module == self.ctx.info.name and not self.modules.is_module(binding.imported):
+            # This module is where the new name lives (usually by re-exporting the old one): it must not import itself
+            # (a package importing its own submodule, `from pkg import new`, is fine).
             return False
         if not attr_parts:
             return self._plan_from_to_top_level_module(plan, new_module)
@@ -220,7 +258,9 @@ class ReferenceRewriter:
             self._edit_at(binding.alias)
             self._note_rename(binding, shared, rest)
             return True
-        if binding.has_asname or self.keep_names or rest:
+        # `from m import X as X` is an explicit re-export (PEP 484), not an alias: it takes the new name.
+        explicit = binding.has_asname and binding.local_name == binding.imported.rpartition(".")[2]
+        if (binding.has_asname and not explicit) or self.keep_names or rest:
             local = binding.local_name
         elif self._collides(import_name, binding, f"{new_module}.{import_name}"):
             local = binding.local_name
@@ -232,7 +272,7 @@ class ReferenceRewriter:
         plan.imported_as = f"{new_module}.{import_name}" if local == import_name else None
         new_alias = cst.ImportAlias(
             name=cst.Name(import_name),
-            asname=cst.AsName(name=cst.Name(local)) if local != import_name else None,
+            asname=cst.AsName(name=cst.Name(local)) if local != import_name or explicit else None,
         )
         statement = binding.statement
         if rest:
@@ -255,7 +295,9 @@ class ReferenceRewriter:
             self.edits.replace_alias(binding.alias, new_alias)
         else:
             self.edits.remove_alias(binding.alias)
-            self.edits.add_from_import(binding, new_module, import_name, local if local != import_name else None)
+            self.edits.add_from_import(
+                binding, new_module, import_name, local if local != import_name or explicit else None
+            )
         self._edit_at(binding.alias)
         self._note_rename(binding, local, rest)
         return True
@@ -684,6 +726,115 @@ class ReferenceRewriter:
                 listed.add(new)
             self._edit_at(node)
 
+    # -- the home module ----------------------------------------------------------------------
+
+    def _rewrite_home(self, home: HomeRename) -> None:
+        """The old name's own module: its uses of the name follow it (see `HomeRename`)."""
+        scope = self.ctx.global_scope
+        assignments = list(scope.assignments[home.old])
+        if any(isinstance(a, ImportAssignment) for a in assignments):
+            return  # a re-export here: the import rules rewrite it
+        if assignments:
+            first = assignments[0].node
+            if home.new_module != home.module:
+                self._finding(
+                    first, "warning", "SSOT108",
+                    f"{self.kind.label}: {home.module}.{home.old} is still defined here; move the definition to "
+                    f"{home.new_module} and plan again (its uses in this module are left as they are)",
+                )
+                return
+            if scope.assignments[home.new]:
+                self._finding(
+                    first, "error", "SSOT106",
+                    f"{self.kind.label}: cannot rename {home.old} to {home.new} here: {home.new!r} is already bound",
+                )
+                return
+            for assignment in assignments:
+                self._rename_binding(assignment, home.new)
+            self.global_renames[home.old] = home.new
+            self.exports[home.old] = home.new
+            return
+        accesses = [
+            access for s in {id(s): s for s in self.ctx.scopes.values()}.values()
+            for access in s.accesses[home.old] if not access.referents
+        ]
+        if not accesses:
+            return
+        local = home.new
+        if home.new_module != home.module:
+            local = self._home_import(home, accesses)
+            if local is None:
+                return
+        for access in accesses:
+            self._rename_access(access.node, home.old, local)
+        self.global_renames[home.old] = local
+
+    def _home_import(self, home: HomeRename, accesses: list[Any]) -> str | None:
+        """Import the moved definition into its old module: at module level, or inside each function that uses
+        it when its new module imports this one (a top-level import would close the cycle)."""
+        taken = any(
+            s.assignments[home.new] for s in {id(s): s for s in (self.ctx.scope_of(a.node) for a in accesses) if s}.values()
+        ) or bool(self.ctx.global_scope.assignments[home.new])
+        local = home.old if (self.keep_names or taken) else home.new
+        asname = local if local != home.new else None
+        if not home.cyclic:
+            self.edits.add_module_level_from_import(home.new_module, home.new, asname)
+            return local
+        for access in accesses:
+            function = self._enclosing_function(access.node)
+            if function is None:
+                self._finding(
+                    access.node, "error", "SSOT109",
+                    f"{self.kind.label}: {home.old} moved to {home.new_module}, which imports {home.module}: importing it "
+                    "at the top of this module would close an import cycle; move this use into a function or break "
+                    "the cycle",
+                )
+                return None
+        for access in accesses:
+            function = self._enclosing_function(access.node)
+            assert function is not None
+            self.edits.add_function_import(function, home.new_module, home.new, asname)
+        return local
+
+    def _enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        current = self.ctx.parents.get(node)
+        while current is not None and not isinstance(current, cst.FunctionDef):
+            current = self.ctx.parents.get(current)
+        return current
+
+    def _rename_binding(self, assignment: Any, new: str) -> None:
+        node = assignment.node
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self.edits.replace_node(node.name, cst.Name(new))
+            self._edit_at(node.name)
+        elif isinstance(node, cst.Name):
+            self.edits.replace_node(node, cst.Name(new))
+            self._edit_at(node)
+        for access in assignment.references:
+            self._rename_access(access.node, node.name.value if isinstance(node, (cst.FunctionDef, cst.ClassDef)) else getattr(node, "value", ""), new)
+
+    def _rename_access(self, node: cst.CSTNode, old: str, new: str) -> None:
+        if old == new:
+            return
+        if isinstance(node, cst.Name):
+            self.edits.replace_node(node, cst.Name(new))
+            self._edit_at(node)
+        elif isinstance(node, cst.SimpleString):
+            renamed = _rename_in_annotation(node, old, new)
+            if renamed is not None:
+                self.edits.replace_node(node, renamed)
+                self._edit_at(node)
+
+    def _names_moved_away(self, statement: cst.ImportFrom, now: str, before: str) -> bool:
+        """`from . import util` in a moved module: the submodules it names were next to it before, not now."""
+        if not isinstance(statement.names, (list, tuple)):
+            return False
+        names = [dotted_of(alias.name) for alias in statement.names]
+        known = self.known_modules
+        return all(
+            name is not None and f"{before}.{name}" in known and f"{now}.{name}" not in known for name in names
+        )
+
     def _fix_moved_relative_imports(self) -> None:
         """A module that moved under `new`: relative imports that broke are written as they meant before."""
         info = self.ctx.info
@@ -704,7 +855,7 @@ class ReferenceRewriter:
             before = absolute_module(old_info, len(statement.relative), written)
             if now is None or before is None or now == before:
                 continue
-            if now in known or before not in known:
+            if before not in known or (now in known and not self._names_moved_away(statement, now, before)):
                 continue
             self.statements_done.add(id(statement))
             target = before
@@ -716,9 +867,30 @@ class ReferenceRewriter:
             self._edit_at(statement)
             self._finding(
                 statement, "info", "SSOT107",
-                f"{self.kind.label}: relative import `{'.' * len(statement.relative)}{written or ''}` no longer resolves "
-                f"from {info.name}; rewritten to {target}, what it meant in {old_name}",
+                f"{self.kind.label}: relative import `{self.ctx.code(statement)}` no longer resolves from {info.name}; "
+                f"rewritten to {target}, what it meant in {old_name}",
             )
+
+
+def _rename_in_annotation(node: cst.SimpleString, old: str, new: str) -> cst.SimpleString | None:
+    """A string annotation with the name `old` (not an attribute) written `new`; None when it is not one."""
+    value = string_value(node)
+    if value is None:
+        return None
+    try:
+        expression = cst.parse_expression(value)
+    except cst.ParserSyntaxError:
+        return None
+
+    class Renamer(cst.CSTTransformer):
+        def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+            return updated.with_changes(attr=original.attr)  # only heads of chains are names
+
+        def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+            return updated.with_changes(value=new) if original.value == old else updated
+
+    renamed = cst.Module([]).code_for_node(expression.visit(Renamer()))
+    return node.with_changes(value=f"{node.prefix}{node.quote}{renamed}{node.quote}") if renamed != value else None
 
 
 def import_split(new: DottedName) -> tuple[tuple[str, ...], tuple[str, ...]]:

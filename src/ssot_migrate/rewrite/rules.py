@@ -14,6 +14,7 @@ from ..types import BytesFilter
 
 if TYPE_CHECKING:
     from ..bindings import FileContext
+    from .references import ModuleFacts
     from ..repo import RepoContext
     from ..scan import FileScan, ImportUse
     from .edits import TransformResult
@@ -219,3 +220,30 @@ def _new_path(target: str, rules: Iterable[RenameRule]) -> DottedName | None:
             return rule.new
         return DottedName((*rule.new.parts, *rest.lstrip(".").split(".")), rule.new.module_len)
     return None
+
+
+def module_facts(repo: RepoContext, old: DottedName, new: DottedName) -> ModuleFacts:
+    """Which old paths are modules, which of them still exist, and where `old` is defined when it is an
+    attribute of a repository module (its home: DESIGN's in-place renames and moves)."""
+    from ..index import import_closure
+    from .references import HomeRename, ModuleFacts
+
+    modules = repo.modules
+    present = frozenset(m for m in modules.modules() if is_dotted_under(m, old.dotted))
+    is_module = bool(present) or any(is_dotted_under(m, new.dotted) for m in modules.modules()) or bool(
+        new.module_len and new.module_len == len(new.parts)
+    )
+    old_modules = frozenset({old.dotted}) if is_module else frozenset()
+    home = None
+    split = repo.index.split_module(old.dotted) if not old.is_builtin and not is_module else None
+    if split is not None and len(split[1]) == 1 and not new.is_builtin:
+        module, (name,) = split
+        new_module_parts, new_attr = new.split_for(1)
+        path = modules.path_of(module)
+        # `new` re-exporting the definition that stays at `old` is a consolidation by alias, not a move.
+        aliased = any(r.fqn == old.dotted for r in repo.index.definitions(new.dotted))
+        if path is not None and len(new_attr) == 1 and new_attr[0].isidentifier() and not aliased:
+            new_module = ".".join(new_module_parts)
+            cyclic = new_module != module and module in import_closure(repo.index, new_module)
+            home = HomeRename(module, path, name, new_module, new_attr[0], cyclic)
+    return ModuleFacts(old_modules, present, home)

@@ -125,27 +125,28 @@ def _edited_lines(old: Sequence[Reference], new: Sequence[Reference], expectatio
             )
     if expectation.lenient:
         return problems
-    wanted = Counter(_expected(r, expectation) for r in old)
-    found = Counter((r.meanings, r.unbound) for r in new)
+    # Compared by meaning: a name that was undefined and now is defined is what a rename of its definition does.
+    wanted = Counter(_expected(r, expectation)[0] for r in old)
+    found = Counter(r.meanings for r in new)
     if wanted == found:
         return problems
+    surplus = found - wanted
+    missing = wanted - found
     for reference in new:
-        meaning = (reference.meanings, reference.unbound)
-        if found[meaning] > wanted.get(meaning, 0):
-            if kept and any(r.meanings == reference.meanings for r in old):
-                continue
-            found[meaning] -= 1
-            expected = [m for m, count in (wanted - Counter((r.meanings, r.unbound) for r in new)).items() if count]
-            detail = f"; expected {_names(expected[0][0])}" if len(expected) == 1 else ""
-            problems.append(
-                Problem(reference.line, reference.col, f"`{reference.text}` now refers to {_names(reference.meanings)}{detail}")
-            )
-    missing = wanted - Counter((r.meanings, r.unbound) for r in new)
+        if surplus[reference.meanings] <= 0:
+            continue
+        if kept and any(r.meanings == reference.meanings for r in old):
+            continue
+        surplus[reference.meanings] -= 1
+        expected = [m for m, count in missing.items() if count]
+        detail = f"; expected {_names(expected[0])}" if len(expected) == 1 else ""
+        problems.append(
+            Problem(reference.line, reference.col, f"`{reference.text}` now refers to {_names(reference.meanings)}{detail}")
+        )
     if missing and not problems and not kept:
-        meaning = next(iter(missing))
         anchor = new[0] if new else None
         line, col = (anchor.line, anchor.col) if anchor else (1, 1)
-        problems.append(Problem(line, col, f"a reference to {_names(meaning[0])} was lost"))
+        problems.append(Problem(line, col, f"a reference to {_names(next(iter(missing)))} was lost"))
     return problems
 
 
@@ -168,9 +169,8 @@ def _dunder_all(before: FileNames, after: FileNames, expectation: Expectation) -
     listed = [r for r in after.references if r.role == "all"]
     problems = []
     for reference in listed:
-        meaning = (reference.meanings, reference.unbound)
-        if meaning in wanted:
-            continue
+        if (reference.meanings, reference.unbound) in wanted or (reference.meanings, True) in wanted:
+            continue  # (an entry that was undefined and now is: its definition was renamed)
         if reference.unbound:
             problems.append(Problem(reference.line, reference.col, f"`__all__` lists {reference.text!r}, which is not defined"))
         elif not expectation.lenient:
@@ -197,7 +197,7 @@ def _imports(before: FileNames, after: FileNames, expectation: Expectation) -> l
             unused_before[key] -= 1
             continue
         problems.append(Problem(binding.line, binding.col, f"`{_import_text(binding)}` is unused after the rewrite"))
-    bound_before = Counter((b.local, *_import_key(b, expectation)) for b in before.imports)
+    bound_before = Counter((b.local, *_import_key(b)) for b in before.imports)
     bound_after = Counter((b.local, *_import_key(b)) for b in after.imports)
     for binding in after.imports:
         key = (binding.local, *_import_key(binding))

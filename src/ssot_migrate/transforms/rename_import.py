@@ -10,6 +10,8 @@ semantically (libcst qualified names), never as text.
 
 from __future__ import annotations
 
+import dataclasses
+
 
 
 import re
@@ -24,7 +26,7 @@ from ..focus import Focus
 from ..names import DottedName, is_dotted_under
 from ..types import BytesFilter, Finding, Option
 from ..rewrite.edits import TransformResult
-from ..rewrite.references import ReferenceRewriter
+from ..rewrite.references import ModuleFacts, ReferenceRewriter
 from ..rewrite.rules import (
     RenameRule,
     all_prefixes,
@@ -33,6 +35,7 @@ from ..rewrite.rules import (
     prefix_string,
     reexport_rules,
     relation,
+    module_facts,
     rules_filter,
     rule_renames,
     rules_may_match,
@@ -79,6 +82,7 @@ class RenameImport(Kind):
         self.new: DottedName = self.values["new"]
         self.rules: tuple[RenameRule, ...] = (RenameRule(self.old, self.new),)
         self.moved_from: str | None = None
+        self.facts = ModuleFacts()
         self.known_modules: frozenset[str] = frozenset()
         self.extra_candidates: frozenset[str] = frozenset()
 
@@ -119,6 +123,7 @@ class RenameImport(Kind):
                 decode=decode_rules,
             )
             self.rules = tuple(sorted(self.rules + tuple(derived), key=lambda r: -len(r.old.parts)))
+        self.facts = module_facts(repo, self.old, self.new)
         # A moved module's own relative imports: the files now living under `new`.
         if repo.modules.is_module(self.new.dotted) and not self.new.module_len:
             self.moved_from = self.old.dotted
@@ -127,6 +132,9 @@ class RenameImport(Kind):
                 path for path in repo.python_files
                 if (info := repo.modules.info_for(path)) is not None and is_dotted_under(info.name, self.new.dotted)
             )
+        if self.facts.home is not None:
+            # Its own uses of the old name may have no import that names it (the prefilter looks for those).
+            self.extra_candidates |= {self.facts.home.path}
         return findings
 
     def renames(self) -> tuple[tuple[str, str], ...]:
@@ -136,6 +144,7 @@ class RenameImport(Kind):
         return {
             "rules": [(str(r.old), str(r.new), r.report_only, str(r.string_target)) for r in self.rules],
             "moved_from": self.moved_from,
+            "facts": jsonable(dataclasses.asdict(self.facts)),
             "modules": sorted(self.known_modules) if self.moved_from else None,
         }
 
@@ -227,6 +236,7 @@ class RenameImport(Kind):
             keep_names=self.values["local_names"] == "keep",
             moved=(self.moved_from, self.new.dotted) if self.moved_from else None,
             known_modules=self.known_modules,
+            modules=self.facts,
         )
 
     def text_file_patterns(self) -> tuple[str, ...]:
