@@ -38,11 +38,14 @@ class HomeRename:
 class ModuleFacts:
     """What the repository says about a rule's paths: `old_modules` are old paths that name modules (whether the
     files moved yet or not), `present` the modules under them that still exist, `home` where the old name is
-    defined when it is a module attribute."""
+    defined when it is a module attribute, `shadowed` the submodules a package attribute hides."""
 
     old_modules: frozenset[str] = frozenset()
     present: frozenset[str] = frozenset()
     home: HomeRename | None = None
+    # Submodules under `old` whose package binds their name to something else (`pkg/__init__.py: from .widget
+    # import widget`): `from pkg import widget` and `pkg.widget` mean that binding, which keeps working.
+    shadowed: frozenset[str] = frozenset()
 
     def is_module(self, path: str) -> bool:
         return any(is_dotted_under(path, module) for module in self.old_modules)
@@ -159,7 +162,7 @@ class ReferenceRewriter:
                     if old.startswith(binding.from_module + "."):
                         return rule, "star-symbol", []
                     continue
-                if binding.imported == old:
+                if binding.imported == old and old not in self.modules.shadowed:
                     return rule, "moved", []
                 if old.startswith(binding.imported + "."):
                     parents.append(rule)
@@ -437,11 +440,14 @@ class ReferenceRewriter:
                 self.edits.release(binding)
 
     def _target_in_chain(self, node: cst.CSTNode, rules: list[RenameRule]) -> tuple[cst.BaseExpression, RenameRule] | None:
-        """The node of a usage's attribute chain that names an old path, and its rule."""
+        """The node of a usage's attribute chain that names an old path, and its rule (not a submodule that
+        its package's attribute of the same name hides: `pkg.widget` is then that attribute)."""
         for chain_node in self.ctx.chain_from(node):
             names = self.ctx.qualified_names(chain_node)
             for rule in rules:
                 if rule.old.dotted in names:
+                    if rule.old.dotted in self.modules.shadowed:
+                        return None
                     return chain_node, rule
         return None
 

@@ -147,10 +147,13 @@ def reexport_rules(
     frontier = {r.old.dotted for r in rules if not r.report_only}
     seen: set[str] = set(frontier)
     for depth in range(6):
+        # A re-export in a module under an old path moves with it (the rule for that path covers it): only
+        # re-exports outside the old paths can keep working.
+        moving = [r.old.dotted for r in (*rules, *derived) if not r.report_only]
         aliases = {
             alias: target
             for alias, target in repo.index.direct_reexports(frontier, below=depth == 0).items()
-            if alias not in seen
+            if alias not in seen and not any(is_dotted_under(alias, old) for old in moving)
         }
         if not aliases:
             break
@@ -234,6 +237,7 @@ def module_facts(repo: RepoContext, old: DottedName, new: DottedName) -> ModuleF
         new.module_len and new.module_len == len(new.parts)
     )
     old_modules = frozenset({old.dotted}) if is_module else frozenset()
+    shadowed = frozenset(m for m in present | {old.dotted} if _shadowed_submodule(repo, m))
     home = None
     split = repo.index.split_module(old.dotted) if not old.is_builtin and not is_module else None
     if split is not None and len(split[1]) == 1 and not new.is_builtin:
@@ -246,4 +250,16 @@ def module_facts(repo: RepoContext, old: DottedName, new: DottedName) -> ModuleF
             new_module = ".".join(new_module_parts)
             cyclic = new_module != module and module in import_closure(repo.index, new_module)
             home = HomeRename(module, path, name, new_module, new_attr[0], cyclic)
-    return ModuleFacts(old_modules, present, home)
+    return ModuleFacts(old_modules, present, home, shadowed)
+
+
+def _shadowed_submodule(repo: RepoContext, module: str) -> bool:
+    """Whether `pkg/__init__.py` binds the name of its submodule `pkg.sub` to something else (`from .sub import
+    sub`, a function): then `from pkg import sub` and `pkg.sub` mean that, not the module."""
+    package, _, name = module.rpartition(".")
+    summary = repo.index.summary(package) if package else None
+    if summary is None or not summary.is_package:
+        return False
+    if summary.definitions_of(name):
+        return True
+    return any(imported.target != module for imported in summary.imports_of(name))
