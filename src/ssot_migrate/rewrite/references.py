@@ -14,42 +14,8 @@ from ..modules import ModuleInfo, absolute_module
 from ..names import DottedName, is_dotted_under
 from ..types import Finding
 from .edits import Codemod, ImportEdits, TransformResult
-from .rules import RenameRule
+from .rules import HomeRename, ModuleFacts, RenameRule
 from .strings import CallStringFinder, literal_prefix, rewrite_dotted_string
-
-@dataclass(frozen=True)
-class HomeRename:
-    """Where the old name is (or was) defined, and where it goes: the home module's own uses follow it.
-
-    DESIGN: a global name of `module` that was bound to `old` and is now unbound (the person renamed or moved
-    the definition first) means `old`; a definition that still has the old name is renamed when `new` is in
-    the same module, and is a finding when `new` is elsewhere (the move has not happened yet)."""
-
-    module: str
-    path: str
-    old: str  # the name in `module`
-    new_module: str
-    new: str
-    # `new_module` imports `module` when it is imported: an import of it here must wait until a function runs.
-    cyclic: bool = False
-
-
-@dataclass(frozen=True)
-class ModuleFacts:
-    """What the repository says about a rule's paths: `old_modules` are old paths that name modules (whether the
-    files moved yet or not), `present` the modules under them that still exist, `home` where the old name is
-    defined when it is a module attribute, `shadowed` the submodules a package attribute hides."""
-
-    old_modules: frozenset[str] = frozenset()
-    present: frozenset[str] = frozenset()
-    home: HomeRename | None = None
-    # Submodules under `old` whose package binds their name to something else (`pkg/__init__.py: from .widget
-    # import widget`): `from pkg import widget` and `pkg.widget` mean that binding, which keeps working.
-    shadowed: frozenset[str] = frozenset()
-
-    def is_module(self, path: str) -> bool:
-        return any(is_dotted_under(path, module) for module in self.old_modules)
-
 
 @dataclass
 class _BindingPlan:

@@ -14,7 +14,6 @@ from ..types import BytesFilter
 
 if TYPE_CHECKING:
     from ..bindings import FileContext
-    from .references import ModuleFacts
     from ..repo import RepoContext
     from ..scan import FileScan, ImportUse
     from .edits import TransformResult
@@ -42,6 +41,40 @@ class RenameRule:
         if self.report_only:
             return None
         return self.new if self.via is None else self.string_new
+
+
+@dataclass(frozen=True)
+class HomeRename:
+    """Where the old name is (or was) defined, and where it goes: the home module's own uses follow it.
+
+    DESIGN: a global name of `module` that was bound to `old` and is now unbound (the person renamed or moved
+    the definition first) means `old`; a definition that still has the old name is renamed when `new` is in
+    the same module, and is a finding when `new` is elsewhere (the move has not happened yet)."""
+
+    module: str
+    path: str
+    old: str  # the name in `module`
+    new_module: str
+    new: str
+    # `new_module` imports `module` when it is imported: an import of it here must wait until a function runs.
+    cyclic: bool = False
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    """What the repository says about a rule's paths: `old_modules` are old paths that name modules (whether the
+    files moved yet or not), `present` the modules under them that still exist, `home` where the old name is
+    defined when it is a module attribute, `shadowed` the submodules a package attribute hides."""
+
+    old_modules: frozenset[str] = frozenset()
+    present: frozenset[str] = frozenset()
+    home: HomeRename | None = None
+    # Submodules under `old` whose package binds their name to something else (`pkg/__init__.py: from .widget
+    # import widget`): `from pkg import widget` and `pkg.widget` mean that binding, which keeps working.
+    shadowed: frozenset[str] = frozenset()
+
+    def is_module(self, path: str) -> bool:
+        return any(is_dotted_under(path, module) for module in self.old_modules)
 
 
 def rule_renames(rules: Iterable[RenameRule]) -> tuple[tuple[str, str], ...]:
@@ -229,7 +262,6 @@ def module_facts(repo: RepoContext, old: DottedName, new: DottedName) -> ModuleF
     """Which old paths are modules, which of them still exist, and where `old` is defined when it is an
     attribute of a repository module (its home: DESIGN's in-place renames and moves)."""
     from ..index import import_closure
-    from .references import HomeRename, ModuleFacts
 
     modules = repo.modules
     present = frozenset(m for m in modules.modules() if is_dotted_under(m, old.dotted))

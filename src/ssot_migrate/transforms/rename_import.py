@@ -26,8 +26,9 @@ from ..focus import Focus
 from ..names import DottedName, is_dotted_under
 from ..types import BytesFilter, Finding, Option
 from ..rewrite.edits import TransformResult
-from ..rewrite.references import ModuleFacts, ReferenceRewriter
+from ..rewrite.references import ReferenceRewriter
 from ..rewrite.rules import (
+    ModuleFacts,
     RenameRule,
     all_prefixes,
     decode_rules,
