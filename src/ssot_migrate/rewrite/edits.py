@@ -153,12 +153,13 @@ class ImportEdits:
         self.from_modules[id(statement)] = _FromTarget(text, relative)
 
     def add_from_import(
-        self, anchor: ImportBinding, module: str, name: str, asname: str | None = None
+        self, anchor: ImportBinding, module: str, name: str, asname: str | None = None, *, beside: bool = False
     ) -> None:
         """`from module import name [as asname]` for a use that `anchor` bound: after the leading import block
         when `anchor` stands in it (where libcst's AddImportsVisitor puts it), else right after `anchor`'s statement
-        (an import inside a function, a `TYPE_CHECKING` block or a `try` stays there); merged when possible."""
-        if self._in_leading_block(anchor.line):
+        (an import inside a function, a `TYPE_CHECKING` block or a `try` stays there, and so does a statement
+        that replaces `anchor`'s whole statement: `beside`); merged when possible."""
+        if not beside and self._in_leading_block(anchor.line):
             self.add_module_level_from_import(module, name, asname)
             return
         relative, text = (0, module)

@@ -76,6 +76,7 @@ class ReferenceRewriter:
         self.plan_of: dict[int, _BindingPlan] = {}
         self.statements_done: set[int] = set()
         self.rewritten_access: dict[int, int] = {}
+        self.rewritten_nodes: set[int] = set()
 
     # -- driver ------------------------------------------------------------------------
 
@@ -289,7 +290,7 @@ class ReferenceRewriter:
             local = new_module
         plan.local_after = local
         self.edits.remove_alias(binding.alias)
-        self.edits.add_import(binding, new_module, local if local != new_module else None)
+        self.edits.add_import(binding, new_module, local if local != new_module else None, beside=_alone(binding))
         self._edit_at(binding.alias)
         self._note_rename(binding, local, ())
         return True
@@ -375,7 +376,7 @@ class ReferenceRewriter:
     def _replace_with_from(self, binding: ImportBinding, module: str, name: str, asname: str) -> None:
         assert binding.alias is not None
         self.edits.remove_alias(binding.alias)
-        self.edits.add_from_import(binding, module, name, asname if asname != name else None)
+        self.edits.add_from_import(binding, module, name, asname if asname != name else None, beside=_alone(binding))
 
     # -- usages -------------------------------------------------------------------------
 
@@ -394,6 +395,11 @@ class ReferenceRewriter:
         # in the file: a name imported from the module would neither patch it nor see the patch.
         stored = {rule.old.dotted for _, chain_node, rule in found if self._is_assigned(chain_node)}
         for access, chain_node, rule in found:
+            if id(chain_node) in self.rewritten_nodes:
+                # `import a, a.b` both bind `a`: a use is rewritten once, through the first binding that reaches it.
+                self.rewritten_access[id(access)] = 1
+                continue
+            self.rewritten_nodes.add(id(chain_node))
             scope = self.ctx.scope_of(chain_node) or binding.scope
             replacement = self._replacement_for(plan, rule, scope, chain_node, as_attribute=rule.old.dotted in stored)
             if replacement is None:
@@ -842,6 +848,12 @@ class ReferenceRewriter:
                 f"{self.kind.label}: relative import `{self.ctx.code(statement)}` no longer resolves from {info.name}; "
                 f"rewritten to {target}, what it meant in {old_name}",
             )
+
+
+def _alone(binding: ImportBinding) -> bool:
+    """Whether `binding` is the only name its import statement binds (a replacement then stands where it stood)."""
+    names = binding.statement.names
+    return isinstance(names, (list, tuple)) and len(names) == 1
 
 
 def _rename_in_annotation(node: cst.SimpleString, old: str, new: str) -> cst.SimpleString | None:
