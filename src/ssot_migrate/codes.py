@@ -27,6 +27,12 @@ CODES: dict[str, CodeDoc] = _table(
         "`[tool.ssot-migrate]`), then plan again.",
     ),
     CodeDoc(
+        "SSOT002", "ssot-migrate failed on a file; nothing in it was planned",
+        "Planning this file raised an error inside ssot-migrate (the message names it and where). The file was "
+        "refused and every other file was planned: one file never aborts a run. This is a bug in ssot-migrate.",
+        "Edit this file by hand, and report the file and the spec. `--strict` turns this finding into exit code 3.",
+    ),
+    CodeDoc(
         "SSOT003", "A rewritten file failed verification; nothing in it was planned",
         "Before a rewritten file counts, ssot-migrate resolves every name in it again (with Python's own parser and "
         "a resolver independent of the one that planned the edits) and compares it with the original: each "
@@ -53,10 +59,13 @@ CODES: dict[str, CodeDoc] = _table(
         "if the path really does not exist.",
     ),
     CodeDoc(
-        "SSOT103", "A string concatenation could build the old name",
-        "A target argument of mock.patch-like calls (or any string with `strings = \"all\"`) is built by concatenation "
-        "and starts like the old name. Only whole literals are rewritten.",
-        "Write the target as one literal (then it is rewritten), or update the concatenation by hand.",
+        "SSOT103", "A string that names the old path cannot be rewritten safely",
+        "A string names the old path in a way ssot-migrate does not rewrite: a target argument of a mock.patch-like "
+        "call built by concatenation, text that builds code or a module path at run time (`\"from pkg.old import \" + "
+        "name`, an f-string), or a literal naming it with escape sequences. A literal is rewritten only when its "
+        "value is exactly a dotted name (or `module:attr`) and it is written without escapes, so that the new text "
+        "means exactly the new name.",
+        "Update the string by hand (or write the target as one plain literal, then plan again: it is rewritten).",
     ),
     CodeDoc(
         "SSOT104", "A caller reaches the old name through an unchanged re-export",
@@ -81,6 +90,16 @@ CODES: dict[str, CodeDoc] = _table(
         "The file lives under the new module path, and one of its relative imports only resolved from the old place. "
         "It was rewritten to the absolute path it meant before the move.",
         "Nothing is required; review the edit. Make it relative again by hand if the imported module moves too.",
+    ),
+    CodeDoc(
+        "SSOT110", "A string names the old path outside the calls that are followed",
+        "Under the default `strings = \"calls\"`, only dotted strings that are targets of mock.patch-like calls, "
+        "`importlib.import_module` and the like, `__all__` entries and string annotations are rewritten. This string's "
+        "whole value is a dotted name under the old path elsewhere (a setting such as "
+        "`DEFAULT_AUTO_FIELD = \"pkg.old.AutoField\"`, a plugin or entry-point list, `setup.py`'s `packages`): the "
+        "program may load it at run time, so it is reported.",
+        "Set `strings = \"all\"` on the codemod to rewrite every whole-value dotted string under the old path, or "
+        "edit this one by hand.",
     ),
     CodeDoc(
         "SSOT108", "The old name is still defined in its module, which the spec moves elsewhere",

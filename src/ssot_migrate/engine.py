@@ -14,6 +14,7 @@ import functools
 import os
 import re
 import time
+import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
@@ -257,11 +258,16 @@ def plan_file(
     except cst.ParserSyntaxError as exc:
         return _unparsable(path, old_sha, (exc.raw_line, exc.raw_column + 1, exc.message))
     except RecursionError:
-        return _unparsable(path, old_sha, TOO_DEEP)
+        return _unparsable(path, old_sha, _TOO_DEEP_FOR_LIBCST)
+    except Exception as exc:  # noqa: BLE001 - a bug on one file must not abort the whole plan
+        return _failed(path, old_sha, exc)
     assert rewrite is not None
     if rewrite.new_bytes == data:
         return FileOutcome(path, old_sha, None, (), tuple(rewrite.findings), b"", rewrite.encoding, parsed=True)
-    return _finish(path, info, data, tree, rewrite, old_sha)
+    try:
+        return _finish(path, info, data, tree, rewrite, old_sha)
+    except Exception as exc:  # noqa: BLE001 - as above
+        return _failed(path, old_sha, exc)
 
 
 def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
@@ -298,9 +304,28 @@ def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite:
 
 def _unparsable(path: str, old_sha: str, error: tuple[int, int, str]) -> FileOutcome:
     line, col, message = error
+    if error == TOO_DEEP:
+        why = "it is nested deeper than Python's parser accepts; edit it by hand or exclude it"
+    elif error == _TOO_DEEP_FOR_LIBCST:
+        why = "it is nested deeper than libcst can analyse (a very long chain of operators or calls); edit it by hand or exclude it"
+    elif "null bytes" in message:
+        why = "the file contains a NUL byte (is it binary?); fix or exclude it"
+    elif "codec can't decode" in message or "unicode error" in message:
+        why = f"{message}: a file that is not UTF-8 needs a PEP 263 coding cookie; add one or exclude the file"
+    else:
+        why = f"{message}; fix the syntax error"
+    finding = Finding(path, line, col, "error", "SSOT001", None, f"cannot parse: {why} (nothing in this file was planned)")
+    return FileOutcome(path, old_sha, None, (), (finding,), b"", "utf-8", parsed=False)
+
+
+def _failed(path: str, old_sha: str, exc: Exception) -> FileOutcome:
+    """A bug met on one file: that file is refused with a finding, every other file is still planned."""
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    origin = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
     finding = Finding(
-        path, line, col, "error", "SSOT001", None,
-        f"cannot parse: {message}; fix the syntax error (nothing in this file was planned)",
+        path, 1, 1, "error", "SSOT002", None,
+        f"ssot-migrate failed on this file ({type(exc).__name__}: {exc}{origin}); nothing in this file was planned, "
+        "edit it by hand (please report this file: it is a bug in ssot-migrate)",
     )
     return FileOutcome(path, old_sha, None, (), (finding,), b"", "utf-8", parsed=False)
 
@@ -332,6 +357,9 @@ def _elide(data: bytes, tree: ast.Module, scan: FileScan, selected: Sequence[Kin
         # A later codemod acts on what an earlier one wrote: keep every statement naming any of it.
         focus = focus.union(Focus(focus.names | focus.chained))
     return elide(data, tree, focus)
+
+
+_TOO_DEEP_FOR_LIBCST = (1, 1, "nested too deeply for libcst")
 
 
 @dataclass

@@ -9,13 +9,13 @@ from typing import Any, Iterable
 import libcst as cst
 from libcst.metadata import ImportAssignment, Scope
 
-from ..bindings import FileContext, ImportBinding, dotted_of, expression_for, string_value, walk, with_string_value
+from ..bindings import FileContext, ImportBinding, dotted_of, expression_for, string_value, walk
 from ..modules import ModuleInfo, absolute_module
 from ..names import DottedName, is_dotted_under
 from ..types import Finding
 from .edits import Codemod, ImportEdits, TransformResult
 from .rules import HomeRename, ModuleFacts, RenameRule
-from .strings import CallStringFinder, literal_prefix, rewrite_dotted_string
+from .strings import CallStringFinder, literal_prefix, names_in_text, rewrite_dotted_string, rewritten_literal
 
 @dataclass
 class _BindingPlan:
@@ -597,7 +597,15 @@ class ReferenceRewriter:
         if not replacer.changed:
             return
         new_value = cst.Module([]).code_for_node(new_expression)
-        self.edits.replace_node(node, node.with_changes(value=f"{node.prefix}{node.quote}{new_value}{node.quote}"))
+        rewritten = rewritten_literal(node, value, new_value)
+        if rewritten is None:
+            self._finding(
+                node, "warning", "SSOT103",
+                f"{self.kind.label}: this string annotation names an old path and is written with escapes; rewrite "
+                "it by hand",
+            )
+            return
+        self.edits.replace_node(node, rewritten)
         self._edit_at(node)
         for access, plan in accesses:
             if plan.binding.local_name in replacer.fully_rewritten:
@@ -612,10 +620,19 @@ class ReferenceRewriter:
             self._rewrite_object_attribute(obj, name_node)
         for node in visitor.concatenations:
             self._check_concatenation(node)
-        if self.strings == "all":
-            for node in visitor.all_strings:
-                if id(node) not in self.edits.nodes:
-                    self._rewrite_target_string(node)
+        reported = {id(node) for node in visitor.concatenations}
+        for node, text in visitor.built:
+            if id(node) not in reported:
+                reported.add(id(node))
+                self._check_built_string(node, text)
+        targets = {id(node) for node in visitor.targets}
+        for node in visitor.all_strings:
+            if id(node) in self.edits.nodes or id(node) in targets:
+                continue
+            if self.strings == "all":
+                self._rewrite_target_string(node)
+            else:
+                self._note_dotted_string(node)
 
     def _rewrite_target_string(self, node: cst.SimpleString) -> None:
         value = string_value(node)
@@ -624,8 +641,42 @@ class ReferenceRewriter:
         new_value = rewrite_dotted_string(value, self.rules)
         if new_value is None or new_value == value:
             return
-        self.edits.replace_node(node, with_string_value(node, new_value))
+        rewritten = rewritten_literal(node, value, new_value)
+        if rewritten is None:
+            self._finding(
+                node, "warning", "SSOT103",
+                f"{self.kind.label}: this string names {value}, which is now {new_value}, but it is written with escapes; "
+                "rewrite it by hand",
+            )
+            return
+        self.edits.replace_node(node, rewritten)
         self._edit_at(node)
+
+    def _note_dotted_string(self, node: cst.SimpleString) -> None:
+        """Under `strings = "calls"`: a whole-value dotted string elsewhere (a setting, a plugin list) that names
+        an old path is left, with an info finding (the program may load it at run time)."""
+        value = string_value(node)
+        if value is None or self.strings == "none":
+            return
+        new_value = rewrite_dotted_string(value, self.rules)
+        if new_value is None or new_value == value:
+            return
+        self._finding(
+            node, "info", "SSOT110",
+            f"{self.kind.label}: this string names {value}, which is now {new_value}; left as is (set strings = \"all\" "
+            "on this codemod to rewrite dotted strings everywhere, or edit it)",
+        )
+
+    def _check_built_string(self, node: cst.CSTNode, text: str) -> None:
+        """Literal text of a string built at run time that names an old path (`"from pkg.old import " + name`)."""
+        for rule in self.rules:
+            if rule.string_target is not None and names_in_text(text, rule.old.dotted):
+                self._finding(
+                    node, "warning", "SSOT103",
+                    f"{self.kind.label}: this string builds text that names {rule.old.dotted}, which is now "
+                    f"{rule.new.dotted}; check it by hand",
+                )
+                return
 
     def _rewrite_object_attribute(self, obj: cst.BaseExpression, name_node: cst.SimpleString) -> None:
         """`patch.object(module, "Name")` where `module.Name` is the old name."""
@@ -653,7 +704,9 @@ class ReferenceRewriter:
                         continue
                     self.edits.replace_node(obj, expression_for(expression))
                 if attr_parts[0] != name:
-                    self.edits.replace_node(name_node, with_string_value(name_node, attr_parts[0]))
+                    renamed = rewritten_literal(name_node, name, attr_parts[0])
+                    if renamed is not None:
+                        self.edits.replace_node(name_node, renamed)
                 self._edit_at(name_node)
                 return
 
@@ -699,8 +752,8 @@ class ReferenceRewriter:
             container = self.ctx.parents.get(element) if isinstance(element, cst.Element) else None
             if new in listed and container is not None:
                 self.edits.drop_entries(container, [value])
-            else:
-                self.edits.replace_node(node, with_string_value(node, new))
+            elif (renamed := rewritten_literal(node, value, new)) is not None:
+                self.edits.replace_node(node, renamed)
                 listed.add(new)
             self._edit_at(node)
 
@@ -874,7 +927,7 @@ def _rename_in_annotation(node: cst.SimpleString, old: str, new: str) -> cst.Sim
             return updated.with_changes(value=new) if original.value == old else updated
 
     renamed = cst.Module([]).code_for_node(expression.visit(Renamer()))
-    return node.with_changes(value=f"{node.prefix}{node.quote}{renamed}{node.quote}") if renamed != value else None
+    return rewritten_literal(node, value, renamed) if renamed != value else None
 
 
 def import_split(new: DottedName) -> tuple[tuple[str, ...], tuple[str, ...]]:

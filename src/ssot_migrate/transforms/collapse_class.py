@@ -22,6 +22,7 @@ from ..types import Finding, Option, Severity
 from ..rewrite.edits import TransformResult
 from ..rewrite.references import ReferenceRewriter
 from ..rewrite.rules import RenameRule, reexport_rules, rule_renames, rules_may_match
+from ..rewrite.strings import rewritten_literal
 from .base import Example, Kind, example_source
 from .class_api import (
     ApiGap,
@@ -1162,7 +1163,7 @@ def _renamed_in_string(node: cst.SimpleString, old: tuple[str, ...], new: str) -
     text = cst.Module([]).code_for_node(expression.visit(Renamer()))
     if text == value:
         return node
-    return node.with_changes(value=f"{node.prefix}{node.quote}{text}{node.quote}")
+    return rewritten_literal(node, value, text)
 
 
 def _simple_assignment_line(ctx: FileContext, target: cst.CSTNode) -> cst.SimpleStatementLine | None:

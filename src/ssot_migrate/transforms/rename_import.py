@@ -189,6 +189,8 @@ class RenameImport(Kind):
                 *import_fragments(rule.old.leaf),
                 rb"[\"']" + leaf + rb"[\"']",
                 prefix_string(rule.old.dotted),
+                # A string whose whole value is a path under the old name (a setting, a plugin list).
+                rb"[\"']" + re.escape(rule.old.dotted.encode()) + rb"[.:\"']",
             ]
             changing = {
                 use.local for use in scan.uses
