@@ -102,6 +102,15 @@ CODES: dict[str, CodeDoc] = _table(
         "edit this one by hand.",
     ),
     CodeDoc(
+        "SSOT111", "A patch of the old module's attribute stays where the module looks it up",
+        "The definition moved, but its old module still uses the name and so imports it back from the new module: "
+        "that module's own code reads its own global. A `mock.patch(\"old_module.name\")`, "
+        "`monkeypatch.setattr`, `patch.object(old_module, \"name\")` or `old_module.name = ...` must keep patching "
+        "the old module to reach that code (patching the new module would not), so it is left as is.",
+        "Nothing to do while the old module keeps its import. Once nothing there uses the name, plan again: the "
+        "patch then follows the name to its new module.",
+    ),
+    CodeDoc(
         "SSOT108", "The old name is still defined in its module, which the spec moves elsewhere",
         "`old` is a module attribute and `new` lives in another module, but the definition (a def, a class, an "
         "assignment) still stands in `old`'s module: the move has not happened yet. Callers elsewhere are rewritten; "

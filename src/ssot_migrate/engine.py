@@ -419,7 +419,8 @@ def _transform(
         if result.module is not module:
             module = result.module
             current = module.bytes
-            rewrite.renames.append((*codemod.renames(), *result.renames))
+            # The file's own renames first: they are more specific than the codemod's (a moved module's imports).
+            rewrite.renames.append((*result.renames, *codemod.renames()))
             rewrite.lenient = rewrite.lenient or codemod.inserts_expressions
             rewrite.released.extend(result.released)
     new_bytes = current if current is not data else source

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import libcst as cst
-from libcst.metadata import ImportAssignment, Scope
+from libcst.metadata import BuiltinAssignment, ImportAssignment, Scope
 
 from ..bindings import FileContext, ImportBinding, dotted_of, expression_for, string_value, walk
 from ..modules import ModuleInfo, absolute_module
@@ -77,6 +77,7 @@ class ReferenceRewriter:
         self.statements_done: set[int] = set()
         self.rewritten_access: dict[int, int] = {}
         self.rewritten_nodes: set[int] = set()
+        self._patch_targets: set[int] = set()
 
     # -- driver ------------------------------------------------------------------------
 
@@ -85,6 +86,10 @@ class ReferenceRewriter:
         return self.result()
 
     def collect(self) -> None:
+        if self.moved is not None:
+            # First: a moved module's relative imports mean what they meant at the old place, whatever the rules
+            # make of what they would mean from the new one (`..toc` may now name the old path itself).
+            self._fix_moved_relative_imports()
         for binding in self.ctx.imports if self.rewrite_imports else ():
             self._plan_binding(binding)
         for plan in self.plans:
@@ -96,8 +101,6 @@ class ReferenceRewriter:
         if home is not None and home.module == self.ctx.info.name:
             self._rewrite_home(home)
         self._rewrite_dunder_all()
-        if self.moved is not None:
-            self._fix_moved_relative_imports()
 
     def result(self) -> TransformResult | None:
         if self.edits.is_empty:
@@ -393,8 +396,15 @@ class ReferenceRewriter:
                 found.append((access, *target))
         # An old path that this file assigns to (`a.hook = f`, a monkeypatch) stays a module attribute everywhere
         # in the file: a name imported from the module would neither patch it nor see the patch.
-        stored = {rule.old.dotted for _, chain_node, rule in found if self._is_assigned(chain_node)}
+        assigned = {}
+        for _, chain_node, rule in found:
+            if self._is_assigned(chain_node):
+                assigned.setdefault(rule.old.dotted, chain_node)
+        stored = set(assigned)
+        staying = {path for path, node in assigned.items() if self._patch_stays(path, node)}
         for access, chain_node, rule in found:
+            if rule.old.dotted in staying:
+                continue
             if id(chain_node) in self.rewritten_nodes:
                 # `import a, a.b` both bind `a`: a use is rewritten once, through the first binding that reaches it.
                 self.rewritten_access[id(access)] = 1
@@ -614,6 +624,7 @@ class ReferenceRewriter:
     def _rewrite_call_strings(self) -> None:
         visitor = CallStringFinder(self.ctx)
         walk(self.ctx.module, visitor)
+        self._patch_targets = visitor.patches
         for node in visitor.targets:
             self._rewrite_target_string(node)
         for obj, name_node in visitor.object_attributes:
@@ -634,9 +645,26 @@ class ReferenceRewriter:
             else:
                 self._note_dotted_string(node)
 
+    def _patch_stays(self, path: str, node: cst.CSTNode) -> bool:
+        """A patch of `module.old` where that module keeps its own binding of the name (it imports it back from
+        its new home): the patch must stay where the module's code looks the name up. Reported when it stays."""
+        home = self.modules.home
+        if home is None or not home.keeps or path != home.path_of_old or self.ctx.info.name == home.module:
+            return False
+        self._finding(
+            node, "info", "SSOT111",
+            f"{self.kind.label}: this patches {path}, which {home.module} keeps binding (it imports {home.old} from "
+            f"{home.new_module}) and reads there; left as is: a patch of {home.new_module}.{home.new} would not reach it",
+        )
+        if (path, path) not in self.renames:
+            self.renames.append((path, path))
+        return True
+
     def _rewrite_target_string(self, node: cst.SimpleString) -> None:
         value = string_value(node)
         if value is None:
+            return
+        if id(node) in self._patch_targets and self._patch_stays(value.replace(":", "."), node):
             return
         new_value = rewrite_dotted_string(value, self.rules)
         if new_value is None or new_value == value:
@@ -685,6 +713,8 @@ class ReferenceRewriter:
             return
         for base in self.ctx.qualified_names(obj):
             full = f"{base}.{name}"
+            if self._patch_stays(full, name_node):
+                return
             for rule in self.rules:
                 target = rule.string_target
                 if target is None or full != rule.old.dotted:
@@ -785,14 +815,18 @@ class ReferenceRewriter:
             self.global_renames[home.old] = home.new
             self.exports[home.old] = home.new
             return
+        # Uses of the name that nothing binds any more, or that now find a builtin of the same name (a module
+        # global shadowed it): all of them meant `old`.
         accesses = [
             access for s in {id(s): s for s in self.ctx.scopes.values()}.values()
-            for access in s.accesses[home.old] if not access.referents
+            for access in s.accesses[home.old]
+            if all(isinstance(r, BuiltinAssignment) for r in access.referents)
         ]
-        if not accesses:
+        if not accesses and home.old not in self.ctx.exported_names():
             return
         local = home.new
         if home.new_module != home.module:
+            # Imported back (also when only `__all__` lists it: `from module import *` keeps working).
             local = self._home_import(home, accesses)
             if local is None:
                 return
@@ -877,16 +911,17 @@ class ReferenceRewriter:
         old_package = old_name if info.is_package else old_name.rpartition(".")[0]
         old_info = ModuleInfo(old_name, old_package, info.is_package)
         known = self.known_modules
-        for binding in self.ctx.imports:
-            statement = binding.statement
-            if not isinstance(statement, cst.ImportFrom) or not statement.relative or id(statement) in self.statements_done:
+        for statement in _relative_imports(self.ctx.module):
+            if id(statement) in self.statements_done:
                 continue
             written = dotted_of(statement.module) if statement.module is not None else None
             now = absolute_module(info, len(statement.relative), written)
             before = absolute_module(old_info, len(statement.relative), written)
-            if now is None or before is None or now == before:
+            if before is None or now == before:
                 continue
-            if before not in known or (now in known and not self._names_moved_away(statement, now, before)):
+            if before not in known or (
+                now is not None and now in known and not self._names_moved_away(statement, now, before)
+            ):
                 continue
             self.statements_done.add(id(statement))
             target = before
@@ -894,13 +929,28 @@ class ReferenceRewriter:
                 if is_dotted_under(before, rule.old.dotted) and not rule.report_only:
                     target = rule.new.dotted + before[len(rule.old.dotted) :]
             self.edits.set_from_module(statement, target, keep_relative=False)
-            self.renames.append((now, target))
+            # What the import meant from here (a path that escapes the top package: written as `scopes` does).
+            self.renames.append((now if now is not None else "." * len(statement.relative) + (written or ""), target))
             self._edit_at(statement)
             self._finding(
                 statement, "info", "SSOT107",
                 f"{self.kind.label}: relative import `{self.ctx.code(statement)}` no longer resolves from {info.name}; "
                 f"rewritten to {target}, what it meant in {old_name}",
             )
+
+
+def _relative_imports(module: cst.Module) -> list[cst.ImportFrom]:
+    """Every `from .x import y` of a file, also those that resolve to nothing from where the file is now."""
+    found: list[cst.ImportFrom] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            if node.relative:
+                found.append(node)
+            return False
+
+    module.visit(Finder())
+    return found
 
 
 def _alone(binding: ImportBinding) -> bool:

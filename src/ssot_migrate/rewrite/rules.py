@@ -58,6 +58,14 @@ class HomeRename:
     new: str
     # `new_module` imports `module` when it is imported: an import of it here must wait until a function runs.
     cyclic: bool = False
+    # The home module still binds the old name after the plan (it moves elsewhere, and the module uses or lists
+    # it, so it imports it back, or still defines it): patches of `module.old` must stay there, where its own
+    # code looks the name up.
+    keeps: bool = False
+
+    @property
+    def path_of_old(self) -> str:
+        return f"{self.module}.{self.old}"
 
 
 @dataclass(frozen=True)
@@ -281,8 +289,29 @@ def module_facts(repo: RepoContext, old: DottedName, new: DottedName) -> ModuleF
         if path is not None and len(new_attr) == 1 and new_attr[0].isidentifier() and not aliased:
             new_module = ".".join(new_module_parts)
             cyclic = new_module != module and module in import_closure(repo.index, new_module)
-            home = HomeRename(module, path, name, new_module, new_attr[0], cyclic)
+            keeps = new_module != module and _home_uses(repo, path, module, name)
+            home = HomeRename(module, path, name, new_module, new_attr[0], cyclic, keeps)
     return ModuleFacts(old_modules, present, home, shadowed)
+
+
+def _home_uses(repo: RepoContext, path: str, module: str, name: str) -> bool:
+    """Whether the home module defines `name`, uses it or lists it in `__all__` (builtins included: a module
+    global shadows a builtin of the same name, so a use of it meant the module's own)."""
+    import ast
+
+    from ..scan import parse_tree
+    from ..scopes import file_names
+
+    data = repo.read(path)
+    tree = parse_tree(data, path) if data is not None else None
+    info = repo.modules.info_for(path)
+    if not isinstance(tree, ast.Module) or info is None:
+        return False
+    names = file_names(tree, info)
+    return any(
+        reference.text.partition(".")[0] == name and reference.meanings & {f"{module}.{name}", f"builtins.{name}"}
+        for reference in names.references
+    )
 
 
 def _shadowed_submodule(repo: RepoContext, module: str) -> bool:

@@ -163,6 +163,8 @@ class CallStringFinder(cst.CSTVisitor):
         self.all_strings: list[cst.SimpleString] = []
         # Literal text that builds a string at run time (`"from pkg.old import " + name`, an f-string).
         self.built: list[tuple[cst.CSTNode, str]] = []
+        # Targets (by identity) of calls that patch what a name is bound to (`mock.patch`, `monkeypatch.setattr`).
+        self.patches: set[int] = set()
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self.all_strings.append(node)
@@ -184,9 +186,11 @@ class CallStringFinder(cst.CSTVisitor):
         if written is not None:
             names.add(written)
         keyword = None
+        patching = False
         for name in names:
             keyword = STRING_TARGET_CALLS.get(name) or FIXTURE_STRING_CALLS.get(name)
             if keyword:
+                patching = "patch" in name
                 break
         positional = [a for a in node.args if a.keyword is None and not a.star]
         if names & IMPORT_MODULE_CALLS:
@@ -205,6 +209,8 @@ class CallStringFinder(cst.CSTVisitor):
             )
             if argument is not None and not is_fixture_object_form:
                 self._take(argument)
+                if patching:
+                    self.patches.add(id(argument))
         if (names & OBJECT_ATTRIBUTE_CALLS) or (written in FIXTURE_OBJECT_ATTRIBUTE_CALLS and len(positional) >= 2):
             if len(positional) >= 2 and isinstance(positional[1].value, cst.SimpleString):
                 if not isinstance(positional[0].value, cst.SimpleString):
