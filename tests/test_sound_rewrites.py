@@ -339,6 +339,105 @@ CASES = [
         run="from pkg import start\nassert start() == 1",
     ),
     Case(
+        "a definition renamed in place that only `__all__` lists: the entry follows",
+        {"old": "pkg.m.old_f", "new": "pkg.m:new_f"},
+        {"pkg/__init__.py": "", "pkg/m.py": "__all__ = [\"old_f\"]\n\n\ndef new_f():\n    return 1\n"},
+        {"pkg/m.py": "__all__ = [\"new_f\"]\n\n\ndef new_f():\n    return 1\n"},
+        run="from pkg.m import *\nassert new_f() == 1",
+    ),
+    Case(
+        "a renamed re-export: callers that use it as an attribute of the package follow",
+        {"old": "pkg.filters.output.PHP", "new": "pkg.filters.output:PHPRenamed"},
+        {
+            "pkg/__init__.py": "",
+            "pkg/filters/__init__.py": "from pkg.filters.output import PHP\n\n__all__ = [\"PHP\"]\n",
+            "pkg/filters/output.py": "class PHPRenamed:\n    pass\n",
+            "pkg/formatter.py": "import pkg.filters\n\n\ndef build():\n    return pkg.filters.PHP()\n",
+        },
+        {
+            "pkg/filters/__init__.py": "from pkg.filters.output import PHPRenamed\n\n__all__ = [\"PHPRenamed\"]\n",
+            "pkg/formatter.py": "import pkg.filters\n\n\ndef build():\n    return pkg.filters.PHPRenamed()\n",
+        },
+        run="from pkg.formatter import build\nbuild()",
+    ),
+    Case(
+        "a moved module's `from .. import util` that now escapes the package is written as what it meant",
+        {"old": "pkg.sub.m", "new": "pkg.m"},
+        {
+            "pkg/__init__.py": "", "pkg/util.py": "X = 1\n", "pkg/pattern.py": "P = 1\n",
+            "pkg/m.py": "from .. import util\nfrom ..pattern import P\n\nassert util.X == P\n",
+        },
+        {"pkg/m.py": "from pkg import util\nfrom pkg.pattern import P\n\nassert util.X == P\n"},
+        findings=("SSOT107", "SSOT107"),
+        run="import pkg.m",
+    ),
+    Case(
+        "a moved module's relative import that now names its own old path means what it meant before",
+        {"old": "pkg.directives.toc", "new": "pkg.directives.moved.toc"},
+        {
+            "pkg/__init__.py": "", "pkg/toc.py": "def render():\n    return 1\n",
+            "pkg/directives/__init__.py": "", "pkg/directives/moved/__init__.py": "",
+            "pkg/directives/moved/toc.py": "from ..toc import render\n\nassert render() == 1\n",
+        },
+        {"pkg/directives/moved/toc.py": "from pkg.toc import render\n\nassert render() == 1\n"},
+        findings=("SSOT107",),
+        run="import pkg.directives.moved.toc",
+    ),
+    Case(
+        "patches of the old module stay there while the module imports the moved name back and reads it",
+        {"old": "pkg.termui.hidden", "new": "pkg.moved_hidden:hidden"},
+        {
+            "pkg/__init__.py": "",
+            "pkg/termui.py": "def prompt():\n    return hidden()\n",
+            "pkg/moved_hidden.py": "def hidden():\n    return 'real'\n",
+            "check.py": src(
+                """
+                from unittest import mock
+
+                from pkg import termui
+
+
+                def patched_attribute():
+                    old = termui.hidden
+                    termui.hidden = lambda: "fake"
+                    try:
+                        return termui.prompt()
+                    finally:
+                        termui.hidden = old
+
+
+                def patched_target():
+                    with mock.patch("pkg.termui.hidden", lambda: "fake"):
+                        return termui.prompt()
+                """
+            ),
+        },
+        {"pkg/termui.py": "from pkg.moved_hidden import hidden\n\n\ndef prompt():\n    return hidden()\n"},
+        findings=("SSOT111", "SSOT111"),
+        run="import check\nassert check.patched_attribute() == check.patched_target() == 'fake'",
+    ),
+    Case(
+        "a moved definition named like a builtin: the old module's uses import it, not the builtin",
+        {"old": "pkg.util.RecursionError", "new": "pkg.errors:RecursionError"},
+        {
+            "pkg/__init__.py": "",
+            "pkg/util.py": "def walk():\n    raise RecursionError(path='x')\n",
+            "pkg/errors.py": "class RecursionError(Exception):\n    def __init__(self, path):\n        super().__init__(path)\n",
+        },
+        {
+            "pkg/util.py": src(
+                """
+                from pkg.errors import RecursionError
+
+
+                def walk():
+                    raise RecursionError(path='x')
+                """
+            ),
+        },
+        run="from pkg.util import walk\nfrom pkg.errors import RecursionError\ntry:\n    walk()\nexcept RecursionError:\n    pass",
+    ),
+    Case(
         "strings: only a literal whose value is exactly a dotted name is rewritten, escapes never",
         {"old": "pkg.old", "new": "pkg.new", "strings": "all"},
         {

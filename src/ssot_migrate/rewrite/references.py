@@ -833,6 +833,9 @@ class ReferenceRewriter:
         for access in accesses:
             self._rename_access(access.node, home.old, local)
         self.global_renames[home.old] = local
+        if any(access.referents for access in accesses):
+            # Those uses found the builtin of that name: they meant the module's own, now `new`.
+            self.renames.append((f"builtins.{home.old}", f"{home.new_module}.{home.new}"))
 
     def _home_import(self, home: HomeRename, accesses: list[Any]) -> str | None:
         """Import the moved definition into its old module: at module level, or inside each function that uses

@@ -289,14 +289,15 @@ def module_facts(repo: RepoContext, old: DottedName, new: DottedName) -> ModuleF
         if path is not None and len(new_attr) == 1 and new_attr[0].isidentifier() and not aliased:
             new_module = ".".join(new_module_parts)
             cyclic = new_module != module and module in import_closure(repo.index, new_module)
-            keeps = new_module != module and _home_uses(repo, path, module, name)
+            keeps = new_module != module and _home_uses(repo, path, module, name, f"{new_module}.{new_attr[0]}")
             home = HomeRename(module, path, name, new_module, new_attr[0], cyclic, keeps)
     return ModuleFacts(old_modules, present, home, shadowed)
 
 
-def _home_uses(repo: RepoContext, path: str, module: str, name: str) -> bool:
-    """Whether the home module defines `name`, uses it or lists it in `__all__` (builtins included: a module
-    global shadows a builtin of the same name, so a use of it meant the module's own)."""
+def _home_uses(repo: RepoContext, path: str, module: str, name: str, new: str) -> bool:
+    """Whether the home module defines `name`, uses it or lists it in `__all__`, or imports it back from `new`
+    (builtins included: a module global shadows a builtin of the same name, so a use of it meant the module's
+    own)."""
     import ast
 
     from ..scan import parse_tree
@@ -309,7 +310,8 @@ def _home_uses(repo: RepoContext, path: str, module: str, name: str) -> bool:
         return False
     names = file_names(tree, info)
     return any(
-        reference.text.partition(".")[0] == name and reference.meanings & {f"{module}.{name}", f"builtins.{name}"}
+        reference.text.partition(".")[0] == name
+        and reference.meanings & {f"{module}.{name}", f"builtins.{name}", new}
         for reference in names.references
     )
 
