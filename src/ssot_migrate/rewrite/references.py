@@ -632,13 +632,15 @@ class ReferenceRewriter:
         for node in visitor.concatenations:
             self._check_concatenation(node)
         reported = {id(node) for node in visitor.concatenations}
+        # The literal parts of those concatenations are reported with them.
+        reported |= {id(part) for node in visitor.concatenations for part in _literal_parts(node)}
         for node, text in visitor.built:
             if id(node) not in reported:
                 reported.add(id(node))
                 self._check_built_string(node, text)
         targets = {id(node) for node in visitor.targets}
         for node in visitor.all_strings:
-            if id(node) in self.edits.nodes or id(node) in targets:
+            if id(node) in self.edits.nodes or id(node) in targets or id(node) in reported:
                 continue
             if self.strings == "all":
                 self._rewrite_target_string(node)
@@ -940,6 +942,17 @@ class ReferenceRewriter:
                 f"{self.kind.label}: relative import `{self.ctx.code(statement)}` no longer resolves from {info.name}; "
                 f"rewritten to {target}, what it meant in {old_name}",
             )
+
+
+def _literal_parts(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The string literals inside an expression (the parts of a concatenation)."""
+    if isinstance(node, (cst.SimpleString, cst.FormattedString)):
+        return [node]
+    if isinstance(node, cst.BinaryOperation):
+        return _literal_parts(node.left) + _literal_parts(node.right)
+    if isinstance(node, cst.ConcatenatedString):
+        return _literal_parts(node.left) + _literal_parts(node.right)
+    return []
 
 
 def _relative_imports(module: cst.Module) -> list[cst.ImportFrom]:

@@ -555,11 +555,12 @@ RenameImport.examples = (
         options={"strings": "all"},
     ),
     _module_case(
-        "strings = 'calls' (the default) leaves settings-style lists alone",
+        "strings = 'calls' (the default) leaves settings-style lists alone, with an info finding",
         """
         PLUGINS = ["pkg.old.f"]
         """,
         None,
+        findings=("SSOT110",),
     ),
     _module_case(
         "strings = 'none' leaves even mock.patch targets alone",
