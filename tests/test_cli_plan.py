@@ -96,7 +96,7 @@ def test_plan_json_is_versioned_and_complete(repo: Path) -> None:
     assert sorted(files) == ["app/routes.py", "tests/test_routes.py"]
     assert files["app/routes.py"]["edits"] == [{"codemod": 0, "line": 1, "col": 6}]
     assert files["app/routes.py"]["diff"].startswith("diff --git a/app/routes.py b/app/routes.py\n")
-    assert set(data["stats"]) == {"discovered", "prefiltered", "parsed", "changed", "cached", "recalled", "seconds"}
+    assert set(data["stats"]) == {"discovered", "prefiltered", "parsed", "changed", "cached", "recalled", "verified", "seconds"}
     stats = data["stats"]
     assert stats["discovered"] == 8 and stats["changed"] == 2
     # The prefilter lets in files with a fragment that can bind the old name (not the prose-only

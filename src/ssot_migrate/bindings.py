@@ -488,11 +488,6 @@ def string_value(node: cst.BaseExpression) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def with_string_value(node: cst.SimpleString, dotted: str) -> cst.SimpleString:
-    """The same literal (prefix and quotes kept) holding a dotted name, which needs no escaping."""
-    return node.with_changes(value=f"{node.prefix}{node.quote}{dotted}{node.quote}")
-
-
 class _AllFinder(cst.CSTVisitor):
     """String entries of `__all__ = [...]`, `__all__ += [...]`, `__all__.extend/append(...)`."""
 

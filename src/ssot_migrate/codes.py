@@ -26,6 +26,23 @@ CODES: dict[str, CodeDoc] = _table(
         "Fix the syntax error at the reported line and column (or exclude the file with `exclude` in the spec or "
         "`[tool.ssot-migrate]`), then plan again.",
     ),
+    CodeDoc(
+        "SSOT002", "ssot-migrate failed on a file; nothing in it was planned",
+        "Planning this file raised an error inside ssot-migrate (the message names it and where). The file was "
+        "refused and every other file was planned: one file never aborts a run. This is a bug in ssot-migrate.",
+        "Edit this file by hand, and report the file and the spec. `--strict` turns this finding into exit code 3.",
+    ),
+    CodeDoc(
+        "SSOT003", "A rewritten file failed verification; nothing in it was planned",
+        "Before a rewritten file counts, ssot-migrate resolves every name in it again (with Python's own parser and "
+        "a resolver independent of the one that planned the edits) and compares it with the original: each "
+        "reference must mean what it meant, with the migration's renames applied; no name may become undefined; "
+        "no import may be left unused or bound twice; the text must parse. This file failed one of those checks, "
+        "so none of its edits were planned (the message names the line in the rewritten text and what failed). "
+        "Every other file's plan stands. This is a bug in ssot-migrate, never in your code.",
+        "Edit this file by hand (the rest of the plan is sound), and report the file and the spec so the rewrite can "
+        "be fixed. `--strict` turns this finding into exit code 3.",
+    ),
     # -- SSOT1xx: rename-import --------------------------------------------------------------
     CodeDoc(
         "SSOT101", "`from module import *` may bring in the moved symbol",
@@ -42,10 +59,13 @@ CODES: dict[str, CodeDoc] = _table(
         "if the path really does not exist.",
     ),
     CodeDoc(
-        "SSOT103", "A string concatenation could build the old name",
-        "A target argument of mock.patch-like calls (or any string with `strings = \"all\"`) is built by concatenation "
-        "and starts like the old name. Only whole literals are rewritten.",
-        "Write the target as one literal (then it is rewritten), or update the concatenation by hand.",
+        "SSOT103", "A string that names the old path cannot be rewritten safely",
+        "A string names the old path in a way ssot-migrate does not rewrite: a target argument of a mock.patch-like "
+        "call built by concatenation, text that builds code or a module path at run time (`\"from pkg.old import \" + "
+        "name`, an f-string), or a literal naming it with escape sequences. A literal is rewritten only when its "
+        "value is exactly a dotted name (or `module:attr`) and it is written without escapes, so that the new text "
+        "means exactly the new name.",
+        "Update the string by hand (or write the target as one plain literal, then plan again: it is rewritten).",
     ),
     CodeDoc(
         "SSOT104", "A caller reaches the old name through an unchanged re-export",
@@ -70,6 +90,41 @@ CODES: dict[str, CodeDoc] = _table(
         "The file lives under the new module path, and one of its relative imports only resolved from the old place. "
         "It was rewritten to the absolute path it meant before the move.",
         "Nothing is required; review the edit. Make it relative again by hand if the imported module moves too.",
+    ),
+    CodeDoc(
+        "SSOT110", "A string names the old path outside the calls that are followed",
+        "Under the default `strings = \"calls\"`, only dotted strings that are targets of mock.patch-like calls, "
+        "`importlib.import_module` and the like, `__all__` entries and string annotations are rewritten. This string's "
+        "whole value is a dotted name under the old path elsewhere (a setting such as "
+        "`DEFAULT_AUTO_FIELD = \"pkg.old.AutoField\"`, a plugin or entry-point list, `setup.py`'s `packages`): the "
+        "program may load it at run time, so it is reported.",
+        "Set `strings = \"all\"` on the codemod to rewrite every whole-value dotted string under the old path, or "
+        "edit this one by hand.",
+    ),
+    CodeDoc(
+        "SSOT111", "A patch of the old module's attribute stays where the module looks it up",
+        "The definition moved, but its old module still uses the name and so imports it back from the new module: "
+        "that module's own code reads its own global. A `mock.patch(\"old_module.name\")`, "
+        "`monkeypatch.setattr`, `patch.object(old_module, \"name\")` or `old_module.name = ...` must keep patching "
+        "the old module to reach that code (patching the new module would not), so it is left as is.",
+        "Nothing to do while the old module keeps its import. Once nothing there uses the name, plan again: the "
+        "patch then follows the name to its new module.",
+    ),
+    CodeDoc(
+        "SSOT108", "The old name is still defined in its module, which the spec moves elsewhere",
+        "`old` is a module attribute and `new` lives in another module, but the definition (a def, a class, an "
+        "assignment) still stands in `old`'s module: the move has not happened yet. Callers elsewhere are rewritten; "
+        "uses inside this module are left as they are, and no import of `new` is added there (it would shadow the "
+        "definition).",
+        "Move the definition to `new`'s module (cut and paste, as you meant to), then plan again: the uses left in "
+        "this module then import it from its new home.",
+    ),
+    CodeDoc(
+        "SSOT109", "A moved definition cannot be imported back at module level (import cycle)",
+        "The definition moved to a module that imports this one when it is imported. Uses inside functions get a "
+        "function-local import; a use at module level would need a top-level import that closes the cycle, so this "
+        "module's uses were left as they are.",
+        "Move the module-level use into a function, or break the cycle between the two modules, then plan again.",
     ),
     # -- SSOT2xx: call-args ---------------------------------------------------------------------
     CodeDoc(

@@ -127,6 +127,9 @@ def word_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
     return re.compile(b"|".join(b"(?:" + _word(w) + b")" for w in unique))
 
 
+_COMMENT = rb"#[^\n]*(?![^\n])"
+
+
 def import_fragments(name: str) -> list[bytes]:
     """Regexes for the fragments through which a file can import something called `name`:
     `.name`/`:name` (a dotted path, a relative import, an attribute chain, a `module:attr`
@@ -139,8 +142,11 @@ def import_fragments(name: str) -> list[bytes]:
         # `a.\` continued, or `(a\n .name)`: rare, so tried second.
         rb"\.[\s\\]+" + word + _END,
         # `name` as an item of the list (not the target of an `as`): right after `import`,
-        # a comma or the opening parenthesis, maybe past comments.
-        rb"import(?:(?:[^\n;#()\\]|\\\r?\n)*?,|[ \t]*\((?:(?:[^)#]|#[^\n]*)*?,)?)?(?:[\s\\]|#[^\n]*)*" + _word(name),
+        # a comma or the opening parenthesis, maybe past comments. A comment runs to the end of
+        # its line (`_COMMENT`): were it allowed to stop anywhere, every commented line of a long
+        # parenthesized list would multiply the ways to match (catastrophic backtracking).
+        rb"import(?:(?:[^\n;#()\\]|\\\r?\n)*?,|[ \t]*\((?:(?:[^)#]|" + _COMMENT + rb")*?,)?)?(?:[\s\\]|"
+        + _COMMENT + rb")*" + _word(name),
     ]
 
 

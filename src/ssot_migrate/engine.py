@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import os
 import re
 import time
+import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
@@ -31,7 +33,11 @@ from .focus import Elided, Focus, elide
 from .modules import ModuleInfo
 from .plan import CodemodSummary, Edit, FileEdit, FileOutcome, MigrationInfo, Plan, Stats, sha256_hex
 from .progress import LISTING, PARSING, PREFILTER, PREPARING, SILENT, Progress
-from .scan import FileScan, parse_tree, scan_tree
+from .rewrite.edits import ReleasedImport
+from .rewrite.imports import finish_imports
+from .rewrite.verify import Expectation, Problem, verify_rewrite
+from .scan import TOO_DEEP, FileScan, parse_tree, scan_tree
+from .scopes import file_names
 from .repo import RepoContext, build_repo
 from .spec import Migration
 from .transforms import kind_registry
@@ -96,6 +102,7 @@ def plan_tree(request: PlanRequest) -> Plan:
     per_codemod_edits: dict[int, int] = {c.index: 0 for c in codemods}
     for outcome in sorted(outcomes, key=lambda o: o.path):
         findings.extend(outcome.findings)
+        stats.verified += outcome.verified
         if outcome.new_bytes is None:
             continue
         files.append(
@@ -232,7 +239,7 @@ def plan_file(
     path: str, info: ModuleInfo, data: bytes, codemods: Sequence[Kind], indexes: Iterable[int]
 ) -> FileOutcome:
     """Run the codemods that passed the prefilter on one file: an `ast` confirmation, one libcst
-    parse of the statements they can act on, then each codemod in order."""
+    parse of the statements they can act on, each codemod in order, then verification of the result."""
     wanted = set(indexes)
     selected = [c for c in codemods if c.index in wanted]
     old_sha = sha256_hex(data)
@@ -240,14 +247,100 @@ def plan_file(
     scan = scan_tree(tree, info, path) if isinstance(tree, ast.Module) else FileScan(False, error=tree, path=path)
     if not any(_wants(c, data, scan) for c in selected):
         return FileOutcome(path, old_sha, None, (), (), b"", "utf-8", parsed=False)
-    elided = _elide(data, tree, scan, selected) if isinstance(tree, ast.Module) else None
-    if elided is not None:
-        outcome = _transform(path, info, data, elided.source, selected, scan, old_sha, elided)
-        if outcome is not None:
-            return outcome
-    outcome = _transform(path, info, data, data, selected, scan, old_sha, None)
-    assert outcome is not None
-    return outcome
+    if isinstance(tree, tuple):
+        return _unparsable(path, old_sha, tree)
+    elided = _elide(data, tree, scan, selected)
+    try:
+        rewrite = _transform(path, info, data, elided.source, selected, scan, elided) if elided is not None else None
+        if rewrite is None:
+            rewrite = _transform(path, info, data, data, selected, scan, None)
+    except cst.ParserSyntaxError as exc:
+        return _unparsable(path, old_sha, (exc.raw_line, exc.raw_column + 1, exc.message))
+    except RecursionError:
+        return _unparsable(path, old_sha, _TOO_DEEP_FOR_LIBCST)
+    except Exception as exc:  # noqa: BLE001 - a bug on one file must not abort the whole plan
+        return _failed(path, old_sha, exc)
+    assert rewrite is not None
+    if rewrite.new_bytes == data:
+        return FileOutcome(path, old_sha, None, (), tuple(rewrite.findings), b"", rewrite.encoding, parsed=True)
+    try:
+        return _finish(path, info, data, tree, rewrite, old_sha)
+    except Exception as exc:  # noqa: BLE001 - as above
+        return _failed(path, old_sha, exc)
+
+
+def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
+    """The import pass on the whole rewritten text, then verification against the original: a file that fails
+    is refused (its edits dropped, one error finding), every other file's plan stands."""
+    kept = frozenset(f.line for f in rewrite.findings if f.path == path)
+    expectation = Expectation(tuple(rewrite.renames), rewrite.lenient, kept)
+    new_tree = parse_tree(rewrite.new_bytes, path)
+    problems: list[Problem]
+    if isinstance(new_tree, tuple):
+        line, col, message = new_tree
+        problems, new_bytes = [Problem(line, col, f"the rewritten file does not parse: {message}")], rewrite.new_bytes
+    else:
+        try:
+            before = file_names(tree, info)
+            resolve = functools.partial(file_names, info=info)
+            final = finish_imports(
+                rewrite.new_bytes, new_tree, resolve(new_tree), before, rewrite.released, expectation.expected, resolve
+            )
+            new_bytes = final.data
+            problems = verify_rewrite(data, new_bytes, before, final.names, expectation)
+        except RecursionError:
+            problems, new_bytes = [Problem(1, 1, "the rewritten file is nested too deeply to check its names")], rewrite.new_bytes
+    if problems:
+        return FileOutcome(
+            path, old_sha, None, (), (_refusal(path, data, new_bytes, problems),), b"", rewrite.encoding, parsed=True
+        )
+    diff = unified_diff(path, data, new_bytes)
+    return FileOutcome(
+        path, old_sha, new_bytes, tuple(rewrite.edits), tuple(rewrite.findings), diff, rewrite.encoding,
+        parsed=True, verified=True,
+    )
+
+
+def _unparsable(path: str, old_sha: str, error: tuple[int, int, str]) -> FileOutcome:
+    line, col, message = error
+    if error == TOO_DEEP:
+        why = "it is nested deeper than Python's parser accepts; edit it by hand or exclude it"
+    elif error == _TOO_DEEP_FOR_LIBCST:
+        why = "it is nested deeper than libcst can analyse (a very long chain of operators or calls); edit it by hand or exclude it"
+    elif "null bytes" in message:
+        why = "the file contains a NUL byte (is it binary?); fix or exclude it"
+    elif "codec can't decode" in message or "unicode error" in message:
+        why = f"{message}: a file that is not UTF-8 needs a PEP 263 coding cookie; add one or exclude the file"
+    else:
+        why = f"{message}; fix the syntax error"
+    finding = Finding(path, line, col, "error", "SSOT001", None, f"cannot parse: {why} (nothing in this file was planned)")
+    return FileOutcome(path, old_sha, None, (), (finding,), b"", "utf-8", parsed=False)
+
+
+def _failed(path: str, old_sha: str, exc: Exception) -> FileOutcome:
+    """A bug met on one file: that file is refused with a finding, every other file is still planned."""
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    origin = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    finding = Finding(
+        path, 1, 1, "error", "SSOT002", None,
+        f"ssot-migrate failed on this file ({type(exc).__name__}: {exc}{origin}); nothing in this file was planned, "
+        "edit it by hand (please report this file: it is a bug in ssot-migrate)",
+    )
+    return FileOutcome(path, old_sha, None, (), (finding,), b"", "utf-8", parsed=False)
+
+
+def _refusal(path: str, data: bytes, new_bytes: bytes, problems: Sequence[Problem]) -> Finding:
+    """The error that replaces a file's edits when they failed verification, at the first problem."""
+    to_original = _position_map(data, new_bytes)
+    first = problems[0]
+    line, col = to_original(first.line, first.col)
+    listed = "; ".join(f"line {p.line}: {p.message}" for p in problems[:3])
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return Finding(
+        path, line, col, "error", "SSOT003", None,
+        f"not rewritten: the planned edits would change what names mean ({listed}{more}); nothing in this file "
+        "was planned, edit it by hand (please report this file: it is a bug in ssot-migrate)",
+    )
 
 
 def _elide(data: bytes, tree: ast.Module, scan: FileScan, selected: Sequence[Kind]) -> Elided | None:
@@ -265,6 +358,22 @@ def _elide(data: bytes, tree: ast.Module, scan: FileScan, selected: Sequence[Kin
     return elide(data, tree, focus)
 
 
+_TOO_DEEP_FOR_LIBCST = (1, 1, "nested too deeply for libcst")
+
+
+@dataclass
+class _Rewrite:
+    """What the codemods did to one file before verification."""
+
+    new_bytes: bytes
+    edits: list[Edit]
+    findings: list[Finding]
+    renames: list[tuple[tuple[str, str], ...]]
+    lenient: bool
+    encoding: str
+    released: list[ReleasedImport]
+
+
 def _transform(
     path: str,
     info: ModuleInfo,
@@ -272,9 +381,8 @@ def _transform(
     source: bytes,
     selected: Sequence[Kind],
     scan: FileScan,
-    old_sha: str,
     elided: Elided | None,
-) -> FileOutcome | None:
+) -> _Rewrite | None:
     """Parse `source` (the file, or the file with left-out statements) and run the codemods on it.
 
     None when the left-out version could not be used (the caller falls back to the whole file).
@@ -283,18 +391,11 @@ def _transform(
 
     try:
         module = cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
+    except cst.ParserSyntaxError:
         if elided is not None:
             return None
-        # Python's own parser points at the error more precisely when it fails too.
-        line, col, message = scan.error or (exc.raw_line, exc.raw_column + 1, exc.message)
-        finding = Finding(
-            path, line, col, "error", "SSOT001", None,
-            f"cannot parse: {message}; fix the syntax error (nothing in this file was planned)",
-        )
-        return FileOutcome(path, old_sha, None, (), (finding,), b"", "utf-8", parsed=False)
-    findings: list[Finding] = []
-    edits: list[Edit] = []
+        raise
+    rewrite = _Rewrite(data, [], [], [], False, module.encoding, [])
     current = data
     for codemod in selected:
         if current is not data:
@@ -309,26 +410,26 @@ def _transform(
         # (the left-out statements do not move any: `source` has the file's lines).
         to_original = _position_map(source, current) if current is not data else None
         for line, col in result.edits:
-            edits.append(Edit(codemod.index, *(to_original(line, col) if to_original else (line, col))))
+            rewrite.edits.append(Edit(codemod.index, *(to_original(line, col) if to_original else (line, col))))
         for finding in result.findings:
             if to_original is not None and finding.path == path:
                 finding = replace(finding, **dict(zip(("line", "col"), to_original(finding.line, finding.col))))
-            findings.append(finding)
+            rewrite.findings.append(finding)
         if result.module is not module:
             module = result.module
             current = module.bytes
+            # The file's own renames first: they are more specific than the codemod's (a moved module's imports).
+            rewrite.renames.append((*result.renames, *codemod.renames()))
+            rewrite.lenient = rewrite.lenient or codemod.inserts_expressions
+            rewrite.released.extend(result.released)
     new_bytes = current if current is not data else source
     if elided is not None:
         restored = elided.restore(new_bytes)
         if restored is None:
             return None
         new_bytes = restored
-    if new_bytes == data:
-        return FileOutcome(path, old_sha, None, (), tuple(findings), b"", module.encoding, parsed=True)
-    # The left-out statements come back verbatim: checking what libcst wrote is enough.
-    _check_output_parses(current, path)
-    diff = unified_diff(path, data, new_bytes)
-    return FileOutcome(path, old_sha, new_bytes, tuple(edits), tuple(findings), diff, module.encoding, parsed=True)
+    rewrite.new_bytes = new_bytes
+    return rewrite
 
 
 def _wants(codemod: Kind, data: bytes, scan: FileScan) -> bool:
@@ -389,13 +490,6 @@ def _map_index(opcodes: list[tuple[str, int, int, int, int]], index: int) -> tup
             return i1 + min(index - j1, max(i2 - i1 - 1, 0)), False
     return index, False
 
-
-
-def _check_output_parses(data: bytes, path: str) -> None:
-    # The stdlib parser is several times faster than libcst's and checks the same thing.
-    problem = parse_tree(data, path)
-    if isinstance(problem, tuple):  # pragma: no cover - a bug in a kind, not user input
-        raise AssertionError(f"ssot-migrate produced invalid Python for {path}: line {problem[0]}: {problem[2]}")
 
 
 def _run_text_files(discovery: Discovery, codemods: Sequence[Kind], repo: RepoContext) -> list[FileOutcome]:

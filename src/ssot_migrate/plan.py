@@ -55,6 +55,7 @@ class FileOutcome:
     diff: bytes
     encoding: str
     parsed: bool
+    verified: bool = False  # the rewrite passed verification (`rewrite.verify`)
     cached: bool = False
 
 
@@ -80,6 +81,8 @@ class Stats:
     cached: int = 0
     # Repository-wide results of `prepare` (re-export rules) replayed from the cache (`recall`).
     recalled: int = 0
+    # Rewritten files that passed verification (`rewrite.verify`); a file that fails it is not written.
+    verified: int = 0
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from typing import Protocol
 LISTING = "listing files"
 PREPARING = "repository-wide preparation"
 PREFILTER = "byte prefilter"
-PARSING = "parsing"
-VERIFYING = "verification"
+# Each candidate file is parsed, rewritten, and its rewrite verified (`rewrite.verify`) in one step.
+PARSING = "parsing and verifying"
 CHECKING = "checking"
 
 

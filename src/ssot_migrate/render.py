@@ -14,7 +14,6 @@ from .types import Finding
 if TYPE_CHECKING:
     # rich is imported where output is built: `check` and the JSON/SARIF/diff outputs never load it.
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

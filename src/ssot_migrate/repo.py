@@ -111,16 +111,25 @@ class RepoContext:
         return scans[path]
 
     def named_in(self, path: str, wanted: frozenset[str]) -> frozenset[str]:
-        """Which of the dotted paths `wanted` this file imports or names in a dotted string, itself
-        or something below it (`mock.patch("app.views.Old.method")` names `app.views.Old`)."""
+        """Which of the dotted paths `wanted` this file imports, names in a dotted string or reaches as an attribute
+        of a module it imports, itself or something below it (`mock.patch("app.views.Old.method")` names
+        `app.views.Old`; `from pkg import filters` + `filters.PHP()` names `pkg.filters.PHP`)."""
         data = self.read(path) or b""
-        # Only a file that holds such a dotted string needs the (slower) scan with strings.
-        scan = self.scan(path) if may_name_in_string(data, wanted) else self.import_scan(path)
+        scan = self.import_scan(path)
         if scan is None:
             return frozenset()
-        return frozenset(
-            prefix for name in scan.imported | scan.strings for prefix in dotted_prefixes(name) if prefix in wanted
-        )
+        parents = {prefix for name in wanted for prefix in dotted_prefixes(name) if prefix != name}
+        # Only a file that holds such a dotted string, or imports a module a wanted path is an attribute of, needs
+        # the (slower) scan of its expressions.
+        if may_name_in_string(data, wanted) or any(use.bound in parents for use in scan.uses):
+            scan = self.scan(path) or scan
+        named = {name for name in scan.imported | scan.strings}
+        bound = {use.local: use.bound for use in scan.uses if use.local != "*"}
+        for chain in scan.chains:
+            head, _, rest = chain.partition(".")
+            if rest and head in bound:
+                named.add(f"{bound[head]}.{rest}")
+        return frozenset(prefix for name in named for prefix in dotted_prefixes(name) if prefix in wanted)
 
     # `compute(repo)`, replayed from the cache folder while no fact it read changed (see `recall.remember`).
     remember = remember

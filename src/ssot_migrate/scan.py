@@ -294,7 +294,7 @@ class FileScan:
 
 
 # Generated code can nest deeper than the parser (or a tree walk) can recurse.
-_TOO_DEEP = (1, 1, "too deeply nested to parse")
+TOO_DEEP = (1, 1, "too deeply nested to parse")
 
 
 def parse_tree(data: bytes, path: str) -> ast.Module | tuple[int, int, str]:
@@ -306,7 +306,7 @@ def parse_tree(data: bytes, path: str) -> ast.Module | tuple[int, int, str]:
         col = getattr(exc, "offset", None) or 1
         return (line, col, getattr(exc, "msg", str(exc)))
     except RecursionError:
-        return _TOO_DEEP
+        return TOO_DEEP
 
 
 def scan_source(
@@ -338,7 +338,7 @@ def scan_tree(
     try:
         return _scan_tree(tree, info, path, summary, expressions, sites_of)
     except RecursionError:
-        return FileScan(parsed=False, error=_TOO_DEEP, path=path, expressions=expressions)
+        return FileScan(parsed=False, error=TOO_DEEP, path=path, expressions=expressions)
 
 
 def _scan_tree(

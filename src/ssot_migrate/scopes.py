@@ -29,7 +29,7 @@ class Reference:
     """A use of a name: a bare name, the longest attribute chain written on it, or an `__all__` entry.
 
     `meanings` are the fully qualified names the whole chain can denote (`import a.b` + `a.b.c` ->
-    `a.b.c`; a local `x` of `f` in module `m` -> `m.f.<locals>.x`). `unbound`: no scope binds the
+    `a.b.c`; a name bound inside a function or class body -> `<local>.x`). `unbound`: no scope binds the
     head name, it is no builtin, and no star import can supply it (a NameError when it runs).
     """
 
@@ -88,11 +88,9 @@ class _Scope:
     nonlocal_names: set[str] = field(default_factory=set)
 
     def prefix(self, module: str) -> str:
-        if self.kind == "module":
-            return module
-        if self.kind == "class":
-            return f"{module}.{self.qualname}"
-        return f"{module}.{self.qualname}.<locals>"
+        """What the names this scope binds mean: `module.name` at module level; a name local to a function or
+        class is only `<local>.name` (a rename of the function does not change which binding a use finds)."""
+        return module if self.kind == "module" else "<local>"
 
 
 @dataclass
@@ -361,6 +359,12 @@ class _Collector:
                 first = current.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     self._string_annotation(first, scope)
+            if isinstance(current, ast.Call) and _is_object_attribute_call(current):
+                # `patch.object(module, "Name")` uses `module.Name`, which is what a rename must follow.
+                target, name = current.args[0], current.args[1]
+                self._reference(scope, ast.Attribute(target, name.value, ast.Load()), "load")  # type: ignore[union-attr]
+                stack.extend(reversed([current.func, *current.args[2:], *current.keywords]))
+                continue
             stack.extend(reversed(list(ast.iter_child_nodes(current))))
 
     def _comprehension(self, node: ast.expr, scope: _Scope) -> None:
@@ -530,6 +534,33 @@ def _chains(node: ast.AST) -> Iterator[ast.expr]:
             stack.append(head)
             continue
         stack.extend(ast.iter_child_nodes(current))
+
+
+_OBJECT_ATTRIBUTE_CALLS = ("patch.object", "monkeypatch.setattr", "monkeypatch.delattr")
+
+
+def _is_object_attribute_call(call: ast.Call) -> bool:
+    """`patch.object(obj, "name", ...)`-like: an object expression and a string naming an attribute of it."""
+    if len(call.args) < 2:
+        return False
+    target, name = call.args[0], call.args[1]
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.isidentifier()):
+        return False
+    if not isinstance(target, (ast.Name, ast.Attribute)):
+        return False
+    written = _dotted(call.func)
+    return written is not None and any(written == c or written.endswith("." + c) for c in _OBJECT_ATTRIBUTE_CALLS)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def _is_cast(call: ast.Call) -> bool:

@@ -301,7 +301,9 @@ class CallSiteRewriter:
     def result(self) -> TransformResult | None:
         if self.edits.is_empty:
             return TransformResult(self.ctx.module, [], self.findings) if self.findings else None
-        return TransformResult(self.edits.apply(), sorted(set(self.positions)), self.findings)
+        return TransformResult(
+            self.edits.apply(), sorted(set(self.positions)), self.findings, released=tuple(self.edits.released)
+        )
 
 
 def _callee(ctx: FileContext, call: cst.Call) -> str:

@@ -38,7 +38,21 @@ class TransformResult:
     # Module-level names this file now binds under another name (old -> new):
     # the engine uses them to follow re-exports across files.
     exports: dict[str, str] = field(default_factory=dict)
+    # What names of this file mean after the edits beyond the codemod's own renames (`Kind.renames`): (old,
+    # new) dotted prefixes, e.g. a moved module's relative imports written as what they meant before.
+    renames: tuple[tuple[str, str], ...] = ()
+    # Import bindings whose uses the edits rewrote: the import pass removes each one nothing uses any more.
+    released: tuple[ReleasedImport, ...] = ()
 
+
+@dataclass(frozen=True)
+class ReleasedImport:
+    """An import binding an edit no longer needs, named as `scopes.ImportBinding` names it (the import pass
+    finds it again in the final text, whatever the later codemods did to the lines around it)."""
+
+    scope: str  # "" at module level, else the qualified name of the enclosing function or class
+    local: str
+    imported: str
 
 
 Replacement = Union[cst.CSTNode, Callable[[cst.CSTNode], cst.CSTNode]]
@@ -74,13 +88,19 @@ class ImportEdits:
     tail: list[cst.BaseStatement] = field(default_factory=list)
     # List/tuple/set literal (by identity) -> string entries dropped from it (`__all__`).
     dropped: dict[int, set[str]] = field(default_factory=dict)
+    # Alias of an `import` statement (by identity) -> aliases written right after it (`import a` -> `import a, z`).
+    appended: dict[int, list[cst.ImportAlias]] = field(default_factory=dict)
+    # Bindings whose uses were rewritten: removed by the import pass when nothing uses them any more.
+    released: list[ReleasedImport] = field(default_factory=list)
+    # The module-level statement (by identity) that follows imports added after the leading import block.
+    after_leading_imports: int | None = None
     _added_keys: set[tuple[int, str]] = field(default_factory=set)
 
     @property
     def is_empty(self) -> bool:
         return not (
             self.aliases or self.from_modules or self.merged or self.after or self.nodes or self.head
-            or self.block_head or self.tail or self.dropped
+            or self.block_head or self.tail or self.dropped or self.appended
         )
 
     # -- recording ---------------------------------------------------------------
@@ -103,6 +123,28 @@ class ImportEdits:
     def remove_alias(self, alias: cst.ImportAlias) -> None:
         self.aliases[id(alias)] = None
 
+    def release(self, binding: ImportBinding) -> None:
+        """The edits rewrote uses of `binding`: the import pass removes it once nothing uses it."""
+        self.release_name(binding, binding.local_name, binding.imported)
+
+    def release_name(self, near: ImportBinding, local: str, imported: str) -> None:
+        """The binding of `local` to `imported` in `near`'s scope (one these edits add, say) goes in the import pass
+        unless something uses it."""
+        released = ReleasedImport(scope_path(self.ctx, near.statement), local, imported)
+        if released not in self.released:
+            self.released.append(released)
+
+    def append_import(self, anchor: ImportBinding, module: str) -> None:
+        """`module` appended to the `import` statement of `anchor` (`import a` -> `import a, z`), as libcst's
+        RenameCommand does where the old module itself was imported."""
+        assert isinstance(anchor.statement, cst.Import) and anchor.alias is not None
+        key = (id(anchor.statement), f"append {module}")
+        if key in self._added_keys:
+            return
+        self._added_keys.add(key)
+        # Right after the alias it serves: `import a, b, c` -> `import a, b, c, d` (and `c` may go later).
+        self.appended.setdefault(id(anchor.alias), []).append(cst.ImportAlias(name=expression_for(module)))  # type: ignore[arg-type]
+
     def set_from_module(self, statement: cst.ImportFrom, module: str, *, keep_relative: bool) -> None:
         relative = 0
         text = module
@@ -111,9 +153,15 @@ class ImportEdits:
         self.from_modules[id(statement)] = _FromTarget(text, relative)
 
     def add_from_import(
-        self, anchor: ImportBinding, module: str, name: str, asname: str | None = None
+        self, anchor: ImportBinding, module: str, name: str, asname: str | None = None, *, beside: bool = False
     ) -> None:
-        """`from module import name [as asname]` next to `anchor`'s statement, merged when possible."""
+        """`from module import name [as asname]` for a use that `anchor` bound: after the leading import block
+        when `anchor` stands in it (where libcst's AddImportsVisitor puts it), else right after `anchor`'s statement
+        (an import inside a function, a `TYPE_CHECKING` block or a `try` stays there, and so does a statement
+        that replaces `anchor`'s whole statement: `beside`); merged when possible."""
+        if not beside and self._in_leading_block(anchor.line):
+            self.add_module_level_from_import(module, name, asname)
+            return
         relative, text = (0, module)
         if isinstance(anchor.statement, cst.ImportFrom) and anchor.statement.relative:
             relative, text = relative_form(self.ctx.info.package, module)
@@ -121,9 +169,7 @@ class ImportEdits:
         if key in self._added_keys:
             return
         self._added_keys.add(key)
-        alias = cst.ImportAlias(
-            name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)) if asname and asname != name else None
-        )
+        alias = _alias(name, asname)
         merge_into = self._mergeable_from(anchor, module)
         if merge_into is not None:
             self.merged.setdefault(id(merge_into), []).append(alias)
@@ -135,8 +181,12 @@ class ImportEdits:
         )
         self.after.setdefault(id(anchor.line), []).append(statement)
 
-    def add_import(self, anchor: ImportBinding, module: str, asname: str | None = None) -> None:
-        """`import module [as asname]` next to `anchor`'s statement."""
+    def add_import(self, anchor: ImportBinding, module: str, asname: str | None = None, *, beside: bool = False) -> None:
+        """`import module [as asname]` for a use that `anchor` bound (placed as `add_from_import` places it, or
+        right after `anchor`'s statement with `beside`)."""
+        if not beside and self._in_leading_block(anchor.line):
+            self.add_module_level_import(module, asname)
+            return
         key = (id(anchor.line), f"import {module} as {asname}")
         if key in self._added_keys:
             return
@@ -166,16 +216,48 @@ class ImportEdits:
             self.merged.setdefault(id(existing), []).append(alias)
             return
         statement = cst.ImportFrom(module=expression_for(module), names=[alias])  # type: ignore[arg-type]
-        anchor: cst.SimpleStatementLine | None = None
-        for position, line in enumerate(self.ctx.module.body):
-            if _is_import_line(line) or (position == 0 and _is_docstring_line(line)):
-                anchor = line  # type: ignore[assignment]
-            else:
-                break
-        if anchor is None:
-            self.head.append(statement)
+        self._add_after_leading_imports(statement)
+
+    def add_module_level_import(self, module: str, asname: str | None = None) -> None:
+        """`import module [as asname]` after the file's leading imports (unless exactly that is planned)."""
+        key = (0, f"module level: import {module} as {asname}")
+        if key in self._added_keys:
+            return
+        self._added_keys.add(key)
+        alias = cst.ImportAlias(
+            name=expression_for(module),  # type: ignore[arg-type]
+            asname=cst.AsName(name=cst.Name(asname)) if asname else None,
+        )
+        self._add_after_leading_imports(cst.Import(names=[alias]))
+
+    def _leading_block(self) -> tuple[list[cst.BaseStatement], int]:
+        """(the leading import statements, the index of the first statement after them): a docstring first,
+        then one-import lines, as libcst's AddImportsVisitor reads a module."""
+        body = list(self.ctx.module.body)
+        start = 1 if body and _is_docstring_line(body[0]) else 0
+        end = start
+        while end < len(body) and _is_single_import_line(body[end]):
+            end += 1
+        return body[start:end], end
+
+    def _in_leading_block(self, line: cst.CSTNode) -> bool:
+        leading, _ = self._leading_block()
+        return any(statement is line for statement in leading)
+
+    def _add_after_leading_imports(self, statement: cst.BaseSmallStatement) -> None:
+        """After the last leading import (after the docstring, else at the top), with an empty line before the
+        code that follows, as libcst's AddImportsVisitor writes it."""
+        leading, end = self._leading_block()
+        body = self.ctx.module.body
+        if leading:
+            self.after.setdefault(id(leading[-1]), []).append(statement)
+        elif end == 1:
+            self.after.setdefault(id(body[0]), []).append(statement)
         else:
-            self.after.setdefault(id(anchor), []).append(statement)
+            self.head.append(statement)
+            return
+        if end < len(body):
+            self.after_leading_imports = id(body[end])
 
     def add_function_import(
         self, function: cst.FunctionDef, module: str, name: str, asname: str | None = None
@@ -266,9 +348,8 @@ def relative_form(package: str, module: str) -> tuple[int, str]:
 
 
 def _alias(name: str, asname: str | None) -> cst.ImportAlias:
-    return cst.ImportAlias(
-        name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)) if asname and asname != name else None
-    )
+    """`name as asname`; `name as name` too (an explicit re-export is written as one)."""
+    return cst.ImportAlias(name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)) if asname else None)
 
 
 def _without_strings(container: cst.List | cst.Tuple | cst.Set, dropped: set[str]) -> cst.CSTNode:
@@ -291,10 +372,27 @@ def _starts_blank(statement: cst.BaseStatement) -> bool:
     return bool(leading) and leading[0].comment is None
 
 
-def _is_import_line(line: cst.CSTNode) -> bool:
-    return isinstance(line, cst.SimpleStatementLine) and all(
-        isinstance(statement, (cst.Import, cst.ImportFrom)) for statement in line.body
+def _is_single_import_line(line: cst.CSTNode) -> bool:
+    return (
+        isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
+        and isinstance(line.body[0], (cst.Import, cst.ImportFrom))
     )
+
+
+def scope_path(ctx: FileContext, node: cst.CSTNode) -> str:
+    """The qualified name of the function or class a node is in ("" at module level), as `scopes` names it."""
+    names: list[tuple[str, bool]] = []
+    current = ctx.parents.get(node)
+    while current is not None:
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef)):
+            names.append((current.name.value, isinstance(current, cst.FunctionDef)))
+        current = ctx.parents.get(current)
+    path = ""
+    parent_is_function = False
+    for name, is_function in reversed(names):
+        path = name if not path else f"{path}.<locals>.{name}" if parent_is_function else f"{path}.{name}"
+        parent_is_function = is_function
+    return path
 
 
 def _is_docstring_line(line: cst.CSTNode) -> bool:
@@ -317,7 +415,8 @@ class _Applier(cst.CSTTransformer):
         # Only the edited nodes and their ancestors are visited: the rest of the tree is kept as is.
         targets = [
             *edits.aliases, *edits.from_modules, *edits.merged, *edits.after, *edits.nodes, *edits.block_head,
-            *edits.dropped,
+            *edits.dropped, *edits.appended,
+            *([edits.after_leading_imports] if edits.after_leading_imports is not None else []),
         ]
         parents = edits.ctx.parents
         by_id = {id(node): node for node in parents} | {id(edits.ctx.module): edits.ctx.module}
@@ -364,6 +463,8 @@ class _Applier(cst.CSTTransformer):
         return updated_node.with_changes(body=[*lines, *body, *tail])
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+        if id(original_node) == self.edits.after_leading_imports and isinstance(updated_node, cst.BaseStatement):
+            updated_node = _blank_line_before(updated_node)
         carried = self.receivers.pop(id(original_node), None)
         if carried and not _starts_blank(updated_node):  # type: ignore[arg-type]
             updated_node = updated_node.with_changes(leading_lines=[*carried, *updated_node.leading_lines])  # type: ignore[attr-defined]
@@ -380,6 +481,19 @@ class _Applier(cst.CSTTransformer):
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import):
         names = self._aliases(original_node.names, updated_node.names)
+        if any(id(a) in self.edits.appended for a in original_node.names):
+            current = list(names if names is not None else updated_node.names)
+            written = {_alias_key(a) for a in current}
+            out: list[cst.ImportAlias] = []
+            for original, updated in zip(original_node.names, updated_node.names):
+                kept = self.edits.aliases.get(id(original), updated) if id(original) in self.edits.aliases else updated
+                if kept is not None:
+                    out.append(kept.with_changes(comma=updated.comma))
+                for alias in self.edits.appended.get(id(original), []):
+                    if _alias_key(alias) not in written:
+                        written.add(_alias_key(alias))
+                        out.append(alias.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))))
+            names = out
         if names is None:
             return updated_node
         if not names:
@@ -470,6 +584,14 @@ class _Applier(cst.CSTTransformer):
         return updated_node.with_changes(body=body or [cst.SimpleStatementLine(body=[cst.Pass()])])
 
 
+def _blank_line_before(statement: cst.BaseStatement) -> cst.BaseStatement:
+    """An empty line between added imports and the code after them, unless one is there (libcst's rule)."""
+    leading = list(statement.leading_lines)  # type: ignore[attr-defined]
+    if leading and leading[0].comment is None:
+        return statement
+    return statement.with_changes(leading_lines=[cst.EmptyLine(), *leading])
+
+
 def _merge_aliases(statement: cst.ImportFrom, fresh: list[cst.ImportAlias]) -> cst.ImportFrom:
     """Add aliases to an existing `from` import: first inside parentheses (taking the opening
     line's whitespace, so no comment moves), last otherwise."""
@@ -522,8 +644,8 @@ def _comma_has_comment(comma: cst.Comma) -> bool:
 
 
 def _fix_closing_paren(result: cst.ImportFrom, original: cst.ImportFrom) -> cst.ImportFrom:
-    """When the last alias of a multi-line parenthesized import went away, the new last alias's
-    comma carries the indentation meant for the removed line; give it the closing line's instead."""
+    """When the last alias of a multi-line parenthesized import went away and it had no trailing comma, the
+    closing whitespace it carried moves to the parenthesis."""
     if not isinstance(result.names, (list, tuple)) or not result.names:
         return result
     last = result.names[-1]
@@ -532,10 +654,9 @@ def _fix_closing_paren(result: cst.ImportFrom, original: cst.ImportFrom) -> cst.
         return result
     closing_source = original.names[-1].comma  # type: ignore[index]
     if isinstance(closing_source, cst.Comma) and isinstance(closing_source.whitespace_after, cst.ParenthesizedWhitespace):
-        closing = closing_source.whitespace_after
-        new_after = comma.whitespace_after.with_changes(indent=closing.indent, last_line=closing.last_line)
-        names = list(result.names[:-1]) + [last.with_changes(comma=comma.with_changes(whitespace_after=new_after))]
-        return result.with_changes(names=names)
+        # The new last name keeps its comma and the line break after it, as libcst writes it: the closing
+        # parenthesis is then indented like a name (a hanging indent PEP 8 allows).
+        return result
     # The removed alias had no trailing comma: its closing whitespace sits on the paren.
     rpar = result.rpar
     if rpar is not None and isinstance(rpar.whitespace_before, cst.ParenthesizedWhitespace):

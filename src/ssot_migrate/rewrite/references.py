@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import libcst as cst
-from libcst.metadata import Scope
+from libcst.metadata import BuiltinAssignment, ImportAssignment, Scope
 
-from ..bindings import FileContext, ImportBinding, dotted_of, expression_for, string_value, walk, with_string_value
+from ..bindings import FileContext, ImportBinding, dotted_of, expression_for, string_value, walk
 from ..modules import ModuleInfo, absolute_module
 from ..names import DottedName, is_dotted_under
 from ..types import Finding
 from .edits import Codemod, ImportEdits, TransformResult
-from .rules import RenameRule
-from .strings import CallStringFinder, literal_prefix, rewrite_dotted_string
+from .rules import HomeRename, ModuleFacts, RenameRule
+from .strings import CallStringFinder, literal_prefix, names_in_text, rewrite_dotted_string, rewritten_literal
 
 @dataclass
 class _BindingPlan:
@@ -38,7 +38,8 @@ class ReferenceRewriter:
     Other kinds reuse it (collapse-class): build it, `collect()`, add their own
     edits to `.edits`, then `result()` applies everything in one pass.
     `moved` is (old module, new module) when a whole module moved, so its own
-    broken relative imports get fixed; `known_modules` lists the repo's modules.
+    broken relative imports get fixed; `known_modules` lists the repo's modules; `modules`
+    says which old paths are modules and where the old name is defined (`ModuleFacts`).
     With `rewrite_imports=False` import bindings and the usages they bind are left
     to the caller (which places imports itself); dotted strings are still rewritten.
     """
@@ -54,6 +55,7 @@ class ReferenceRewriter:
         moved: tuple[str, str] | None = None,
         known_modules: frozenset[str] = frozenset(),
         rewrite_imports: bool = True,
+        modules: ModuleFacts | None = None,
     ) -> None:
         self.kind = codemod
         self.rewrite_imports = rewrite_imports
@@ -63,15 +65,19 @@ class ReferenceRewriter:
         self.keep_names = keep_names
         self.moved = moved
         self.known_modules = known_modules
+        self.modules = modules or ModuleFacts()
         self.edits = ImportEdits(ctx)
         self.positions: list[tuple[int, int]] = []
         self.findings: list[Finding] = []
         self.exports: dict[str, str] = {}
+        self.renames: list[tuple[str, str]] = []
         self.global_renames: dict[str, str] = {}
         self.plans: list[_BindingPlan] = []
         self.plan_of: dict[int, _BindingPlan] = {}
         self.statements_done: set[int] = set()
         self.rewritten_access: dict[int, int] = {}
+        self.rewritten_nodes: set[int] = set()
+        self._patch_targets: set[int] = set()
 
     # -- driver ------------------------------------------------------------------------
 
@@ -80,6 +86,10 @@ class ReferenceRewriter:
         return self.result()
 
     def collect(self) -> None:
+        if self.moved is not None:
+            # First: a moved module's relative imports mean what they meant at the old place, whatever the rules
+            # make of what they would mean from the new one (`..toc` may now name the old path itself).
+            self._fix_moved_relative_imports()
         for binding in self.ctx.imports if self.rewrite_imports else ():
             self._plan_binding(binding)
         for plan in self.plans:
@@ -87,16 +97,19 @@ class ReferenceRewriter:
         if self.strings != "none":
             self._rewrite_string_annotations()
             self._rewrite_call_strings()
-        self._remove_unused_parents()
+        home = self.modules.home
+        if home is not None and home.module == self.ctx.info.name:
+            self._rewrite_home(home)
         self._rewrite_dunder_all()
-        if self.moved is not None:
-            self._fix_moved_relative_imports()
 
     def result(self) -> TransformResult | None:
         if self.edits.is_empty:
             return TransformResult(self.ctx.module, [], self.findings) if self.findings else None
         module = self.edits.apply()
-        return TransformResult(module, sorted(set(self.positions)), self.findings, self.exports)
+        return TransformResult(
+            module, sorted(set(self.positions)), self.findings, self.exports, tuple(self.renames),
+            tuple(self.edits.released),
+        )
 
     def _edit_at(self, node: cst.CSTNode) -> None:
         self.positions.append(self.ctx.position(node))
@@ -119,7 +132,7 @@ class ReferenceRewriter:
                     if old.startswith(binding.from_module + "."):
                         return rule, "star-symbol", []
                     continue
-                if binding.imported == old:
+                if binding.imported == old and old not in self.modules.shadowed:
                     return rule, "moved", []
                 if old.startswith(binding.imported + "."):
                     parents.append(rule)
@@ -179,8 +192,8 @@ class ReferenceRewriter:
             )
             return
         new_module = ".".join(module_parts) + binding.from_module[len(rule.old.dotted) :]
-        if new_module == self.ctx.info.name:
-            return  # the new module re-exporting from the old one: importing itself would break it
+        if new_module == self.ctx.info.name and binding.from_module in self.modules.present:
+            return  # the new module re-exporting from the old one, which still exists: importing itself would break it
         self.edits.set_from_module(statement, new_module, keep_relative=True)
         self._edit_at(statement.module if statement.module is not None else statement)
 
@@ -191,8 +204,9 @@ class ReferenceRewriter:
             return self._plan_builtin(plan)
         module_parts, attr_parts = rule.new.split_for(1)
         new_module = ".".join(module_parts)
-        if new_module == self.ctx.info.name:
-            # This module is where the new name lives (usually by re-exporting the old one): it must not import itself.
+        if new_module == self.ctx.info.name and not self.modules.is_module(binding.imported):
+            # This module is where the new name lives (usually by re-exporting the old one): it must not import itself
+            # (a package importing its own submodule, `from pkg import new`, is fine).
             return False
         if not attr_parts:
             return self._plan_from_to_top_level_module(plan, new_module)
@@ -217,7 +231,9 @@ class ReferenceRewriter:
             self._edit_at(binding.alias)
             self._note_rename(binding, shared, rest)
             return True
-        if binding.has_asname or self.keep_names or rest:
+        # `from m import X as X` is an explicit re-export (PEP 484), not an alias: it takes the new name.
+        explicit = binding.has_asname and binding.local_name == binding.imported.rpartition(".")[2]
+        if (binding.has_asname and not explicit) or self.keep_names or rest:
             local = binding.local_name
         elif self._collides(import_name, binding, f"{new_module}.{import_name}"):
             local = binding.local_name
@@ -229,7 +245,7 @@ class ReferenceRewriter:
         plan.imported_as = f"{new_module}.{import_name}" if local == import_name else None
         new_alias = cst.ImportAlias(
             name=cst.Name(import_name),
-            asname=cst.AsName(name=cst.Name(local)) if local != import_name else None,
+            asname=cst.AsName(name=cst.Name(local)) if local != import_name or explicit else None,
         )
         statement = binding.statement
         if rest:
@@ -252,7 +268,9 @@ class ReferenceRewriter:
             self.edits.replace_alias(binding.alias, new_alias)
         else:
             self.edits.remove_alias(binding.alias)
-            self.edits.add_from_import(binding, new_module, import_name, local if local != import_name else None)
+            self.edits.add_from_import(
+                binding, new_module, import_name, local if local != import_name or explicit else None
+            )
         self._edit_at(binding.alias)
         self._note_rename(binding, local, rest)
         return True
@@ -275,7 +293,7 @@ class ReferenceRewriter:
             local = new_module
         plan.local_after = local
         self.edits.remove_alias(binding.alias)
-        self.edits.add_import(binding, new_module, local if local != new_module else None)
+        self.edits.add_import(binding, new_module, local if local != new_module else None, beside=_alone(binding))
         self._edit_at(binding.alias)
         self._note_rename(binding, local, ())
         return True
@@ -351,61 +369,85 @@ class ReferenceRewriter:
         self.edits.replace_alias(alias, alias.with_changes(name=expression_for(new_module + (rest if not attr_parts else ""))))
         self._edit_at(alias)
         plan.new_dotted = ".".join([*module_parts, *attr_parts])
-        # `import a.b` also bound `a`: keep that binding alive for other uses of `a`.
-        if new_root != old_root and self._root_used_elsewhere(binding, rule):
-            self.edits.add_import(binding, old_root)
+        if new_root != old_root:
+            # `import a.b` also bound `a`, which other uses may need: `import a` stays for them, and goes in the
+            # import pass when nothing uses it (the moved module itself can no longer be imported).
+            self.edits.add_import(binding, old_root, beside=True)
+            self.edits.release_name(binding, old_root, old_root)
         return True
 
     def _replace_with_from(self, binding: ImportBinding, module: str, name: str, asname: str) -> None:
         assert binding.alias is not None
         self.edits.remove_alias(binding.alias)
-        self.edits.add_from_import(binding, module, name, asname if asname != name else None)
-
-    def _root_used_elsewhere(self, binding: ImportBinding, rule: RenameRule) -> bool:
-        for access in binding.accesses():
-            node = access.node
-            if not isinstance(node, (cst.Name, cst.Attribute)):
-                continue
-            chain = self.ctx.chain_from(node)
-            if not any(is_dotted_under(q, rule.old.dotted) for n in chain for q in self.ctx.qualified_names(n)):
-                others = [
-                    b for b in self.ctx.bindings_for_name(binding.scope, binding.local_name) if b is not binding
-                ]
-                if not others:
-                    return True
-        return False
+        self.edits.add_from_import(binding, module, name, asname if asname != name else None, beside=_alone(binding))
 
     # -- usages -------------------------------------------------------------------------
 
     def _rewrite_usages(self, plan: _BindingPlan) -> None:
         binding = plan.binding
+        rules = plan.parents if plan.relation == "parent" else [plan.rule]
+        found = []
         for access in binding.accesses():
             node = access.node
             if not isinstance(node, (cst.Name, cst.Attribute)):
                 continue  # string annotations are handled with all bindings at once
-            rules = plan.parents if plan.relation == "parent" else [plan.rule]
-            target = None
-            for chain_node in self.ctx.chain_from(node):
-                names = self.ctx.qualified_names(chain_node)
-                for rule in rules:
-                    if rule.old.dotted in names:
-                        target = (chain_node, rule)
-                        break
-                if target:
-                    break
-            if target is None:
+            target = self._target_in_chain(node, rules)
+            if target is not None:
+                found.append((access, *target))
+        # An old path that this file assigns to (`a.hook = f`, a monkeypatch) stays a module attribute everywhere
+        # in the file: a name imported from the module would neither patch it nor see the patch.
+        assigned = {}
+        for _, chain_node, rule in found:
+            if self._is_assigned(chain_node):
+                assigned.setdefault(rule.old.dotted, chain_node)
+        stored = set(assigned)
+        staying = {path for path, node in assigned.items() if self._patch_stays(path, node)}
+        for access, chain_node, rule in found:
+            if rule.old.dotted in staying:
                 continue
-            chain_node, rule = target
+            if id(chain_node) in self.rewritten_nodes:
+                # `import a, a.b` both bind `a`: a use is rewritten once, through the first binding that reaches it.
+                self.rewritten_access[id(access)] = 1
+                continue
+            self.rewritten_nodes.add(id(chain_node))
             scope = self.ctx.scope_of(chain_node) or binding.scope
-            replacement = self._replacement_for(plan, rule, scope, chain_node)
+            replacement = self._replacement_for(plan, rule, scope, chain_node, as_attribute=rule.old.dotted in stored)
             if replacement is None:
                 continue
             if replacement != self.ctx.code(chain_node):
                 self.edits.replace_node(chain_node, expression_for(replacement))
                 self._edit_at(chain_node)
             self.rewritten_access[id(access)] = 1
+            if plan.relation == "parent":
+                self.edits.release(binding)
 
-    def _replacement_for(self, plan: _BindingPlan, rule: RenameRule, scope: Scope, anchor_node: cst.CSTNode) -> str | None:
+    def _target_in_chain(self, node: cst.CSTNode, rules: list[RenameRule]) -> tuple[cst.BaseExpression, RenameRule] | None:
+        """The node of a usage's attribute chain that names an old path, and its rule (not a submodule that
+        its package's attribute of the same name hides: `pkg.widget` is then that attribute)."""
+        for chain_node in self.ctx.chain_from(node):
+            names = self.ctx.qualified_names(chain_node)
+            for rule in rules:
+                if rule.old.dotted in names:
+                    if rule.old.dotted in self.modules.shadowed:
+                        return None
+                    return chain_node, rule
+        return None
+
+    def _is_assigned(self, node: cst.CSTNode) -> bool:
+        """Whether a Name/Attribute is the target of an assignment or `del` (not only read)."""
+        parent = self.ctx.parents.get(node)
+        if isinstance(parent, (cst.AssignTarget, cst.Del)):
+            return True
+        if isinstance(parent, (cst.AugAssign, cst.AnnAssign)):
+            return parent.target is node
+        if isinstance(parent, (cst.Element, cst.StarredElement)):
+            container = self.ctx.parents.get(parent)
+            return container is not None and self._is_assigned(container)
+        return False
+
+    def _replacement_for(
+        self, plan: _BindingPlan, rule: RenameRule, scope: Scope, anchor_node: cst.CSTNode, *, as_attribute: bool = False
+    ) -> str | None:
         """The dotted expression the old name becomes at a usage (None: leave it)."""
         if plan.relation == "moved":
             if plan.local_after is not None:
@@ -415,47 +457,68 @@ class ReferenceRewriter:
             return None
         if rule.report_only:
             return None
-        return self._new_reference(plan.binding, rule, scope, anchor_node)
+        return self._new_reference(plan.binding, rule, scope, anchor_node, as_attribute=as_attribute)
 
-    def _new_reference(self, binding: ImportBinding, rule: RenameRule, scope: Scope, anchor_node: cst.CSTNode) -> str | None:
-        """An expression for `rule.new` at a usage reached through a parent binding, adding an import."""
+    def _new_reference(
+        self, binding: ImportBinding, rule: RenameRule, scope: Scope, anchor_node: cst.CSTNode, *, as_attribute: bool = False
+    ) -> str | None:
+        """An expression for `rule.new` at a usage reached through a binding of a parent of `rule.old`, adding the
+        import it needs, in libcst RenameCommand's shapes: through `import old_module` itself, the new module is
+        imported in that statement (`import a, z`) and the usage is the full new path; anywhere else the new
+        leaf is imported directly (`from z import c` + `c`). An attribute assigned to stays an attribute of the
+        new module."""
         new = rule.new
-        old = rule.old.dotted
         if new.is_builtin:
             if self._collides(new.leaf, binding, new.dotted, scope=scope):
                 self._finding(anchor_node, "error", "SSOT106", f"{self.kind.label}: the builtin {new.leaf!r} is shadowed here")
                 return None
             return new.leaf
-        if binding.is_from:
-            assert binding.from_module is not None
-            attr_len = len(old.split(".")) - len(binding.from_module.split("."))
-            module_parts, attr_parts = new.split_for(attr_len)
-            module = ".".join(module_parts)
-            head = attr_parts[0] if attr_parts else None
-            if head is not None:
-                existing = self._existing_binding(scope, f"{module}.{head}", exclude=None)
-                if existing is not None:
-                    return ".".join([existing.local_name, *attr_parts[1:]])
-                if not self._collides(head, binding, f"{module}.{head}", scope=scope):
-                    self.edits.add_from_import(binding, module, head)
-                    return ".".join(attr_parts)
-        # Import style: `import new.module` and the full dotted path.
-        site_parts = _common_prefix(binding.imported.split("."), old.split(".")) if not binding.is_from else binding.from_module.split(".")  # type: ignore[union-attr]
-        attr_len = len(old.split(".")) - len(site_parts)
-        module_parts, attr_parts = new.split_for(attr_len)
+        existing = self._existing_binding(scope, new.dotted, exclude=None)
+        if existing is not None and not as_attribute:
+            return existing.local_name
+        module_parts, leaf_parts = import_split(new)
         module = ".".join(module_parts)
+        old_module = rule.old.dotted.rpartition(".")[0] if leaf_parts else rule.old.dotted
+        if leaf_parts and not binding.is_from and binding.imported == old_module:
+            if module == old_module:
+                return new.dotted  # the same module, through the same import (`logging.warn` -> `logging.warning`)
+            if self._module_provider(scope, module) is None:
+                if not self._importable_root(module, binding, scope, anchor_node):
+                    return None
+                self.edits.append_import(binding, module)
+            return new.dotted
+        if as_attribute or not leaf_parts:
+            return self._through_module(binding, module if leaf_parts else new.dotted, leaf_parts, scope, anchor_node)
+        head = leaf_parts[0]
+        existing = self._existing_binding(scope, f"{module}.{head}", exclude=None)
+        if existing is not None:
+            return ".".join([existing.local_name, *leaf_parts[1:]])
+        if not self._collides(head, binding, f"{module}.{head}", scope=scope):
+            self.edits.add_from_import(binding, module, head)
+            return ".".join(leaf_parts)
+        return self._through_module(binding, module, leaf_parts, scope, anchor_node)
+
+    def _through_module(
+        self, binding: ImportBinding, module: str, rest: tuple[str, ...], scope: Scope, anchor_node: cst.CSTNode
+    ) -> str | None:
+        """`module.rest...` through a binding of `module` that exists, or a new `import module`."""
         provider = self._module_provider(scope, module)
         if provider is not None:
-            return ".".join([provider, *attr_parts])
-        root = module_parts[0]
+            return ".".join([provider, *rest])
+        if not self._importable_root(module, binding, scope, anchor_node):
+            return None
+        self.edits.add_import(binding, module)
+        return ".".join([module, *rest])
+
+    def _importable_root(self, module: str, binding: ImportBinding, scope: Scope, anchor_node: cst.CSTNode) -> bool:
+        root = module.split(".")[0]
         if self._collides(root, binding, root, scope=scope, allow_import_of=root):
             self._finding(
                 anchor_node, "error", "SSOT106",
                 f"{self.kind.label}: cannot import {module} here: {root!r} is already bound to something else",
             )
-            return None
-        self.edits.add_import(binding, module)
-        return ".".join([*module_parts, *attr_parts])
+            return False
+        return True
 
     def _module_provider(self, scope: Scope, module: str) -> str | None:
         """A name already visible in `scope` that holds `module` (`import module`, `from pkg import mod`)."""
@@ -544,7 +607,15 @@ class ReferenceRewriter:
         if not replacer.changed:
             return
         new_value = cst.Module([]).code_for_node(new_expression)
-        self.edits.replace_node(node, node.with_changes(value=f"{node.prefix}{node.quote}{new_value}{node.quote}"))
+        rewritten = rewritten_literal(node, value, new_value)
+        if rewritten is None:
+            self._finding(
+                node, "warning", "SSOT103",
+                f"{self.kind.label}: this string annotation names an old path and is written with escapes; rewrite "
+                "it by hand",
+            )
+            return
+        self.edits.replace_node(node, rewritten)
         self._edit_at(node)
         for access, plan in accesses:
             if plan.binding.local_name in replacer.fully_rewritten:
@@ -553,26 +624,89 @@ class ReferenceRewriter:
     def _rewrite_call_strings(self) -> None:
         visitor = CallStringFinder(self.ctx)
         walk(self.ctx.module, visitor)
+        self._patch_targets = visitor.patches
         for node in visitor.targets:
             self._rewrite_target_string(node)
         for obj, name_node in visitor.object_attributes:
             self._rewrite_object_attribute(obj, name_node)
         for node in visitor.concatenations:
             self._check_concatenation(node)
-        if self.strings == "all":
-            for node in visitor.all_strings:
-                if id(node) not in self.edits.nodes:
-                    self._rewrite_target_string(node)
+        reported = {id(node) for node in visitor.concatenations}
+        # The literal parts of those concatenations are reported with them.
+        reported |= {id(part) for node in visitor.concatenations for part in _literal_parts(node)}
+        for node, text in visitor.built:
+            if id(node) not in reported:
+                reported.add(id(node))
+                self._check_built_string(node, text)
+        targets = {id(node) for node in visitor.targets}
+        for node in visitor.all_strings:
+            if id(node) in self.edits.nodes or id(node) in targets or id(node) in reported:
+                continue
+            if self.strings == "all":
+                self._rewrite_target_string(node)
+            else:
+                self._note_dotted_string(node)
+
+    def _patch_stays(self, path: str, node: cst.CSTNode) -> bool:
+        """A patch of `module.old` where that module keeps its own binding of the name (it imports it back from
+        its new home): the patch must stay where the module's code looks the name up. Reported when it stays."""
+        home = self.modules.home
+        if home is None or not home.keeps or path != home.path_of_old or self.ctx.info.name == home.module:
+            return False
+        self._finding(
+            node, "info", "SSOT111",
+            f"{self.kind.label}: this patches {path}, which {home.module} keeps binding (it imports {home.old} from "
+            f"{home.new_module}) and reads there; left as is: a patch of {home.new_module}.{home.new} would not reach it",
+        )
+        if (path, path) not in self.renames:
+            self.renames.append((path, path))
+        return True
 
     def _rewrite_target_string(self, node: cst.SimpleString) -> None:
         value = string_value(node)
         if value is None:
             return
+        if id(node) in self._patch_targets and self._patch_stays(value.replace(":", "."), node):
+            return
         new_value = rewrite_dotted_string(value, self.rules)
         if new_value is None or new_value == value:
             return
-        self.edits.replace_node(node, with_string_value(node, new_value))
+        rewritten = rewritten_literal(node, value, new_value)
+        if rewritten is None:
+            self._finding(
+                node, "warning", "SSOT103",
+                f"{self.kind.label}: this string names {value}, which is now {new_value}, but it is written with escapes; "
+                "rewrite it by hand",
+            )
+            return
+        self.edits.replace_node(node, rewritten)
         self._edit_at(node)
+
+    def _note_dotted_string(self, node: cst.SimpleString) -> None:
+        """Under `strings = "calls"`: a whole-value dotted string elsewhere (a setting, a plugin list) that names
+        an old path is left, with an info finding (the program may load it at run time)."""
+        value = string_value(node)
+        if value is None or self.strings == "none":
+            return
+        new_value = rewrite_dotted_string(value, self.rules)
+        if new_value is None or new_value == value:
+            return
+        self._finding(
+            node, "info", "SSOT110",
+            f"{self.kind.label}: this string names {value}, which is now {new_value}; left as is (set strings = \"all\" "
+            "on this codemod to rewrite dotted strings everywhere, or edit it)",
+        )
+
+    def _check_built_string(self, node: cst.CSTNode, text: str) -> None:
+        """Literal text of a string built at run time that names an old path (`"from pkg.old import " + name`)."""
+        for rule in self.rules:
+            if rule.string_target is not None and names_in_text(text, rule.old.dotted):
+                self._finding(
+                    node, "warning", "SSOT103",
+                    f"{self.kind.label}: this string builds text that names {rule.old.dotted}, which is now "
+                    f"{rule.new.dotted}; check it by hand",
+                )
+                return
 
     def _rewrite_object_attribute(self, obj: cst.BaseExpression, name_node: cst.SimpleString) -> None:
         """`patch.object(module, "Name")` where `module.Name` is the old name."""
@@ -581,6 +715,8 @@ class ReferenceRewriter:
             return
         for base in self.ctx.qualified_names(obj):
             full = f"{base}.{name}"
+            if self._patch_stays(full, name_node):
+                return
             for rule in self.rules:
                 target = rule.string_target
                 if target is None or full != rule.old.dotted:
@@ -600,7 +736,9 @@ class ReferenceRewriter:
                         continue
                     self.edits.replace_node(obj, expression_for(expression))
                 if attr_parts[0] != name:
-                    self.edits.replace_node(name_node, with_string_value(name_node, attr_parts[0]))
+                    renamed = rewritten_literal(name_node, name, attr_parts[0])
+                    if renamed is not None:
+                        self.edits.replace_node(name_node, renamed)
                 self._edit_at(name_node)
                 return
 
@@ -632,21 +770,6 @@ class ReferenceRewriter:
 
     # -- cleanup -----------------------------------------------------------------------------
 
-    def _remove_unused_parents(self) -> None:
-        exported = self.ctx.exported_names()
-        for plan in self.plans:
-            if plan.relation != "parent":
-                continue
-            binding = plan.binding
-            accesses = binding.accesses()
-            if not accesses or binding.alias is None:
-                continue
-            if not all(id(a) in self.rewritten_access for a in accesses):
-                continue
-            if binding.is_module_level and binding.local_name in exported:
-                continue
-            self.edits.remove_alias(binding.alias)
-
     def _rewrite_dunder_all(self) -> None:
         """`__all__` entries follow their binding; one that would repeat a name already listed goes."""
         if not self.global_renames:
@@ -661,10 +784,126 @@ class ReferenceRewriter:
             container = self.ctx.parents.get(element) if isinstance(element, cst.Element) else None
             if new in listed and container is not None:
                 self.edits.drop_entries(container, [value])
-            else:
-                self.edits.replace_node(node, with_string_value(node, new))
+            elif (renamed := rewritten_literal(node, value, new)) is not None:
+                self.edits.replace_node(node, renamed)
                 listed.add(new)
             self._edit_at(node)
+
+    # -- the home module ----------------------------------------------------------------------
+
+    def _rewrite_home(self, home: HomeRename) -> None:
+        """The old name's own module: its uses of the name follow it (see `HomeRename`)."""
+        scope = self.ctx.global_scope
+        assignments = list(scope.assignments[home.old])
+        if any(isinstance(a, ImportAssignment) for a in assignments):
+            return  # a re-export here: the import rules rewrite it
+        if assignments:
+            first = assignments[0].node
+            if home.new_module != home.module:
+                self._finding(
+                    first, "warning", "SSOT108",
+                    f"{self.kind.label}: {home.module}.{home.old} is still defined here; move the definition to "
+                    f"{home.new_module} and plan again (its uses in this module are left as they are)",
+                )
+                return
+            if scope.assignments[home.new]:
+                self._finding(
+                    first, "error", "SSOT106",
+                    f"{self.kind.label}: cannot rename {home.old} to {home.new} here: {home.new!r} is already bound",
+                )
+                return
+            for assignment in assignments:
+                self._rename_binding(assignment, home.new)
+            self.global_renames[home.old] = home.new
+            self.exports[home.old] = home.new
+            return
+        # Uses of the name that nothing binds any more, or that now find a builtin of the same name (a module
+        # global shadowed it): all of them meant `old`.
+        accesses = [
+            access for s in {id(s): s for s in self.ctx.scopes.values()}.values()
+            for access in s.accesses[home.old]
+            if all(isinstance(r, BuiltinAssignment) for r in access.referents)
+        ]
+        if not accesses and home.old not in self.ctx.exported_names():
+            return
+        local = home.new
+        if home.new_module != home.module:
+            # Imported back (also when only `__all__` lists it: `from module import *` keeps working).
+            local = self._home_import(home, accesses)
+            if local is None:
+                return
+        for access in accesses:
+            self._rename_access(access.node, home.old, local)
+        self.global_renames[home.old] = local
+        if any(access.referents for access in accesses):
+            # Those uses found the builtin of that name: they meant the module's own, now `new`.
+            self.renames.append((f"builtins.{home.old}", f"{home.new_module}.{home.new}"))
+
+    def _home_import(self, home: HomeRename, accesses: list[Any]) -> str | None:
+        """Import the moved definition into its old module: at module level, or inside each function that uses
+        it when its new module imports this one (a top-level import would close the cycle)."""
+        taken = any(
+            s.assignments[home.new] for s in {id(s): s for s in (self.ctx.scope_of(a.node) for a in accesses) if s}.values()
+        ) or bool(self.ctx.global_scope.assignments[home.new])
+        local = home.old if (self.keep_names or taken) else home.new
+        asname = local if local != home.new else None
+        if not home.cyclic:
+            self.edits.add_module_level_from_import(home.new_module, home.new, asname)
+            return local
+        for access in accesses:
+            function = self._enclosing_function(access.node)
+            if function is None:
+                self._finding(
+                    access.node, "error", "SSOT109",
+                    f"{self.kind.label}: {home.old} moved to {home.new_module}, which imports {home.module}: importing it "
+                    "at the top of this module would close an import cycle; move this use into a function or break "
+                    "the cycle",
+                )
+                return None
+        for access in accesses:
+            function = self._enclosing_function(access.node)
+            assert function is not None
+            self.edits.add_function_import(function, home.new_module, home.new, asname)
+        return local
+
+    def _enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        current = self.ctx.parents.get(node)
+        while current is not None and not isinstance(current, cst.FunctionDef):
+            current = self.ctx.parents.get(current)
+        return current
+
+    def _rename_binding(self, assignment: Any, new: str) -> None:
+        node = assignment.node
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self.edits.replace_node(node.name, cst.Name(new))
+            self._edit_at(node.name)
+        elif isinstance(node, cst.Name):
+            self.edits.replace_node(node, cst.Name(new))
+            self._edit_at(node)
+        for access in assignment.references:
+            self._rename_access(access.node, node.name.value if isinstance(node, (cst.FunctionDef, cst.ClassDef)) else getattr(node, "value", ""), new)
+
+    def _rename_access(self, node: cst.CSTNode, old: str, new: str) -> None:
+        if old == new:
+            return
+        if isinstance(node, cst.Name):
+            self.edits.replace_node(node, cst.Name(new))
+            self._edit_at(node)
+        elif isinstance(node, cst.SimpleString):
+            renamed = _rename_in_annotation(node, old, new)
+            if renamed is not None:
+                self.edits.replace_node(node, renamed)
+                self._edit_at(node)
+
+    def _names_moved_away(self, statement: cst.ImportFrom, now: str, before: str) -> bool:
+        """`from . import util` in a moved module: the submodules it names were next to it before, not now."""
+        if not isinstance(statement.names, (list, tuple)):
+            return False
+        names = [dotted_of(alias.name) for alias in statement.names]
+        known = self.known_modules
+        return all(
+            name is not None and f"{before}.{name}" in known and f"{now}.{name}" not in known for name in names
+        )
 
     def _fix_moved_relative_imports(self) -> None:
         """A module that moved under `new`: relative imports that broke are written as they meant before."""
@@ -677,16 +916,17 @@ class ReferenceRewriter:
         old_package = old_name if info.is_package else old_name.rpartition(".")[0]
         old_info = ModuleInfo(old_name, old_package, info.is_package)
         known = self.known_modules
-        for binding in self.ctx.imports:
-            statement = binding.statement
-            if not isinstance(statement, cst.ImportFrom) or not statement.relative or id(statement) in self.statements_done:
+        for statement in _relative_imports(self.ctx.module):
+            if id(statement) in self.statements_done:
                 continue
             written = dotted_of(statement.module) if statement.module is not None else None
             now = absolute_module(info, len(statement.relative), written)
             before = absolute_module(old_info, len(statement.relative), written)
-            if now is None or before is None or now == before:
+            if before is None or now == before:
                 continue
-            if now in known or before not in known:
+            if before not in known or (
+                now is not None and now in known and not self._names_moved_away(statement, now, before)
+            ):
                 continue
             self.statements_done.add(id(statement))
             target = before
@@ -694,12 +934,74 @@ class ReferenceRewriter:
                 if is_dotted_under(before, rule.old.dotted) and not rule.report_only:
                     target = rule.new.dotted + before[len(rule.old.dotted) :]
             self.edits.set_from_module(statement, target, keep_relative=False)
+            # What the import meant from here (a path that escapes the top package: written as `scopes` does).
+            self.renames.append((now if now is not None else "." * len(statement.relative) + (written or ""), target))
             self._edit_at(statement)
             self._finding(
                 statement, "info", "SSOT107",
-                f"{self.kind.label}: relative import `{'.' * len(statement.relative)}{written or ''}` no longer resolves "
-                f"from {info.name}; rewritten to {target}, what it meant in {old_name}",
+                f"{self.kind.label}: relative import `{self.ctx.code(statement)}` no longer resolves from {info.name}; "
+                f"rewritten to {target}, what it meant in {old_name}",
             )
+
+
+def _literal_parts(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The string literals inside an expression (the parts of a concatenation)."""
+    if isinstance(node, (cst.SimpleString, cst.FormattedString)):
+        return [node]
+    if isinstance(node, cst.BinaryOperation):
+        return _literal_parts(node.left) + _literal_parts(node.right)
+    if isinstance(node, cst.ConcatenatedString):
+        return _literal_parts(node.left) + _literal_parts(node.right)
+    return []
+
+
+def _relative_imports(module: cst.Module) -> list[cst.ImportFrom]:
+    """Every `from .x import y` of a file, also those that resolve to nothing from where the file is now."""
+    found: list[cst.ImportFrom] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            if node.relative:
+                found.append(node)
+            return False
+
+    module.visit(Finder())
+    return found
+
+
+def _alone(binding: ImportBinding) -> bool:
+    """Whether `binding` is the only name its import statement binds (a replacement then stands where it stood)."""
+    names = binding.statement.names
+    return isinstance(names, (list, tuple)) and len(names) == 1
+
+
+def _rename_in_annotation(node: cst.SimpleString, old: str, new: str) -> cst.SimpleString | None:
+    """A string annotation with the name `old` (not an attribute) written `new`; None when it is not one."""
+    value = string_value(node)
+    if value is None:
+        return None
+    try:
+        expression = cst.parse_expression(value)
+    except cst.ParserSyntaxError:
+        return None
+
+    class Renamer(cst.CSTTransformer):
+        def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+            return updated.with_changes(attr=original.attr)  # only heads of chains are names
+
+        def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+            return updated.with_changes(value=new) if original.value == old else updated
+
+    renamed = cst.Module([]).code_for_node(expression.visit(Renamer()))
+    return rewritten_literal(node, value, renamed) if renamed != value else None
+
+
+def import_split(new: DottedName) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(module, leaf path) of a new path as libcst's RenameCommand imports it: `pkg.mod:Name.attr` ->
+    (`pkg.mod`, `Name.attr`); without a colon the last part is the leaf; `pkg.mod:` names the module itself."""
+    if new.module_len:
+        return new.parts[: new.module_len], new.parts[new.module_len :]
+    return new.parts[:-1], new.parts[-1:]
 
 
 def _common_prefix(a: list[str], b: list[str]) -> list[str]:

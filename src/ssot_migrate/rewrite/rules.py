@@ -43,6 +43,53 @@ class RenameRule:
         return self.new if self.via is None else self.string_new
 
 
+@dataclass(frozen=True)
+class HomeRename:
+    """Where the old name is (or was) defined, and where it goes: the home module's own uses follow it.
+
+    DESIGN: a global name of `module` that was bound to `old` and is now unbound (the person renamed or moved
+    the definition first) means `old`; a definition that still has the old name is renamed when `new` is in
+    the same module, and is a finding when `new` is elsewhere (the move has not happened yet)."""
+
+    module: str
+    path: str
+    old: str  # the name in `module`
+    new_module: str
+    new: str
+    # `new_module` imports `module` when it is imported: an import of it here must wait until a function runs.
+    cyclic: bool = False
+    # The home module still binds the old name after the plan (it moves elsewhere, and the module uses or lists
+    # it, so it imports it back, or still defines it): patches of `module.old` must stay there, where its own
+    # code looks the name up.
+    keeps: bool = False
+
+    @property
+    def path_of_old(self) -> str:
+        return f"{self.module}.{self.old}"
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    """What the repository says about a rule's paths: `old_modules` are old paths that name modules (whether the
+    files moved yet or not), `present` the modules under them that still exist, `home` where the old name is
+    defined when it is a module attribute, `shadowed` the submodules a package attribute hides."""
+
+    old_modules: frozenset[str] = frozenset()
+    present: frozenset[str] = frozenset()
+    home: HomeRename | None = None
+    # Submodules under `old` whose package binds their name to something else (`pkg/__init__.py: from .widget
+    # import widget`): `from pkg import widget` and `pkg.widget` mean that binding, which keeps working.
+    shadowed: frozenset[str] = frozenset()
+
+    def is_module(self, path: str) -> bool:
+        return any(is_dotted_under(path, module) for module in self.old_modules)
+
+
+def rule_renames(rules: Iterable[RenameRule]) -> tuple[tuple[str, str], ...]:
+    """(old, new) pairs of the rules that rewrite (re-exports that keep working are left as they are)."""
+    return tuple((rule.old.dotted, rule.new.dotted) for rule in rules if not rule.report_only)
+
+
 def rules_may_match(scan: FileScan, rules: Iterable[RenameRule], strings: str) -> bool:
     """Whether a file's `ast` scan can hold a reference to an old name (the cheap check before libcst):
     some import can reach it (the module, the name itself, a parent used in a chain that reaches
@@ -141,10 +188,13 @@ def reexport_rules(
     frontier = {r.old.dotted for r in rules if not r.report_only}
     seen: set[str] = set(frontier)
     for depth in range(6):
+        # A re-export in a module under an old path moves with it (the rule for that path covers it): only
+        # re-exports outside the old paths can keep working.
+        moving = [r.old.dotted for r in (*rules, *derived) if not r.report_only]
         aliases = {
             alias: target
             for alias, target in repo.index.direct_reexports(frontier, below=depth == 0).items()
-            if alias not in seen
+            if alias not in seen and not any(is_dotted_under(alias, old) for old in moving)
         }
         if not aliases:
             break
@@ -214,3 +264,65 @@ def _new_path(target: str, rules: Iterable[RenameRule]) -> DottedName | None:
             return rule.new
         return DottedName((*rule.new.parts, *rest.lstrip(".").split(".")), rule.new.module_len)
     return None
+
+
+def module_facts(repo: RepoContext, old: DottedName, new: DottedName) -> ModuleFacts:
+    """Which old paths are modules, which of them still exist, and where `old` is defined when it is an
+    attribute of a repository module (its home: DESIGN's in-place renames and moves)."""
+    from ..index import import_closure
+
+    modules = repo.modules
+    present = frozenset(m for m in modules.modules() if is_dotted_under(m, old.dotted))
+    is_module = bool(present) or any(is_dotted_under(m, new.dotted) for m in modules.modules()) or bool(
+        new.module_len and new.module_len == len(new.parts)
+    )
+    old_modules = frozenset({old.dotted}) if is_module else frozenset()
+    shadowed = frozenset(m for m in present | {old.dotted} if _shadowed_submodule(repo, m))
+    home = None
+    split = repo.index.split_module(old.dotted) if not old.is_builtin and not is_module else None
+    if split is not None and len(split[1]) == 1 and not new.is_builtin:
+        module, (name,) = split
+        new_module_parts, new_attr = new.split_for(1)
+        path = modules.path_of(module)
+        # `new` re-exporting the definition that stays at `old` is a consolidation by alias, not a move.
+        aliased = any(r.fqn == old.dotted for r in repo.index.definitions(new.dotted))
+        if path is not None and len(new_attr) == 1 and new_attr[0].isidentifier() and not aliased:
+            new_module = ".".join(new_module_parts)
+            cyclic = new_module != module and module in import_closure(repo.index, new_module)
+            keeps = new_module != module and _home_uses(repo, path, module, name, f"{new_module}.{new_attr[0]}")
+            home = HomeRename(module, path, name, new_module, new_attr[0], cyclic, keeps)
+    return ModuleFacts(old_modules, present, home, shadowed)
+
+
+def _home_uses(repo: RepoContext, path: str, module: str, name: str, new: str) -> bool:
+    """Whether the home module defines `name`, uses it or lists it in `__all__`, or imports it back from `new`
+    (builtins included: a module global shadows a builtin of the same name, so a use of it meant the module's
+    own)."""
+    import ast
+
+    from ..scan import parse_tree
+    from ..scopes import file_names
+
+    data = repo.read(path)
+    tree = parse_tree(data, path) if data is not None else None
+    info = repo.modules.info_for(path)
+    if not isinstance(tree, ast.Module) or info is None:
+        return False
+    names = file_names(tree, info)
+    return any(
+        reference.text.partition(".")[0] == name
+        and reference.meanings & {f"{module}.{name}", f"builtins.{name}", new}
+        for reference in names.references
+    )
+
+
+def _shadowed_submodule(repo: RepoContext, module: str) -> bool:
+    """Whether `pkg/__init__.py` binds the name of its submodule `pkg.sub` to something else (`from .sub import
+    sub`, a function): then `from pkg import sub` and `pkg.sub` mean that, not the module."""
+    package, _, name = module.rpartition(".")
+    summary = repo.index.summary(package) if package else None
+    if summary is None or not summary.is_package:
+        return False
+    if summary.definitions_of(name):
+        return True
+    return any(imported.target != module for imported in summary.imports_of(name))

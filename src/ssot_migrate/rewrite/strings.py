@@ -29,6 +29,8 @@ STRING_TARGET_CALLS: Mapping[str, str] = {
 }
 
 
+# `importlib.import_module(name, package)`: the package argument is a module path too.
+IMPORT_MODULE_CALLS = frozenset({"importlib.import_module"})
 # Fixtures reached through a parameter, so matched by the name the fixture always has.
 FIXTURE_STRING_CALLS = {
     "monkeypatch.setattr": "target",
@@ -86,8 +88,15 @@ def rewrite_text_tokens(data: bytes, rules: Iterable[RenameRule]) -> tuple[bytes
     return data, edits
 
 
+# A whole string value that is a dotted name, or `module:attr` (an entry point).
+DOTTED_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?::[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)?\Z")
+
+
 def rewrite_dotted_string(value: str, rules: Iterable[RenameRule]) -> str | None:
-    """The new value of a string whose whole value is a dotted name (or `module:attr`) under an old name."""
+    """The new value of a string whose whole value is a dotted name (or `module:attr`) under an old name; None
+    for any other value (prose that mentions one, a name followed by a newline or a space)."""
+    if not DOTTED_VALUE.match(value):
+        return None
     dotted = value.replace(":", ".")
     for rule in rules:
         new = rule.string_target
@@ -104,6 +113,24 @@ def rewrite_dotted_string(value: str, rules: Iterable[RenameRule]) -> str | None
             return ".".join(module_parts) + (f":{attr_text}" if attr_text else "")
         return new.dotted + rest
     return None
+
+
+def names_in_text(text: str, old: str) -> bool:
+    """Whether `old` stands in `text` as a whole dotted name (not `old_x`, not `x.old`)."""
+    return re.search(r"(?<![\w.])" + re.escape(old) + r"(?![\w])", text) is not None
+
+
+def rewritten_literal(node: cst.SimpleString, value: str, new_value: str) -> cst.SimpleString | None:
+    """`node` holding `new_value` instead of `value`, written with the same prefix and quotes; None when its text
+    between the quotes is not the plain value (escapes: only a person can say how to write the new one)."""
+    body = node.value[len(node.prefix) + len(node.quote) : len(node.value) - len(node.quote)]
+    if body != value:
+        return None
+    rewritten = node.with_changes(value=f"{node.prefix}{node.quote}{new_value}{node.quote}")
+    try:
+        return rewritten if rewritten.evaluated_value == new_value else None
+    except Exception:  # noqa: BLE001 - a literal we cannot evaluate is not written
+        return None
 
 
 def literal_prefix(node: cst.BaseExpression) -> str | None:
@@ -134,9 +161,24 @@ class CallStringFinder(cst.CSTVisitor):
         self.object_attributes: list[tuple[cst.BaseExpression, cst.SimpleString]] = []
         self.concatenations: list[cst.BaseExpression] = []
         self.all_strings: list[cst.SimpleString] = []
+        # Literal text that builds a string at run time (`"from pkg.old import " + name`, an f-string).
+        self.built: list[tuple[cst.CSTNode, str]] = []
+        # Targets (by identity) of calls that patch what a name is bound to (`mock.patch`, `monkeypatch.setattr`).
+        self.patches: set[int] = set()
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self.all_strings.append(node)
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if isinstance(node.operator, (cst.Add, cst.Modulo)):
+            for side in (node.left, node.right):
+                if isinstance(side, cst.SimpleString) and (text := string_value(side)) is not None:
+                    self.built.append((side, text))
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                self.built.append((node, part.value))
 
     def visit_Call(self, node: cst.Call) -> None:
         names = set(self.ctx.qualified_names(node.func))
@@ -144,11 +186,20 @@ class CallStringFinder(cst.CSTVisitor):
         if written is not None:
             names.add(written)
         keyword = None
+        patching = False
         for name in names:
             keyword = STRING_TARGET_CALLS.get(name) or FIXTURE_STRING_CALLS.get(name)
             if keyword:
+                patching = "patch" in name
                 break
         positional = [a for a in node.args if a.keyword is None and not a.star]
+        if names & IMPORT_MODULE_CALLS:
+            # `import_module(".sub", "pkg.old")`: the package a relative name is resolved against.
+            package = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "package"), None)
+            if package is None and len(positional) >= 2:
+                package = positional[1].value
+            if package is not None:
+                self._take(package)
         if keyword:
             argument = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == keyword), None)
             if argument is None and positional:
@@ -158,6 +209,8 @@ class CallStringFinder(cst.CSTVisitor):
             )
             if argument is not None and not is_fixture_object_form:
                 self._take(argument)
+                if patching:
+                    self.patches.add(id(argument))
         if (names & OBJECT_ATTRIBUTE_CALLS) or (written in FIXTURE_OBJECT_ATTRIBUTE_CALLS and len(positional) >= 2):
             if len(positional) >= 2 and isinstance(positional[1].value, cst.SimpleString):
                 if not isinstance(positional[0].value, cst.SimpleString):

@@ -65,6 +65,9 @@ class Kind(ABC):
     summary: ClassVar[str]
     options: ClassVar[tuple[Option, ...]]
     examples: ClassVar[tuple[Example, ...]] = ()
+    # The kind inserts or deletes expressions (call arguments, class bodies): verification checks the lines it
+    # edits for names that became unbound or still mean an old path, not for a one-to-one match of references.
+    inserts_expressions: ClassVar[bool] = False
 
     def __init__(self, spec: CodemodSpec) -> None:
         self.spec = spec
@@ -97,6 +100,11 @@ class Kind(ABC):
     def confirm(self, scan: FileScan) -> bool:
         """A cheap second look (stdlib `ast` import scan) before the libcst parse."""
         return True
+
+    def renames(self) -> tuple[tuple[str, str], ...]:
+        """(old, new) dotted prefixes: what a reference under `old` means after this codemod's edits (verification
+        expects exactly that; every other reference must keep its meaning)."""
+        return ()
 
     def candidate_paths(self) -> frozenset[str]:
         """Files this codemod examines whether or not the prefilter lets them through (a moved

@@ -70,6 +70,8 @@ class CallSiteKind(Kind):
     """Base of the kinds that rewrite the calls of one function: finds the target through the index,
     and prefilters on every path that reaches it. Subclasses set `call_codes` and rewrite sites."""
 
+    inserts_expressions = True
+
     call_codes: CallCodes
 
     def __init__(self, spec: Any) -> None:

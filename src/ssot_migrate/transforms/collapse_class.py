@@ -21,7 +21,8 @@ from ..scan import FileScan, scan_source
 from ..types import Finding, Option, Severity
 from ..rewrite.edits import TransformResult
 from ..rewrite.references import ReferenceRewriter
-from ..rewrite.rules import RenameRule, reexport_rules, rules_may_match
+from ..rewrite.rules import RenameRule, reexport_rules, rule_renames, rules_may_match
+from ..rewrite.strings import rewritten_literal
 from .base import Example, Kind, example_source
 from .class_api import (
     ApiGap,
@@ -70,6 +71,7 @@ class Duplicate:
 class CollapseClass(Kind):
     name = "collapse-class"
     summary = "Many duplicate classes become one canonical class: every reference follows, definitions become aliases."
+    inserts_expressions = True  # definitions become aliases, `__getattr__` shims or go
     options = (
         Option("canonical", "dotted", "the class that stays (`pkg.mod.Class` or `pkg.mod:Class`)", required=True),
         Option(
@@ -542,6 +544,9 @@ class CollapseClass(Kind):
             for finding in result.findings if result is not None else ():
                 if finding.code in _UNREWRITTEN_CODES and any(p in finding.message for p in duplicate.paths):
                     here.append(f"{path}:{finding.line} ({finding.code})")
+
+    def renames(self) -> tuple[tuple[str, str], ...]:
+        return rule_renames(self.rules)
 
     def prepared_state(self) -> Any:
         return {
@@ -1158,7 +1163,7 @@ def _renamed_in_string(node: cst.SimpleString, old: tuple[str, ...], new: str) -
     text = cst.Module([]).code_for_node(expression.visit(Renamer()))
     if text == value:
         return node
-    return node.with_changes(value=f"{node.prefix}{node.quote}{text}{node.quote}")
+    return rewritten_literal(node, value, text)
 
 
 def _simple_assignment_line(ctx: FileContext, target: cst.CSTNode) -> cst.SimpleStatementLine | None:

@@ -10,6 +10,8 @@ semantically (libcst qualified names), never as text.
 
 from __future__ import annotations
 
+import dataclasses
+
 
 
 import re
@@ -26,6 +28,7 @@ from ..types import BytesFilter, Finding, Option
 from ..rewrite.edits import TransformResult
 from ..rewrite.references import ReferenceRewriter
 from ..rewrite.rules import (
+    ModuleFacts,
     RenameRule,
     all_prefixes,
     decode_rules,
@@ -33,7 +36,9 @@ from ..rewrite.rules import (
     prefix_string,
     reexport_rules,
     relation,
+    module_facts,
     rules_filter,
+    rule_renames,
     rules_may_match,
 )
 from ..rewrite.strings import rewrite_text_tokens
@@ -78,6 +83,7 @@ class RenameImport(Kind):
         self.new: DottedName = self.values["new"]
         self.rules: tuple[RenameRule, ...] = (RenameRule(self.old, self.new),)
         self.moved_from: str | None = None
+        self.facts = ModuleFacts()
         self.known_modules: frozenset[str] = frozenset()
         self.extra_candidates: frozenset[str] = frozenset()
 
@@ -118,6 +124,7 @@ class RenameImport(Kind):
                 decode=decode_rules,
             )
             self.rules = tuple(sorted(self.rules + tuple(derived), key=lambda r: -len(r.old.parts)))
+        self.facts = module_facts(repo, self.old, self.new)
         # A moved module's own relative imports: the files now living under `new`.
         if repo.modules.is_module(self.new.dotted) and not self.new.module_len:
             self.moved_from = self.old.dotted
@@ -126,12 +133,19 @@ class RenameImport(Kind):
                 path for path in repo.python_files
                 if (info := repo.modules.info_for(path)) is not None and is_dotted_under(info.name, self.new.dotted)
             )
+        if self.facts.home is not None:
+            # Its own uses of the old name may have no import that names it (the prefilter looks for those).
+            self.extra_candidates |= {self.facts.home.path}
         return findings
+
+    def renames(self) -> tuple[tuple[str, str], ...]:
+        return rule_renames(self.rules)
 
     def prepared_state(self) -> Any:
         return {
             "rules": [(str(r.old), str(r.new), r.report_only, str(r.string_target)) for r in self.rules],
             "moved_from": self.moved_from,
+            "facts": jsonable(dataclasses.asdict(self.facts)),
             "modules": sorted(self.known_modules) if self.moved_from else None,
         }
 
@@ -175,6 +189,8 @@ class RenameImport(Kind):
                 *import_fragments(rule.old.leaf),
                 rb"[\"']" + leaf + rb"[\"']",
                 prefix_string(rule.old.dotted),
+                # A string whose whole value is a path under the old name (a setting, a plugin list).
+                rb"[\"']" + re.escape(rule.old.dotted.encode()) + rb"[.:\"']",
             ]
             changing = {
                 use.local for use in scan.uses
@@ -223,6 +239,7 @@ class RenameImport(Kind):
             keep_names=self.values["local_names"] == "keep",
             moved=(self.moved_from, self.new.dotted) if self.moved_from else None,
             known_modules=self.known_modules,
+            modules=self.facts,
         )
 
     def text_file_patterns(self) -> tuple[str, ...]:
@@ -538,11 +555,12 @@ RenameImport.examples = (
         options={"strings": "all"},
     ),
     _module_case(
-        "strings = 'calls' (the default) leaves settings-style lists alone",
+        "strings = 'calls' (the default) leaves settings-style lists alone, with an info finding",
         """
         PLUGINS = ["pkg.old.f"]
         """,
         None,
+        findings=("SSOT110",),
     ),
     _module_case(
         "strings = 'none' leaves even mock.patch targets alone",
@@ -739,7 +757,7 @@ RenameImport.examples = (
         """
         from pkg.services.circuit_breaker import (
             CircuitBreaker,  # the breaker
-        )
+            )
         from pkg.core.resilience import UnifiedCircuitBreakerState
 
         CircuitBreaker(UnifiedCircuitBreakerState())
@@ -788,7 +806,8 @@ RenameImport.examples = (
         """,
     ),
     _symbol_case(
-        "usage through `import a.b`: the old import stays while something else uses it",
+        "usage through `import a.b` of the old module: the new module joins that statement, the old one stays while "
+        "something else uses it",
         """
         import pkg.services.circuit_breaker
 
@@ -796,8 +815,7 @@ RenameImport.examples = (
         breaker = pkg.services.circuit_breaker.CircuitBreaker()
         """,
         """
-        import pkg.services.circuit_breaker
-        import pkg.core.resilience
+        import pkg.services.circuit_breaker, pkg.core.resilience
 
         state = pkg.core.resilience.UnifiedCircuitBreakerState()
         breaker = pkg.services.circuit_breaker.CircuitBreaker()
@@ -818,7 +836,8 @@ RenameImport.examples = (
         """,
     ),
     _symbol_case(
-        "without a colon in `new`, the parent alias's shape is mirrored: `from pkg.core import resilience`",
+        "without a colon in `new` its last part is the leaf imported: never `from pkg.core import resilience`, "
+        "which would rename a module the spec did not ask to",
         """
         from pkg.services import circuit_breaker as cb
 
@@ -826,9 +845,9 @@ RenameImport.examples = (
         """,
         """
         from pkg.services import circuit_breaker as cb
-        from pkg.core import resilience
+        from pkg.core.resilience import UnifiedCircuitBreakerState
 
-        cb.CircuitBreaker(resilience.UnifiedCircuitBreakerState())
+        cb.CircuitBreaker(UnifiedCircuitBreakerState())
         """,
         options={"new": "pkg.core.resilience.UnifiedCircuitBreakerState"},
     ),

@@ -1,8 +1,7 @@
-import collections
-import collections.abc
+import collections, collections.abc
 from collections import OrderedDict, namedtuple
-from collections.abc import Mapping
 from collections.abc import Sequence as Seq
+from collections.abc import Mapping
 
 Point = namedtuple("Point", "x y")
 

@@ -1,5 +1,4 @@
-import pipes
-import shlex
+import pipes, shlex
 from shlex import quote
 
 

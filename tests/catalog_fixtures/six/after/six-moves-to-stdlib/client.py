@@ -1,11 +1,11 @@
 import six
-import urllib.request
-import functools
 import configparser as cp
 import queue
-import http.client
-from itertools import zip_longest
 from urllib.parse import urlencode, urlparse
+from functools import reduce
+from itertools import zip_longest
+import urllib.request
+import http.client
 
 
 def pairs(items):
@@ -21,4 +21,4 @@ def open_url(url):
 
 
 def make():
-    return queue.Queue(), cp.ConfigParser(), http.client.HTTPSConnection, functools.reduce, six.text_type
+    return queue.Queue(), cp.ConfigParser(), http.client.HTTPSConnection, reduce, six.text_type

@@ -1,7 +1,6 @@
 from typing import Dict, TYPE_CHECKING
 
-import typing_extensions as te
-import typing
+import typing_extensions as te, typing
 from typing_extensions import Annotated, Literal, Protocol, Self, TypedDict, TypeIs, override
 
 if TYPE_CHECKING:

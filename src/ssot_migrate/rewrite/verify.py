@@ -1,0 +1,220 @@
+"""A rewritten file checked against the original before it counts.
+
+Names are resolved again on both texts (`scopes.file_names`, CPython's parser and an independent resolver)
+and compared: every reference means what it meant, with each codemod's renames applied; no name became
+unbound; no import was left unused or bound twice; the text parses. A file that fails is not written.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from ..scopes import FileNames, ImportBinding, Reference
+
+# A reference is compared by what it can mean and whether it is bound at all.
+_Meaning = tuple[frozenset[str], bool]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the edits of one file were allowed to change.
+
+    `renames`: for each codemod that edited the file, in order, its (old, new) dotted prefixes; a
+    meaning under `old` is expected to become the same path under `new`. `lenient`: a codemod inserted
+    or deleted expressions (call arguments, class bodies), so edited lines are only checked for names
+    that became unbound or still mean an old path. `kept`: original lines where a finding says an old
+    reference stays (a refusal, a re-export that keeps working).
+    """
+
+    renames: tuple[tuple[tuple[str, str], ...], ...]
+    lenient: bool = False
+    kept: frozenset[int] = frozenset()
+
+    def expected(self, meaning: str) -> str:
+        for step in self.renames:
+            for old, new in step:
+                if meaning == old or meaning.startswith(old + "."):
+                    meaning = new + meaning[len(old) :]
+                    break
+        return meaning
+
+    def is_old(self, meaning: str) -> bool:
+        return self.expected(meaning) != meaning
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a rewritten file was refused: a place in the new file and what is wrong there."""
+
+    line: int
+    col: int
+    message: str
+
+
+def verify_rewrite(
+    original: bytes, new: bytes, before: FileNames, after: FileNames, expectation: Expectation
+) -> list[Problem]:
+    """Problems of `new` as a rewrite of `original` (both resolved: `before`, `after`); empty when the rewrite keeps
+    every name's meaning."""
+    problems = _references(original, new, before, after, expectation)
+    problems += _dunder_all(before, after, expectation)
+    problems += _imports(before, after, expectation)
+    return sorted(set(problems), key=lambda p: (p.line, p.col, p.message))
+
+
+def _references(original: bytes, new: bytes, before: FileNames, after: FileNames, expectation: Expectation) -> list[Problem]:
+    old_lines, new_lines = original.splitlines(), new.splitlines()
+    old_refs = _by_line(r for r in before.references if r.role != "all")
+    new_refs = _by_line(r for r in after.references if r.role != "all")
+    problems: list[Problem] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for offset in range(i2 - i1):
+                problems += _same_line(old_refs.get(i1 + offset + 1, ()), new_refs.get(j1 + offset + 1, ()), i1 + offset + 1, expectation)
+        else:
+            old_hunk = [r for line in range(i1 + 1, i2 + 1) for r in old_refs.get(line, ())]
+            new_hunk = [r for line in range(j1 + 1, j2 + 1) for r in new_refs.get(line, ())]
+            kept = any(line in expectation.kept for line in range(i1 + 1, i2 + 1))
+            problems += _edited_lines(old_hunk, new_hunk, expectation, kept)
+    return problems
+
+
+def _by_line(references: Iterable[Reference]) -> dict[int, list[Reference]]:
+    grouped: dict[int, list[Reference]] = defaultdict(list)
+    for reference in references:
+        grouped[reference.line].append(reference)
+    return grouped
+
+
+def _expected(reference: Reference, expectation: Expectation) -> _Meaning:
+    return frozenset(expectation.expected(m) for m in reference.meanings), reference.unbound
+
+
+def _same_line(old: Sequence[Reference], new: Sequence[Reference], line: int, expectation: Expectation) -> list[Problem]:
+    """An unchanged line: each reference at the same column must mean what it meant, renames applied."""
+    problems = []
+    later = {(r.col, r.text, r.role): r for r in new}
+    for reference in old:
+        counterpart = later.get((reference.col, reference.text, reference.role))
+        if counterpart is None:
+            continue  # the resolver saw the line differently (a changed string around it): judged by parse
+        meanings, unbound = _expected(reference, expectation)
+        if counterpart.meanings == meanings and (counterpart.unbound <= unbound):
+            continue
+        if counterpart.meanings == reference.meanings and line in expectation.kept:
+            continue  # a finding says this reference stays
+        problems.append(_mismatch(counterpart, meanings, unbound))
+    return problems
+
+
+def _edited_lines(old: Sequence[Reference], new: Sequence[Reference], expectation: Expectation, kept: bool) -> list[Problem]:
+    """Edited lines: the references they hold must be the original's, renames applied (as a multiset)."""
+    problems = []
+    for reference in new:
+        if reference.unbound and not any(
+            r.unbound and _expected(r, expectation)[0] == reference.meanings for r in old
+        ):
+            problems.append(Problem(reference.line, reference.col, f"`{reference.text}` is not defined after the rewrite"))
+        elif not kept and any(expectation.is_old(m) for m in reference.meanings):
+            problems.append(
+                Problem(reference.line, reference.col, f"`{reference.text}` still refers to {_names(reference.meanings)}")
+            )
+    if expectation.lenient:
+        return problems
+    # Compared by meaning: a name that was undefined and now is defined is what a rename of its definition does.
+    wanted = Counter(_expected(r, expectation)[0] for r in old)
+    found = Counter(r.meanings for r in new)
+    if wanted == found:
+        return problems
+    surplus = found - wanted
+    missing = wanted - found
+    for reference in new:
+        if surplus[reference.meanings] <= 0:
+            continue
+        if kept and any(r.meanings == reference.meanings for r in old):
+            continue
+        surplus[reference.meanings] -= 1
+        expected = [m for m, count in missing.items() if count]
+        detail = f"; expected {_names(expected[0])}" if len(expected) == 1 else ""
+        problems.append(
+            Problem(reference.line, reference.col, f"`{reference.text}` now refers to {_names(reference.meanings)}{detail}")
+        )
+    if missing and not problems and not kept:
+        anchor = new[0] if new else None
+        line, col = (anchor.line, anchor.col) if anchor else (1, 1)
+        problems.append(Problem(line, col, f"a reference to {_names(next(iter(missing)))} was lost"))
+    return problems
+
+
+def _mismatch(reference: Reference, meanings: frozenset[str], unbound: bool) -> Problem:
+    if reference.unbound and not unbound:
+        return Problem(reference.line, reference.col, f"`{reference.text}` is not defined after the rewrite")
+    return Problem(
+        reference.line, reference.col,
+        f"`{reference.text}` now refers to {_names(reference.meanings)} instead of {_names(meanings)}",
+    )
+
+
+def _names(meanings: Iterable[str]) -> str:
+    return " or ".join(sorted(meanings)) or "nothing"
+
+
+def _dunder_all(before: FileNames, after: FileNames, expectation: Expectation) -> list[Problem]:
+    """`__all__` lists what it listed (renames applied; an entry that became a repeat may go), all defined."""
+    wanted = {_expected(r, expectation) for r in before.references if r.role == "all"}
+    listed = [r for r in after.references if r.role == "all"]
+    problems = []
+    for reference in listed:
+        if (reference.meanings, reference.unbound) in wanted or (reference.meanings, True) in wanted:
+            continue  # (an entry that was undefined and now is: its definition was renamed)
+        if reference.unbound:
+            problems.append(Problem(reference.line, reference.col, f"`__all__` lists {reference.text!r}, which is not defined"))
+        elif not expectation.lenient:
+            problems.append(
+                Problem(reference.line, reference.col, f"`__all__` entry {reference.text!r} now means {_names(reference.meanings)}")
+            )
+    missing = {m for m, _ in wanted} - {r.meanings for r in listed}
+    if missing and not expectation.lenient:
+        anchor = listed[0] if listed else None
+        line, col = (anchor.line, anchor.col) if anchor else (1, 1)
+        problems.append(Problem(line, col, f"`__all__` no longer lists {_names(next(iter(missing)))}"))
+    return problems
+
+
+def _imports(before: FileNames, after: FileNames, expectation: Expectation) -> list[Problem]:
+    """No import the edits left unused, none bound twice."""
+    problems = []
+    unused_before = Counter(_import_key(b, expectation) for b in before.imports if not b.used)
+    for binding in after.imports:
+        if binding.used or binding.explicit_reexport or binding.target.startswith("__future__."):
+            continue
+        key = _import_key(binding)
+        if unused_before[key]:
+            unused_before[key] -= 1
+            continue
+        problems.append(Problem(binding.line, binding.col, f"`{_import_text(binding)}` is unused after the rewrite"))
+    bound_before = Counter((b.local, *_import_key(b)) for b in before.imports)
+    bound_after = Counter((b.local, *_import_key(b)) for b in after.imports)
+    for binding in after.imports:
+        key = (binding.local, *_import_key(binding))
+        if bound_after[key] > max(bound_before[key], 1):
+            bound_after[key] -= 1
+            problems.append(Problem(binding.line, binding.col, f"`{_import_text(binding)}` binds {binding.local!r} a second time"))
+    return problems
+
+
+def _import_key(binding: ImportBinding, expectation: Expectation | None = None) -> tuple[str, str]:
+    """An import by scope and the path it imports (`import a.b` and `import a.c` both bind `a`, to different ends)."""
+    imported = binding.imported
+    return binding.scope, expectation.expected(imported) if expectation is not None else imported
+
+
+def _import_text(binding: ImportBinding) -> str:
+    if binding.is_from:
+        module, _, name = binding.imported.rpartition(".")
+        return f"from {module} import {name}" + (f" as {binding.local}" if binding.has_asname else "")
+    return f"import {binding.imported}" + (f" as {binding.local}" if binding.has_asname else "")
