@@ -90,7 +90,7 @@ def plan_tree(request: PlanRequest) -> Plan:
     stats = Stats(discovered=len(discovery.files), recalled=repo.recalled)
 
     progress.phase(PREFILTER, len(discovery.python_files))
-    candidates = _prefilter(discovery.python_files, codemods, repo)
+    candidates = _prefilter(discovery.python_files, codemods, repo, progress)
     stats.prefiltered = len(candidates)
     progress.phase(PARSING, len(candidates))
     outcomes = _run_candidates(candidates, codemods, repo, request, stats)
@@ -145,11 +145,15 @@ class _Candidate:
     codemods: tuple[int, ...]
 
 
-def _prefilter(paths: Sequence[str], codemods: Sequence[Kind], repo: RepoContext) -> list[_Candidate]:
+def _prefilter(
+    paths: Sequence[str], codemods: Sequence[Kind], repo: RepoContext, progress: Progress = SILENT
+) -> list[_Candidate]:
     patterns = [c.prefilter() for c in codemods]
     always = [c.candidate_paths() for c in codemods]
     candidates: list[_Candidate] = []
-    for path in paths:
+    for position, path in enumerate(paths, start=1):
+        if not position % _PREFILTER_STEP:
+            progress.advance(_PREFILTER_STEP)
         data = repo.read(path)
         if data is None:
             continue
@@ -166,6 +170,10 @@ def _prefilter(paths: Sequence[str], codemods: Sequence[Kind], repo: RepoContext
             # plan_file checks each one again on the tree as it is when its turn comes.
             candidates.append(_Candidate(path, info, data, tuple(c.index for c in codemods[first:])))
     return candidates
+
+
+# Files read between two progress updates of the byte prefilter (an update per file would cost more than the check).
+_PREFILTER_STEP = 256
 
 
 def _loose_module(path: str) -> ModuleInfo:
