@@ -126,12 +126,12 @@ CASES = [
         {"old": "pkg.old", "new": "pkg.new"},
         {
             "pkg/__init__.py": "",
-            "pkg/old/__init__.py": "from pkg.old import sub\n\n\ndef load():\n    from pkg.old import sub as s\n    return s\n",
-            "pkg/old/sub.py": "X = 1\n",
+            "pkg/old/__init__.py": "from pkg.old import sub\n\n\ndef load():\n    from pkg.old import sub as s\n    return s\n\n\nLOADED = load()\n",
+            "pkg/old/sub.py": "X = 1\n\n\ndef double():\n    return X * 2\n",
             "app.py": "from pkg.old import sub\nfrom pkg.old.sub import X\n\nassert sub.X == X\n",
         },
         {
-            "pkg/old/__init__.py": "from pkg.new import sub\n\n\ndef load():\n    from pkg.new import sub as s\n    return s\n",
+            "pkg/old/__init__.py": "from pkg.new import sub\n\n\ndef load():\n    from pkg.new import sub as s\n    return s\n\n\nLOADED = load()\n",
             "app.py": "from pkg.new import sub\nfrom pkg.new.sub import X\n\nassert sub.X == X\n",
         },
     ),

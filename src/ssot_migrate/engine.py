@@ -289,8 +289,11 @@ def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite:
         problems, new_bytes = [Problem(line, col, f"the rewritten file does not parse: {message}")], rewrite.new_bytes
     else:
         try:
-            before = file_names(tree, info)
-            resolve = functools.partial(file_names, info=info)
+            # A file of a module that the plan moves (planned before the files move) is resolved as the module it
+            # becomes: its own names then mean the new paths on both sides.
+            becomes = _as_moved(info, expectation)
+            before = file_names(tree, becomes)
+            resolve = functools.partial(file_names, info=becomes)
             final = finish_imports(
                 rewrite.new_bytes, new_tree, resolve(new_tree), before, rewrite.released, expectation.expected, resolve
             )
@@ -307,6 +310,13 @@ def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite:
         path, old_sha, new_bytes, tuple(rewrite.edits), tuple(rewrite.findings), diff, rewrite.encoding,
         parsed=True, verified=True,
     )
+
+
+def _as_moved(info: ModuleInfo, expectation: Expectation) -> ModuleInfo:
+    name = expectation.expected(info.name)
+    if name == info.name:
+        return info
+    return ModuleInfo(name, expectation.expected(info.package) if info.package else info.package, info.is_package)
 
 
 def _unparsable(path: str, old_sha: str, error: tuple[int, int, str]) -> FileOutcome:
