@@ -438,6 +438,17 @@ CASES = [
         run="from pkg.util import walk\nfrom pkg.errors import RecursionError\ntry:\n    walk()\nexcept RecursionError:\n    pass",
     ),
     Case(
+        "a name its package re-exports from the new home: callers import it from there",
+        {"old": "pkg.compat.Metrics", "new": "pkg.metrics:Metrics"},
+        {
+            "pkg/__init__.py": "", "pkg/metrics.py": "class Metrics:\n    pass\n",
+            "pkg/compat/__init__.py": "from pkg.metrics import Metrics  # kept for old callers\n\n__all__ = []\n",
+            "app.py": "from pkg.compat import Metrics\n\nMetrics()\n",
+        },
+        {"app.py": "from pkg.metrics import Metrics\n\nMetrics()\n"},
+        run="import app",
+    ),
+    Case(
         "strings: only a literal whose value is exactly a dotted name is rewritten, escapes never",
         {"old": "pkg.old", "new": "pkg.new", "strings": "all"},
         {

@@ -277,7 +277,8 @@ def module_facts(repo: RepoContext, old: DottedName, new: DottedName) -> ModuleF
         new.module_len and new.module_len == len(new.parts)
     )
     old_modules = frozenset({old.dotted}) if is_module else frozenset()
-    shadowed = frozenset(m for m in present | {old.dotted} if _shadowed_submodule(repo, m))
+    # Only a module can be hidden by its package's attribute of the same name.
+    shadowed = frozenset(m for m in present | {old.dotted} if _shadowed_submodule(repo, m)) if is_module else frozenset()
     home = None
     split = repo.index.split_module(old.dotted) if not old.is_builtin and not is_module else None
     if split is not None and len(split[1]) == 1 and not new.is_builtin:
