@@ -17,7 +17,7 @@ import time
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import libcst as cst
 
@@ -36,7 +36,7 @@ from .progress import LISTING, PARSING, PREFILTER, PREPARING, SILENT, Progress
 from .rewrite.edits import ReleasedImport
 from .rewrite.imports import finish_imports
 from .rewrite.verify import Expectation, Problem, verify_rewrite
-from .scan import TOO_DEEP, FileScan, parse_tree, scan_tree
+from .scan import TOO_DEEP, FileScan, parse_tree, scan_source, scan_tree
 from .scopes import file_names
 from .repo import RepoContext, build_repo
 from .spec import Migration
@@ -47,6 +47,7 @@ from .types import Finding, sorted_findings
 if TYPE_CHECKING:
     from .cache import PlanCache
 
+T = TypeVar("T")
 # Below this much candidate work a process pool costs more than it saves.
 IN_PROCESS_MAX_FILES = 12
 IN_PROCESS_MAX_BYTES = 300_000
@@ -84,7 +85,19 @@ def plan_tree(request: PlanRequest) -> Plan:
         request.root, include=migration.paths, exclude=tuple(migration.exclude) + tuple(request.config.exclude)
     )
     discovery = whole.narrowed(request.restrict)
+    pool = request_pool(request)
+    try:
+        return _plan(request, whole, discovery, pool, started)
+    finally:
+        pool.close()
+
+
+def _plan(request: PlanRequest, whole: Discovery, discovery: Discovery, pool: WorkPool, started: float) -> Plan:
+    migration = request.migration
+    progress = request.progress
     repo = build_repo(request.root, request.config, whole, request.cache)
+    # The repository-wide preparation parses the files its greps find on the same workers as the plan.
+    repo.scan_many = functools.partial(_import_scans_on, pool)
     progress.phase(PREPARING)
     codemods, findings = prepare_codemods(migration, repo)
     stats = Stats(discovered=len(discovery.files), recalled=repo.recalled)
@@ -93,7 +106,7 @@ def plan_tree(request: PlanRequest) -> Plan:
     candidates = _prefilter(discovery.python_files, codemods, repo, progress)
     stats.prefiltered = len(candidates)
     progress.phase(PARSING, len(candidates))
-    outcomes = _run_candidates(candidates, codemods, repo, request, stats)
+    outcomes = _run_candidates(candidates, codemods, request, stats, pool)
     outcomes.extend(_run_text_files(discovery, codemods, repo))
 
     summaries = {c.index: CodemodSummary(c.index, c.name, c.spec.spec_path, _describe(c)) for c in codemods}
@@ -183,7 +196,7 @@ def _loose_module(path: str) -> ModuleInfo:
 
 
 def _run_candidates(
-    candidates: list[_Candidate], codemods: Sequence[Kind], repo: RepoContext, request: PlanRequest, stats: Stats
+    candidates: list[_Candidate], codemods: Sequence[Kind], request: PlanRequest, stats: Stats, pool: WorkPool
 ) -> list[FileOutcome]:
     outcomes: list[FileOutcome] = []
     cache = request.cache
@@ -206,25 +219,14 @@ def _run_candidates(
             cache.put(candidate.data, candidate.path, candidate.info, fingerprint, outcome)
         request.progress.advance()
 
-    jobs = request.jobs or os.cpu_count() or 1
-    work_bytes = sum(len(c.data) for c in pending)
-    if jobs <= 1 or len(pending) <= IN_PROCESS_MAX_FILES or work_bytes <= IN_PROCESS_MAX_BYTES:
+    if not pool.worth_it(pending, lambda c: len(c.data)):
         for candidate in pending:
             finish(candidate, plan_file(candidate.path, candidate.info, candidate.data, codemods, candidate.codemods))
         return outcomes
-    from concurrent.futures import (  # only when there is enough work for a pool
-        ProcessPoolExecutor,
-        as_completed,
-    )
-
-    # Biggest files first, so one huge file does not finish last on an otherwise idle pool.
-    pending.sort(key=lambda c: len(c.data), reverse=True)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(list(codemods),)) as pool:
-        futures = {
-            pool.submit(_worker_plan_file, c.path, c.info, c.data, c.codemods): c for c in pending
-        }
-        for future in as_completed(futures):
-            finish(futures[future], future.result())
+    payload = pool.payload(list(codemods))
+    items = [(c, (c.path, c.info, c.data, c.codemods)) for c in pending]
+    for candidate, outcome in pool.run(_worker_plan_files, payload, items, lambda c: len(c.data)):
+        finish(candidate, outcome)
     return outcomes
 
 
@@ -232,15 +234,121 @@ def _fingerprint(codemods: Sequence[Kind]) -> str:
     return sha256_hex("\0".join(c.fingerprint() for c in codemods).encode())
 
 
-_WORKER_CODEMODS: list[Kind] = []
+class WorkPool:
+    """The worker processes of one run, started when the first piece of work worth them comes.
+
+    The pool starts when the estimated work exceeds its start-up cost (`worth_it`: more than
+    `IN_PROCESS_MAX_FILES` files and `IN_PROCESS_MAX_BYTES` bytes), and then serves both the
+    repository-wide preparation (`import_scans`) and the per-file plans (`run`). Work is sent in
+    chunks balanced by size, results come back chunk by chunk as workers finish them, and what a
+    task needs from the main process beyond its files (the prepared codemods) travels once per
+    worker (`payload`). The plan does not depend on the number of workers: every result is keyed
+    by its file and the engine sorts them.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(jobs, 1)
+        self._executor = None
+
+    def worth_it(self, items: Sequence[Any], size: Callable[[Any], int]) -> bool:
+        return self.jobs > 1 and len(items) > IN_PROCESS_MAX_FILES and sum(size(i) for i in items) > IN_PROCESS_MAX_BYTES
+
+    def payload(self, value: Any) -> tuple[str, bytes]:
+        """(key, pickled value): a worker unpickles it the first time it meets the key."""
+        import pickle
+
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return sha256_hex(data), data
+
+    def run(
+        self, task: Callable[..., list[Any]], payload: tuple[str, bytes] | None, items: Sequence[tuple[Any, Any]],
+        size: Callable[[Any], int],
+    ) -> Iterator[tuple[Any, Any]]:
+        """`task(payload, [argument, ...])` over chunks of `items` ((key, argument) pairs) on the workers:
+        yields (key, result) as each chunk comes back."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        executor = self._start()
+        chunks = balanced_chunks(items, lambda item: size(item[0]), self.jobs)
+        running = {executor.submit(task, payload, [argument for _, argument in chunk]): chunk for chunk in chunks}
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = running.pop(future)
+                yield from zip((key for key, _ in chunk), future.result())
+
+    def _start(self):
+        if self._executor is None:
+            from concurrent.futures import ProcessPoolExecutor  # only when there is enough work for a pool
+
+            self._executor = ProcessPoolExecutor(max_workers=self.jobs)
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
 
 
-def _init_worker(codemods: list[Kind]) -> None:
-    _WORKER_CODEMODS[:] = codemods
+def request_pool(request: PlanRequest) -> WorkPool:
+    return WorkPool(request.jobs or os.cpu_count() or 1)
 
 
-def _worker_plan_file(path: str, info: ModuleInfo, data: bytes, indexes: tuple[int, ...]) -> FileOutcome:
-    return plan_file(path, info, data, _WORKER_CODEMODS, indexes)
+def balanced_chunks(items: Sequence[T], size: Callable[[T], int], jobs: int) -> list[list[T]]:
+    """`items` in chunks of about equal total size, the biggest chunks first.
+
+    Several chunks per worker (so one slow chunk does not finish alone on an idle pool), each small
+    enough to stream back early and big enough that sending it costs little next to working on it.
+    Items are taken biggest first and each goes to the lightest chunk, so a huge file is a chunk of
+    its own and the last chunks to start are the small ones."""
+    if not items:
+        return []
+    count = max(1, min(len(items), jobs * _CHUNKS_PER_WORKER))
+    chunks: list[tuple[int, int, list[T]]] = [(0, n, []) for n in range(count)]
+    import heapq
+
+    heapq.heapify(chunks)
+    for item in sorted(items, key=size, reverse=True):
+        total, number, chunk = heapq.heappop(chunks)
+        chunk.append(item)
+        heapq.heappush(chunks, (total + size(item), number, chunk))
+    return [chunk for _, _, chunk in sorted(chunks, key=lambda c: (-c[0], c[1])) if chunk]
+
+
+_CHUNKS_PER_WORKER = 8
+# Prepared codemods by payload key, in a worker process.
+_WORKER_PAYLOADS: dict[str, Any] = {}
+
+
+def _worker_payload(payload: tuple[str, bytes]) -> Any:
+    key, data = payload
+    if key not in _WORKER_PAYLOADS:
+        import pickle
+
+        _WORKER_PAYLOADS.clear()
+        _WORKER_PAYLOADS[key] = pickle.loads(data)
+    return _WORKER_PAYLOADS[key]
+
+
+def _worker_plan_files(
+    payload: tuple[str, bytes], files: list[tuple[str, ModuleInfo, bytes, tuple[int, ...]]]
+) -> list[FileOutcome]:
+    codemods = _worker_payload(payload)
+    return [plan_file(path, info, data, codemods, indexes) for path, info, data, indexes in files]
+
+
+def _import_scans_on(
+    pool: WorkPool, files: list[tuple[str, ModuleInfo | None, bytes]]
+) -> Iterator[tuple[str, FileScan]] | None:
+    """Statement scans of `files` on the pool's workers (None: too little work for them)."""
+    if not pool.worth_it(files, lambda f: len(f[2])):
+        return None
+    results = pool.run(_worker_import_scans, None, [(f, f) for f in files], lambda f: len(f[2]))
+    return ((f[0], scan) for f, scan in results)
+
+
+def _worker_import_scans(_payload: None, files: list[tuple[str, ModuleInfo | None, bytes]]) -> list[FileScan]:
+    return [scan_source(data, info, path, expressions=False) for path, info, data in files]
 
 
 def plan_file(
