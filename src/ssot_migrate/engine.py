@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import difflib
 import functools
+import json
 import os
 import re
 import time
@@ -18,8 +19,6 @@ import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
-
-import libcst as cst
 
 from .config import ProjectConfig
 from .diff import unified_diff
@@ -33,8 +32,6 @@ from .focus import Elided, Focus, elide
 from .modules import ModuleInfo
 from .plan import CodemodSummary, Edit, FileEdit, FileOutcome, MigrationInfo, Plan, Stats, sha256_hex
 from .progress import LISTING, PARSING, PREFILTER, PREPARING, SILENT, Progress
-from .rewrite.edits import ReleasedImport
-from .rewrite.imports import finish_imports
 from .rewrite.verify import Expectation, Problem, verify_rewrite
 from .scan import TOO_DEEP, FileScan, parse_tree, scan_source, scan_tree
 from .scopes import file_names
@@ -46,6 +43,7 @@ from .types import Finding, sorted_findings
 
 if TYPE_CHECKING:
     from .cache import PlanCache
+    from .rewrite.edits import ReleasedImport
 
 T = TypeVar("T")
 # Below this much candidate work a process pool costs more than it saves.
@@ -351,11 +349,67 @@ def _worker_import_scans(_payload: None, files: list[tuple[str, ModuleInfo | Non
     return [scan_source(data, info, path, expressions=False) for path, info, data in files]
 
 
+# Where each file's time goes (`SSOT_MIGRATE_COSTS=FILE`: one JSON line per planned file, appended by every
+# process; bench/run.py reads it). Off by default: then nothing is timed.
+COSTS_ENV = "SSOT_MIGRATE_COSTS"
+_COSTS: dict[str, float] | None = None
+COST_PHASES = ("scan", "focus", "parse", "metadata", "rewrite", "verification")
+
+
+def _costs_on() -> bool:
+    global _COSTS
+    if _COSTS is None and os.environ.get(COSTS_ENV):
+        _COSTS = {}
+        _time_metadata()
+    return _COSTS is not None
+
+
+def _time_metadata() -> None:
+    """Count libcst's metadata resolution (scopes, positions) as its own phase."""
+    from libcst.metadata import MetadataWrapper
+
+    resolve_many = MetadataWrapper.resolve_many
+
+    def timed(self, providers):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return resolve_many(self, providers)
+        finally:
+            _spent("metadata", start, nested=True)
+
+    MetadataWrapper.resolve_many = timed  # type: ignore[method-assign]
+
+
+def _spent(phase: str, since: float, *, nested: bool = False) -> float:
+    """Add the time since `since` to `phase` (when costs are on); returns now."""
+    now = time.perf_counter()
+    if _COSTS is not None:
+        _COSTS[phase] = _COSTS.get(phase, 0.0) + now - since
+        if nested:
+            _COSTS["_nested"] = _COSTS.get("_nested", 0.0) + now - since
+    return now
+
+
 def plan_file(
     path: str, info: ModuleInfo, data: bytes, codemods: Sequence[Kind], indexes: Iterable[int]
 ) -> FileOutcome:
     """Run the codemods that passed the prefilter on one file: an `ast` confirmation, one libcst
     parse of the statements they can act on, each codemod in order, then verification of the result."""
+    if not _costs_on():
+        return _plan_file(path, info, data, codemods, indexes)
+    assert _COSTS is not None
+    _COSTS.clear()
+    outcome = _plan_file(path, info, data, codemods, indexes)
+    line = {"path": path, "bytes": len(data), "parsed": outcome.parsed, **{p: round(_COSTS.get(p, 0.0), 6) for p in COST_PHASES}}
+    with open(os.environ[COSTS_ENV], "a", encoding="utf-8") as stream:
+        stream.write(json.dumps(line) + "\n")
+    return outcome
+
+
+def _plan_file(
+    path: str, info: ModuleInfo, data: bytes, codemods: Sequence[Kind], indexes: Iterable[int]
+) -> FileOutcome:
+    clock = time.perf_counter()
     wanted = set(indexes)
     selected = [c for c in codemods if c.index in wanted]
     old_sha = sha256_hex(data)
@@ -365,7 +419,11 @@ def plan_file(
         return FileOutcome(path, old_sha, None, (), (), b"", "utf-8", parsed=False)
     if isinstance(tree, tuple):
         return _unparsable(path, old_sha, tree)
+    import libcst as cst  # only a file that must be parsed pays for libcst (a `check` of unrelated files never does)
+
+    clock = _spent("scan", clock)
     elided = _elide(data, tree, scan, selected)
+    _spent("focus", clock)
     try:
         rewrite = _transform(path, info, data, elided.source, selected, scan, elided) if elided is not None else None
         if rewrite is None:
@@ -379,15 +437,20 @@ def plan_file(
     assert rewrite is not None
     if rewrite.new_bytes == data:
         return FileOutcome(path, old_sha, None, (), tuple(rewrite.findings), b"", rewrite.encoding, parsed=True)
+    clock = time.perf_counter()
     try:
         return _finish(path, info, data, tree, rewrite, old_sha)
     except Exception as exc:  # noqa: BLE001 - as above
         return _failed(path, old_sha, exc)
+    finally:
+        _spent("verification", clock)
 
 
 def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
     """The import pass on the whole rewritten text, then verification against the original: a file that fails
     is refused (its edits dropped, one error finding), every other file's plan stands."""
+    from .rewrite.imports import finish_imports
+
     kept = frozenset(f.line for f in rewrite.findings if f.path == path)
     expectation = Expectation(tuple(rewrite.renames), rewrite.lenient, kept)
     new_tree = parse_tree(rewrite.new_bytes, path)
@@ -513,14 +576,19 @@ def _transform(
 
     None when the left-out version could not be used (the caller falls back to the whole file).
     """
+    import libcst as cst
+
     from .bindings import FileContext
 
+    clock = time.perf_counter()
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError:
         if elided is not None:
             return None
         raise
+    finally:
+        clock = _spent("parse", clock)
     rewrite = _Rewrite(data, [], [], [], False, module.encoding, [])
     current = data
     for codemod in selected:
@@ -529,7 +597,11 @@ def _transform(
         if not _wants(codemod, current, scan):
             continue
         ctx = FileContext(module, info, path)
+        clock = time.perf_counter()
+        nested = _COSTS.get("_nested", 0.0) if _COSTS is not None else 0.0
         result = codemod.transform(ctx)
+        if _COSTS is not None:  # the codemod's own work, without the metadata it resolved
+            _spent("rewrite", clock + (_COSTS.get("_nested", 0.0) - nested))
         if result is None:
             continue
         # Positions are reported in the file as it is on disk, also after an earlier codemod moved lines
