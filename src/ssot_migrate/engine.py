@@ -32,9 +32,7 @@ from .focus import Elided, Focus, elide
 from .modules import ModuleInfo
 from .plan import CodemodSummary, Edit, FileEdit, FileOutcome, MigrationInfo, Plan, Stats, sha256_hex
 from .progress import LISTING, PARSING, PREFILTER, PREPARING, SILENT, Progress
-from .rewrite.verify import Expectation, Problem, verify_rewrite
 from .scan import TOO_DEEP, FileScan, parse_tree, scan_source, scan_tree
-from .scopes import file_names
 from .repo import RepoContext, build_repo
 from .spec import Migration
 from .transforms import kind_registry
@@ -44,6 +42,7 @@ from .types import Finding, sorted_findings
 if TYPE_CHECKING:
     from .cache import PlanCache
     from .rewrite.edits import ReleasedImport
+    from .rewrite.verify import Expectation, Problem
 
 T = TypeVar("T")
 # Below this much candidate work a process pool costs more than it saves.
@@ -449,7 +448,10 @@ def _plan_file(
 def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
     """The import pass on the whole rewritten text, then verification against the original: a file that fails
     is refused (its edits dropped, one error finding), every other file's plan stands."""
+    # Verification is imported with the first file that changes (a `check` that parses nothing never needs it).
     from .rewrite.imports import finish_imports
+    from .rewrite.verify import Expectation, Problem, verify_rewrite
+    from .scopes import file_names
 
     kept = frozenset(f.line for f in rewrite.findings if f.path == path)
     expectation = Expectation(tuple(rewrite.renames), rewrite.lenient, kept)
