@@ -348,7 +348,7 @@ def _worker_import_scans(_payload: None, files: list[tuple[str, ModuleInfo | Non
     return [scan_source(data, info, path, expressions=False) for path, info, data in files]
 
 
-# Where each file's time goes (`SSOT_MIGRATE_COSTS=FILE`: one JSON line per planned file, appended by every
+# Where each file's CPU time goes (`SSOT_MIGRATE_COSTS=FILE`: one JSON line per planned file, appended by every
 # process; bench/run.py reads it). Off by default: then nothing is timed.
 COSTS_ENV = "SSOT_MIGRATE_COSTS"
 _COSTS: dict[str, float] | None = None
@@ -370,7 +370,7 @@ def _time_metadata() -> None:
     resolve_many = MetadataWrapper.resolve_many
 
     def timed(self, providers):  # type: ignore[no-untyped-def]
-        start = time.perf_counter()
+        start = time.process_time()
         try:
             return resolve_many(self, providers)
         finally:
@@ -381,7 +381,7 @@ def _time_metadata() -> None:
 
 def _spent(phase: str, since: float, *, nested: bool = False) -> float:
     """Add the time since `since` to `phase` (when costs are on); returns now."""
-    now = time.perf_counter()
+    now = time.process_time()
     if _COSTS is not None:
         _COSTS[phase] = _COSTS.get(phase, 0.0) + now - since
         if nested:
@@ -408,7 +408,7 @@ def plan_file(
 def _plan_file(
     path: str, info: ModuleInfo, data: bytes, codemods: Sequence[Kind], indexes: Iterable[int]
 ) -> FileOutcome:
-    clock = time.perf_counter()
+    clock = time.process_time()
     wanted = set(indexes)
     selected = [c for c in codemods if c.index in wanted]
     old_sha = sha256_hex(data)
@@ -436,7 +436,7 @@ def _plan_file(
     assert rewrite is not None
     if rewrite.new_bytes == data:
         return FileOutcome(path, old_sha, None, (), tuple(rewrite.findings), b"", rewrite.encoding, parsed=True)
-    clock = time.perf_counter()
+    clock = time.process_time()
     try:
         return _finish(path, info, data, tree, rewrite, old_sha)
     except Exception as exc:  # noqa: BLE001 - as above
@@ -582,7 +582,7 @@ def _transform(
 
     from .bindings import FileContext
 
-    clock = time.perf_counter()
+    clock = time.process_time()
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError:
@@ -599,7 +599,7 @@ def _transform(
         if not _wants(codemod, current, scan):
             continue
         ctx = FileContext(module, info, path)
-        clock = time.perf_counter()
+        clock = time.process_time()
         nested = _COSTS.get("_nested", 0.0) if _COSTS is not None else 0.0
         result = codemod.transform(ctx)
         if _COSTS is not None:  # the codemod's own work, without the metadata it resolved
