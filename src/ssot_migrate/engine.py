@@ -32,7 +32,7 @@ from .discover import (
 from .focus import Elided, Focus, elide
 from .modules import ModuleInfo
 from .plan import CodemodSummary, Edit, FileEdit, FileOutcome, MigrationInfo, Plan, Stats, sha256_hex
-from .progress import LISTING, PARSING, PREFILTER, PREPARING, SILENT, Progress
+from .progress import LISTING, PREFILTER, PREPARING, REWRITING, SILENT, Progress
 from .rewrite.edits import ReleasedImport
 from .rewrite.imports import finish_imports
 from .rewrite.verify import Expectation, Problem, verify_rewrite
@@ -92,7 +92,7 @@ def plan_tree(request: PlanRequest) -> Plan:
     progress.phase(PREFILTER, len(discovery.python_files))
     candidates = _prefilter(discovery.python_files, codemods, repo, progress)
     stats.prefiltered = len(candidates)
-    progress.phase(PARSING, len(candidates))
+    progress.phase(REWRITING, len(candidates))
     outcomes = _run_candidates(candidates, codemods, repo, request, stats)
     outcomes.extend(_run_text_files(discovery, codemods, repo))
 
