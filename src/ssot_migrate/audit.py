@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .config import ProjectConfig
+from .modules import default_roots
+from .roots import DetectedRoot, detect_roots
 from .discover import discover
 from .repo import RepoContext, build_repo, environment_has_module
-from .index import Resolved, signature_conflicts
+from .index import Resolved, class_definitions, qualify, signature_conflicts
 from .modules import ModuleInfo
 from .plan import SCHEMA_VERSION, tool_json
 from .scan import (
@@ -49,6 +51,7 @@ ALL_LISTS_MISSING = "SSOT504"
 NOT_LOCATED = "SSOT505"
 RELATIVE_BEYOND_TOP = "SSOT506"
 STRING_TARGET = "SSOT507"
+ROOT_NOT_CONFIGURED = "SSOT508"
 DUPLICATE_NAME = "SSOT520"
 DUPLICATE_PATTERN = "SSOT521"
 CALL_DOES_NOT_BIND = "SSOT530"
@@ -63,6 +66,8 @@ TRANSPARENT_DECORATORS = frozenset({
     "functools.cache", "cache", "typing.final", "final", "typing.override", "override", "typing_extensions.override",
 })
 CLOSE_SPELLING_CUTOFF = 0.85
+# From this many broken imports that would resolve below one folder, one SSOT508 names the folder instead.
+ROOT_HINT_MIN_IMPORTS = 5
 # String-target calls whose string names a module, not an attribute path.
 MODULE_STRING_CALLS = frozenset({"importlib.import_module", "builtins.__import__", "__import__", "importlib.util.find_spec"})
 _DOTTED_TARGET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?::[A-Za-z_][A-Za-z0-9_.]*)?$")
@@ -121,9 +126,11 @@ class AuditStats:
     unparsable: int = 0
     audited: int = 0
     seconds: float = 0.0
+    # The import roots the audit used (configured, or detected the way the project's tests run).
+    roots: tuple[DetectedRoot, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "seconds": round(self.seconds, 3)}
+        return {**asdict(self), "seconds": round(self.seconds, 3), "roots": [r.to_json() for r in self.roots]}
 
 
 @dataclass
@@ -156,6 +163,8 @@ class AuditRequest:
     patterns: tuple[str, ...] = ()
     jobs: int | None = None
     progress: Progress = SILENT
+    # Every class name defined twice, not only the groups that share API and live in production code.
+    all_duplicates: bool = False
 
 
 # -- driver --------------------------------------------------------------------------------------------
@@ -166,6 +175,7 @@ def run_audit(request: AuditRequest) -> AuditReport:
     progress = request.progress
     progress.phase(LISTING)
     discovery = discover(request.root, exclude=request.config.exclude)
+    roots = import_roots(request.root, request.config, discovery.files)
     repo = build_repo(request.root, request.config, discovery)
     progress.phase(PARSING, len(repo.python_files))
     scans = _scan_files(repo, request.jobs, progress)
@@ -179,7 +189,10 @@ def run_audit(request: AuditRequest) -> AuditReport:
         if not prefixes or any(p == prefix or p.startswith(prefix + "/") for prefix in prefixes)
     ]
     progress.phase(CHECKING, len(audited))
-    auditor = _Auditor(repo, scans, frozenset(discovery.files))
+    # Module names stay those of the configured (or default) roots; a detected root is one more place on
+    # `sys.path` where an import can succeed, as it does when the project's tests run.
+    extra = tuple(r.folder for r in roots if r.folder and r.folder not in repo.modules.roots)
+    auditor = _Auditor(repo, scans, frozenset(discovery.files), extra, request.all_duplicates)
     items = auditor.run(audited, request.patterns)
     stats = AuditStats(
         discovered=len(repo.python_files),
@@ -187,8 +200,21 @@ def run_audit(request: AuditRequest) -> AuditReport:
         unparsable=sum(1 for s in scans.values() if not s.parsed),
         audited=len(audited),
         seconds=time.perf_counter() - started,
+        roots=tuple(roots),
     )
     return AuditReport(items, stats)
+
+
+def import_roots(root: Path, config: ProjectConfig, files: Sequence[str]) -> list[DetectedRoot]:
+    """The configured `roots`, or the repository root plus what the project's own test run puts on `sys.path`."""
+    if config.roots:
+        return [DetectedRoot("" if r in (".", "") else r.strip("/"), "configured") for r in config.roots]
+    top_dirs = {p.split("/", 1)[0] for p in files if "/" in p}
+    detected = {r.folder: r for r in detect_roots(root, files)}
+    out = [DetectedRoot("", "repository root")]
+    out += [DetectedRoot(r, "src layout") for r in default_roots(top_dirs) if r not in (".", "")]
+    out += [r for folder, r in detected.items() if folder not in {o.folder for o in out}]
+    return out
 
 
 def _scan_files(repo: RepoContext, jobs: int | None, progress: Progress) -> dict[str, FileScan]:
@@ -232,8 +258,16 @@ class _Candidate:
 
 
 class _Auditor:
-    def __init__(self, repo: RepoContext, scans: dict[str, FileScan], files: frozenset[str]) -> None:
+    def __init__(
+        self, repo: RepoContext, scans: dict[str, FileScan], files: frozenset[str], extra_roots: tuple[str, ...] = (),
+        all_duplicates: bool = False,
+    ) -> None:
         self.repo = repo
+        self.all_duplicates = all_duplicates
+        # Folders the project's test run puts on `sys.path` besides the module map's roots.
+        self.extra_roots = extra_roots
+        # Missing modules that exist below a folder that is no import root: one finding per folder when many.
+        self._under_folder: dict[str, list[tuple[str, ModuleInfo | None, ImportSite, str, tuple[str, ...]]]] = {}
         self.index = repo.index
         self.modules = repo.modules
         self.scans = scans
@@ -285,6 +319,7 @@ class _Auditor:
                 if call.resolved:
                     self._check_call(path, call)
         self._report_not_located()
+        self._report_under_folders()
         for module, summary in sorted(self.summaries.items()):
             if summary.path in audited_set:
                 self._check_dunder_all(summary)
@@ -310,42 +345,90 @@ class _Auditor:
 
     def _on_disk(self, module: str) -> bool:
         relative = module.replace(".", "/")
-        for root in self.modules.roots:
+        for root in (*self.modules.roots, *self.extra_roots):
             base = self.repo.root / root / relative if root else self.repo.root / relative
             if base.with_suffix(".py").is_file() or base.is_dir():
                 return True
             if any(base.with_name(base.name + suffix).is_file() for suffix in importlib.machinery.EXTENSION_SUFFIXES):
                 return True
+            # An extension module built from its C/Cython source at install time.
+            stem = f"{root}/{relative}" if root else relative
+            if any(f"{stem}{suffix}" in self.files for suffix in (".c", ".pyx", ".cpp")):
+                return True
         return False
 
-    def repo_owns(self, top: str) -> bool:
-        """Whether the top-level name `top` means this repository's package.
+    def repo_owns(self, top: str, path: str | None = None) -> bool:
+        """Whether the top-level name `top` means this repository's package (for an import written in `path`).
 
         A regular module or package of the repo always wins; a namespace package
         (a folder without `__init__.py`) loses to a regular one of the environment,
-        as it does on `sys.path`.
+        as it does on `sys.path`. A name that is a package only the way pytest names
+        test files (`tests/sphinx/__init__.py` under a `tests/` that is no package)
+        means that folder only for files beside it.
         """
         if self.modules.path_of(top) is not None:
             return True
         if not self.modules.is_namespace_package(top):
             return False
-        return not (top in sys.stdlib_module_names or self._environment_has(top))
+        if top in sys.stdlib_module_names or self._environment_has(top):
+            return False
+        if any(top in self._tops_under.get(root, ()) for root in self.modules.roots):
+            return True
+        return path is not None and self._sibling_exists(path, top, packages=True)
+
+    @cached_property
+    def _tops_under(self) -> dict[str, set[str]]:
+        """Folder -> the names directly under it that a Python file makes importable (`pkg/`, `mod.py`)."""
+        under: dict[str, set[str]] = defaultdict(set)
+        for path in self.files:
+            if not path.endswith((".py", ".pyi")):
+                continue
+            parts = path.split("/")
+            for cut in range(len(parts)):
+                name = parts[cut]
+                if cut == len(parts) - 1:
+                    name = name.rsplit(".", 1)[0]
+                if name.isidentifier():
+                    under["/".join(parts[:cut])].add(name)
+        return under
+
+    def _package_below_some_folder(self, module: str) -> bool:
+        parts = module.split(".")
+        relative = "/".join(parts)
+        return any(
+            f"{folder}/{relative}/__init__.py" in self.files
+            for folder, names in self._tops_under.items() if folder and parts[0] in names
+        )
+
+    def _folder_with(self, module: str) -> str | None:
+        """A folder that is no import root, under which `module` is a file or package (the folder `roots` lacks)."""
+        parts = module.split(".")
+        known = set(self.modules.roots) | set(self.extra_roots)
+        for folder in sorted(f for f, names in self._tops_under.items() if parts[0] in names and f not in known):
+            base = f"{folder}/{'/'.join(parts)}"
+            if f"{base}.py" in self.files or f"{base}/__init__.py" in self.files or f"{base}.pyi" in self.files:
+                return folder
+        return None
 
     def _environment_has(self, module: str) -> bool:
         if module not in self._environment:
             self._environment[module] = module in sys.stdlib_module_names or environment_has_module(module)
         return self._environment[module]
 
-    def _sibling_exists(self, path: str, top: str) -> bool:
-        """A script's own folder (and pytest's rootdir-inserted folder) is on `sys.path` when it runs."""
+    def _sibling_exists(self, path: str, top: str, packages: bool = False) -> bool:
+        """A script's own folder (and pytest's rootdir-inserted folder) is on `sys.path` when it runs;
+        so are the detected roots the file is in."""
         folder = path.rpartition("/")[0]
         folders = [folder]
         while folder and f"{folder}/__init__.py" in self.files:
             folder = folder.rpartition("/")[0]
             folders.append(folder)
+        folders += [r for r in self.extra_roots if path.startswith(r + "/")]
         for candidate in folders:
             prefix = f"{candidate}/{top}" if candidate else top
             if f"{prefix}.py" in self.files or f"{prefix}/__init__.py" in self.files:
+                return True
+            if packages and top in self._tops_under.get(candidate, ()):
                 return True
         return False
 
@@ -362,21 +445,41 @@ class _Auditor:
             return
         module = site.module
         top = module.split(".")[0]
-        if not self.repo_owns(top):
+        if not self.repo_owns(top, path):
             optional = site.guarded or site.type_checking or site.interpreter_gated
-            if not (optional or self._environment_has(top) or self._sibling_exists(path, top)):
+            if not (optional or self._environment_has(top) or self._sibling_exists(path, top)
+                    or any(top in self._tops_under.get(r, ()) for r in self.extra_roots)):
                 self._not_located.setdefault(top, []).append((path, site))
+            return
+        if not self.module_exists(module) and self._other_portion(module):
+            optional = site.guarded or site.type_checking or site.interpreter_gated
+            if not (optional or self._environment_has(module)):
+                self._not_located.setdefault(module, []).append((path, site))
             return
         if not self.module_exists(module):
             key = (path, site.statement_line, module)
             if key not in self._reported_modules:
                 self._reported_modules.add(key)
                 names = self._names_of_statement(path, site)
-                self._report_missing_module(path, info, site, module, names)
+                folder = self._folder_with(module)
+                if folder is not None and self._severity(site)[0] == "error":
+                    self._under_folder.setdefault(folder, []).append((path, info, site, module, names))
+                else:
+                    self._report_missing_module(path, info, site, module, names)
             return
         if site.name is None or site.name == "*":
             return
         self._check_name(path, info, site, module, site.name)
+
+    def _other_portion(self, module: str) -> bool:
+        """A missing module right below an old-style namespace package (`pkg_resources.declare_namespace`,
+        `pkgutil.extend_path`): another distribution installs it (`zope.testing` beside `zope.interface`)."""
+        parts = module.split(".")
+        for cut in range(1, len(parts)):
+            summary = self.index.summary(".".join(parts[:cut]))
+            if summary is not None and summary.declares_namespace:
+                return not self.module_exists(".".join(parts[: cut + 1]))
+        return False
 
     def _names_of_statement(self, path: str, site: ImportSite) -> tuple[str, ...]:
         scan = self.scans[path]
@@ -427,10 +530,14 @@ class _Auditor:
         if summary is None:
             if self.modules.path_of(module) is not None or not self.modules.is_module(module):
                 return None  # does not parse (reported on its own), or exists only on disk (generated, compiled)
+            if self._package_below_some_folder(module):
+                return None  # a regular package where pytest or a runner puts its folder on sys.path: not indexed
             return "a namespace package has only submodules"
         if name in summary.bound_names or name in IMPLICIT_MODULE_ATTRIBUTES:
             return None
-        if summary.definitions_of("__getattr__") or self._star_bound(module, name):
+        if name == "__all__" and summary.all_line is not None:
+            return None  # `from m import __all__ as m_all`: bound by an assignment the summary keeps apart
+        if summary.definitions_of("__getattr__") or self._star_bound(module, name) or self._binds_dynamically(summary):
             return None
         if summary.all_names is not None:
             return "not defined there, and its `__all__` does not export it"
@@ -469,6 +576,23 @@ class _Auditor:
             )
         self._add(path, call.line, call.col, "error", STRING_TARGET, message, fix)
 
+    def _binds_dynamically(self, summary: ModuleSummary) -> bool:
+        """Whether the module may bind names no statement shows: it writes its own globals, or a decorator it
+        applies comes from a repo module that reaches its caller's globals (`sys._getframe(1).f_globals`)."""
+        if summary.dynamic_names:
+            return True
+        for definition in summary.definitions:
+            for decorator in definition.decorators:
+                head = decorator.split(".")[0]
+                for imported in summary.imports_of(head):
+                    split = self.index.split_module(imported.target)
+                    other = self.index.summary(split[0]) if split is not None else None
+                    if other is not None and other.writes_caller_globals:
+                        return True
+                if summary.writes_caller_globals and summary.definitions_of(head):
+                    return True
+        return False
+
     def _star_bound(self, module: str, name: str) -> bool:
         for resolved in self.index.resolve(f"{module}.{name}"):
             if resolved.definition is not None or not resolved.in_repo or self.module_exists(resolved.fqn):
@@ -503,6 +627,22 @@ class _Auditor:
                 path, site.line, site.col, "warning", NOT_LOCATED,
                 f"{top!r} is neither a module of this repository nor installed in this environment{where}; "
                 "run audit in the project's environment, or fix the name",
+            )
+
+    def _report_under_folders(self) -> None:
+        for folder, entries in sorted(self._under_folder.items()):
+            if len(entries) < ROOT_HINT_MIN_IMPORTS:
+                for path, info, site, module, names in entries:
+                    self._report_missing_module(path, info, site, module, names)
+                continue
+            path, _, site, module, _ = entries[0]
+            roots = ", ".join(f'"{r or "."}"' for r in (*self.modules.roots, *self.extra_roots, folder))
+            files = len({entry[0] for entry in entries})
+            self._add(
+                path, site.statement_line, site.statement_col, "warning", ROOT_NOT_CONFIGURED,
+                f"{len(entries)} imports in {files} file{'s' if files != 1 else ''} (this one: {module!r}) resolve only "
+                f"with {folder}/ on sys.path, as when the tests run from there; if that is how they run, set "
+                f"`roots = [{roots}]` under [tool.ssot-migrate] in pyproject.toml",
             )
 
     def _check_dunder_all(self, summary: ModuleSummary) -> None:
@@ -644,7 +784,7 @@ class _Auditor:
     # -- calls ---------------------------------------------------------------------------------------
 
     def _check_call(self, path: str, call: CallSite) -> None:
-        if self.index.split_module(call.target) is None:
+        if call.expects_failure or self.index.split_module(call.target) is None:
             return
         targets = [r for r in self.index.resolve(call.target) if r.definition is not None]
         if not targets:
@@ -687,11 +827,57 @@ class _Auditor:
             same = [d for d in summary.definitions_of(definition.name) if d.handler == definition.handler] or same
         signatures = []
         for candidate in same:
-            signature = _signature_of_callable(candidate)
+            if candidate.kind == "class":
+                signature = self._class_signature(resolved.module, candidate, set())
+            elif any(_is_overload(d) for c in same for d in c.decorators):
+                return None  # `@overload` stubs and their implementation: the stubs say what fits, not the def
+            else:
+                signature = _signature_of_callable(candidate)
             if signature is None:
                 return None
             signatures.append(signature)
         return signatures
+
+    def _class_signature(self, module: str, definition: Definition, seen: set[str]) -> Signature | None:
+        """How calling the class binds, through its MRO (the first `__init__` of its repo bases); None when a
+        decorator, a metaclass, a `__new__`, an `@overload`ed or decorated `__init__`, a record/enum base or a
+        base outside the repository may change it."""
+        fqn = f"{module}.{definition.name}"
+        if fqn in seen or len(seen) > 12:
+            return None
+        seen.add(fqn)
+        if definition.decorators or definition.class_keywords or "__new__" in definition.members:
+            return None
+        if "__init__" in definition.opaque_methods or "__call__" in definition.opaque_methods:
+            return None
+        own = definition.method_signature("__init__")
+        bases = [b for b in definition.bases if b not in ("object", "builtins.object")]
+        base_classes: list[tuple[str, Definition]] = []
+        for base in bases:
+            leaf = base.rsplit(".", 1)[-1].split("[", 1)[0]
+            if leaf == "Generic":
+                continue
+            if leaf in _INTERFACE_BASES or leaf in ("TypedDict", "type"):
+                return None
+            target = qualify(self.index, module, base)
+            if target is None:
+                return None
+            if target.startswith("builtins."):
+                if own is None and target not in ("builtins.object",):
+                    return None  # `class E(Exception)`: the builtin's own signature
+                continue
+            found = class_definitions(self.index, target)
+            if len(found) != 1 or found[0].module is None or found[0].definition is None:
+                return None  # a base outside the repository (or several candidates): its __new__/metaclass is unknown
+            base_classes.append((found[0].module, found[0].definition))
+        for base_module, base in base_classes:
+            if base.decorators or base.class_keywords or "__new__" in base.members:
+                return None
+        if own is not None:
+            return own
+        if len(base_classes) != 1 or len(bases) != 1:
+            return None  # no own `__init__` and no single base to inherit one from
+        return self._class_signature(*base_classes[0], seen)
 
     def _definition_location(self, resolved: Resolved) -> str:
         path = self.modules.path_of(resolved.module or "") or resolved.module
@@ -783,11 +969,37 @@ class _Auditor:
                 groups.append((DUPLICATE_PATTERN, pattern, members))
         reported: set[frozenset[str]] = set()
         for code, label, members in groups:
+            if code == DUPLICATE_NAME and not self.all_duplicates:
+                members = self._meaningful(members)
+                if len(members) < 2:
+                    continue
             names = tuple(f"{m}.{d.name}" for m, d in members)
             if frozenset(names) in reported:
                 continue
             reported.add(frozenset(names))
             self._report_group(code, label, members, names, audited)
+
+    def _meaningful(self, members: list[tuple[str, Definition]]) -> list[tuple[str, Definition]]:
+        """The members of a same-name group that may be SSOT debt: production code (no test module, test
+        helper, migration or `__main__` demo) that shares public API with another member, or has the same bases
+        and members (a copy)."""
+        kept = [
+            (m, d) for m, d in members
+            if not self._is_test_or_support(m) and not self.summaries[m].in_main_block(d.line)
+        ]
+        def related(a: Definition, b: Definition) -> bool:
+            if _public_api(a) & _public_api(b):
+                return True
+            return bool(a.members) and a.bases == b.bases and set(a.members) == set(b.members)
+        return [(m, d) for m, d in kept if any(related(d, other) for n, other in kept if n != m)]
+
+    def _is_test_or_support(self, module: str) -> bool:
+        path = f"/{self.modules.path_of(module) or ''}"
+        return (
+            self._is_test_module(module) or "/test/" in path or "/testing/" in path or "/migrations/" in path
+            or "/test_" in path or "/tests_" in path or "/examples/" in path or "/docs/" in path
+            or path.startswith(("/tests", "/test", "/testing", "/examples", "/docs", "/benchmarks"))
+        )
 
     def _is_test_module(self, module: str) -> bool:
         path = self.modules.path_of(module) or ""
@@ -840,9 +1052,13 @@ class _Auditor:
             else:
                 similarity = _similarity(_public_api(definition), canonical_api)
                 missing = sorted(_public_api(definition) - canonical_api)
+                shared = sorted(_public_api(definition) & canonical_api)
+                what = (f": {', '.join(shared[:6])}{', ...' if len(shared) > 6 else ''}" if shared
+                        else " (same bases and members)" if set(definition.members) == set(canonical.members)
+                        and definition.members else "")
                 detail = (
                     f"suggested canonical: {canonical_fqn} ({references} import{'s' if references != 1 else ''}); "
-                    f"{similarity:.0%} of public members shared with it"
+                    f"{similarity:.0%} of public members shared with it{what}"
                 )
                 if missing:
                     detail += f"; it lacks {', '.join(missing[:8])}{', ...' if len(missing) > 8 else ''}"
@@ -872,6 +1088,10 @@ def _signature_of_callable(definition: Definition) -> Signature | None:
     if definition.kind == "class" and definition.method_signature("__new__") is None:
         return definition.method_signature("__init__")
     return None
+
+
+def _is_overload(decorator: str) -> bool:
+    return decorator.rsplit(".", 1)[-1] == "overload"
 
 
 def _module_rank(module: str) -> tuple[bool, int, str]:

@@ -434,6 +434,17 @@ CODES: dict[str, CodeDoc] = _table(
         "Apply the suggested rename (rename-import rewrites these strings too), or fix the string by hand.",
     ),
     CodeDoc(
+        "SSOT508", "Many imports resolve only with one more folder on `sys.path` (the `roots` setting)",
+        "At least five imports that would be SSOT501 errors name modules that exist below one folder that is no "
+        "import root (`tests/` when the project's tests run with `tests/` on `sys.path`, as Django's "
+        "`tests/runtests.py` does). Audit reports one warning naming the folder instead of an error per import. "
+        "Roots audit detects by itself (src layout, pytest `pythonpath`, `conftest.py` placement, a top-level test "
+        "runner script and its `sys.path` inserts, tox `changedir`/`PYTHONPATH`) are listed in `--verbose` and in "
+        "the JSON stats (`stats.roots`) and never produce this finding.",
+        "If that is how the code runs, add the folder to `roots` under `[tool.ssot-migrate]` (the message spells the "
+        "setting); otherwise the imports are broken: fix them.",
+    ),
+    CodeDoc(
         "SSOT520", "The same class name is defined in more than one module",
         "Classes group by equal name (pytest `Test*` classes in test modules excepted). There is one finding per "
         "class, at its `class` line; the message names every member of the group, the suggested canonical (the one "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Iterable, Iterator, Literal
 
@@ -157,6 +157,10 @@ class Definition:
     member_kinds: tuple[tuple[str, str, int], ...] = ()
     # A variable bound to a plain name or attribute chain (`Old = New`): that expression as written.
     value: str | None = None
+    # Methods whose call signature is not their `def` (decorated, `@overload`ed, defined twice).
+    opaque_methods: tuple[str, ...] = ()
+    # A class statement's keywords (`metaclass=...`): its calls may not reach `__init__` as written.
+    class_keywords: tuple[str, ...] = ()
 
     def method_signature(self, name: str) -> Signature | None:
         return next((signature for method, signature in self.methods if method == name), None)
@@ -177,6 +181,17 @@ class ModuleSummary:
     # Imports that run when the module is imported (module level, not under TYPE_CHECKING):
     # (module, names) for `from module import names`, (module, ()) for `import module`.
     runtime_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Read from the bytes when audit scans the file: the module writes names it never binds statically
+    # (`globals()[...] = `, `globals().update`, `sys.modules[__name__]`), reaches its caller's globals
+    # (`f_globals`), or declares an old-style namespace package (pkg_resources/pkgutil).
+    dynamic_names: bool = False
+    writes_caller_globals: bool = False
+    declares_namespace: bool = False
+    # Line ranges of module-level `if __name__ == "__main__":` blocks (demos, scripts).
+    main_lines: tuple[tuple[int, int], ...] = ()
+
+    def in_main_block(self, line: int) -> bool:
+        return any(start <= line <= end for start, end in self.main_lines)
 
     def imports_of(self, name: str) -> list[ImportedName]:
         return list(self._imports_by_name.get(name, ()))
@@ -250,6 +265,9 @@ class CallSite:
     # False when the callee is not bound statically (a fixture parameter such as `monkeypatch`):
     # then `target` is the call as written, and the site is kept only for its string argument.
     resolved: bool = True
+    # Inside `with pytest.raises(...)`/`self.assertRaises(...)` or a `with patch...` block: the call is
+    # meant to fail, or reaches a patched stand-in.
+    expects_failure: bool = False
 
 
 @dataclass(frozen=True)
@@ -354,12 +372,15 @@ def _scan_tree(
     call_sites: tuple[CallSite, ...] = ()
     if isinstance(collector, _SiteCollector):
         import_sites, call_sites = tuple(collector.imports), collector.resolved_calls()
+    module_summary = _summarize(tree, info, path) if summary and info is not None else None
+    if module_summary is not None and sites_of is not None:
+        module_summary = _dynamic_markers(module_summary, sites_of)
     return FileScan(
         parsed=True,
         imported=frozenset(collector.imported),
         star_modules=frozenset(collector.star_modules),
         strings=frozenset(collector.strings),
-        summary=_summarize(tree, info, path) if summary and info is not None else None,
+        summary=module_summary,
         import_sites=import_sites,
         call_sites=call_sites,
         path=path,
@@ -367,6 +388,20 @@ def _scan_tree(
         chains=frozenset(collector.chains),
         expressions=expressions or sites_of is not None,
     )
+
+
+_DYNAMIC_GLOBALS = re.compile(rb"\bglobals\(\)\s*(?:\[|\.update\b|\.setdefault\b)|\bsys\.modules\[__name__\]|\bvars\(\)\.update\b")
+_CALLER_GLOBALS = re.compile(rb"\bf_globals\b")
+_NAMESPACE_DECLARATION = re.compile(rb"\bdeclare_namespace\(|\bextend_path\(")
+
+
+def _dynamic_markers(summary: ModuleSummary, data: bytes) -> ModuleSummary:
+    dynamic = _DYNAMIC_GLOBALS.search(data) is not None
+    caller = _CALLER_GLOBALS.search(data) is not None
+    namespace = summary.is_package and _NAMESPACE_DECLARATION.search(data) is not None
+    if not (dynamic or caller or namespace):
+        return summary
+    return replace(summary, dynamic_names=dynamic, writes_caller_globals=caller, declares_namespace=namespace)
 
 
 class _Collector(ast.NodeVisitor):
@@ -561,7 +596,12 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
                 walk(stmt.body, fallback, handler)
 
     walk(tree.body, False)
+    main_lines = tuple(
+        (stmt.lineno, stmt.end_lineno or stmt.lineno) for stmt in tree.body
+        if isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test) and "__main__" in ast.unparse(stmt.test)
+    )
     return ModuleSummary(
+        main_lines=main_lines,
         module=info.name,
         path=path,
         is_package=info.is_package,
@@ -583,8 +623,13 @@ def _class_definition(stmt: ast.ClassDef, fallback: bool, handler: bool = False)
     members: list[str] = []
     methods: list[tuple[str, Signature]] = []
     class_level: list[str] = []
+    opaque: list[str] = []
     for item in stmt.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if item.name in members or any(
+                _decorator_leaf(d) not in ("staticmethod", "classmethod") for d in item.decorator_list
+            ):
+                opaque.append(item.name)
             members.append(item.name)
             decorators = {d.id for d in item.decorator_list if isinstance(d, ast.Name)}
             is_static = "staticmethod" in decorators
@@ -602,6 +647,8 @@ def _class_definition(stmt: ast.ClassDef, fallback: bool, handler: bool = False)
         class_level_methods=tuple(class_level),
         decorators=_decorator_names(stmt), handler=handler,
         member_kinds=_member_kinds(stmt),
+        opaque_methods=tuple(dict.fromkeys(opaque)),
+        class_keywords=tuple(k.arg or "**" for k in stmt.keywords),
     )
 
 
@@ -745,6 +792,7 @@ class _PendingCall:
     attributes: tuple[str, ...]
     node: ast.Call
     col: int
+    expects_failure: bool = False
 
 
 def _parameter_names(args: ast.arguments) -> list[str]:
@@ -760,6 +808,21 @@ def _is_interpreter_check(test: ast.expr) -> bool:
         and (node.value.id, node.attr) in (("sys", "version_info"), ("sys", "platform"), ("os", "name"))
         for node in ast.walk(test)
     )
+
+
+def _expects_failure(expr: ast.expr) -> bool:
+    """`pytest.raises(...)`, `self.assertRaises*(...)`, `patch(...)`/`patch.object(...)`/`mock.patch.dict(...)`."""
+    if not isinstance(expr, ast.Call):
+        return False
+    func = expr.func
+    names = []
+    while isinstance(func, ast.Attribute):
+        names.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        names.append(func.id)
+    return any(n in ("raises", "patch", "assertRaises", "assertRaisesMessage", "assertRaisesRegex", "assertRaisesRegexp")
+               for n in names)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -785,6 +848,7 @@ class _SiteCollector(_Collector):
         self.guarded = 0
         self.type_checking = 0
         self.interpreter_gated = 0
+        self.expecting_failure = 0
         self.imports: list[ImportSite] = []
         self.calls: list[_PendingCall] = []
 
@@ -868,6 +932,17 @@ class _SiteCollector(_Collector):
 
     visit_TryStar = visit_Try
 
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        lenient = any(_expects_failure(item.context_expr) for item in node.items)
+        for item in node.items:
+            self.visit(item)
+        self.expecting_failure += lenient
+        for stmt in node.body:
+            self.visit(stmt)
+        self.expecting_failure -= lenient
+
+    visit_AsyncWith = visit_With
+
     def visit_If(self, node: ast.If) -> None:
         self.visit(node.test)
         checking = _is_type_checking(node.test)
@@ -922,7 +997,7 @@ class _SiteCollector(_Collector):
         if isinstance(func, ast.Name):
             self.calls.append(
                 _PendingCall(tuple(self.scopes), func.id, tuple(reversed(attributes)), node,
-                             self._column(node.lineno, node.col_offset))
+                             self._column(node.lineno, node.col_offset), self.expecting_failure > 0)
             )
         self.generic_visit(node)
 
@@ -942,7 +1017,7 @@ class _SiteCollector(_Collector):
                     tuple(k.arg for k in node.keywords if k.arg is not None),
                     any(isinstance(a, ast.Starred) for a in node.args),
                     any(k.arg is None for k in node.keywords),
-                    string, head is not None,
+                    string, head is not None, call.expects_failure,
                 )
             )
         return tuple(out)
