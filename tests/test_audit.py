@@ -287,7 +287,8 @@ def test_fail_on_turns_findings_into_exit_code_1(repo: Path, tmp_path: Path) -> 
                                            "pkg/b.py": "X = 1\n"})
     assert run_cli("audit", "--fail-on", "warning", cwd=clean).returncode == 0
     copy = "class A:\n    def run(self):\n        pass\n"
-    warned = make_repo(tmp_path / "warned", {"pkg/__init__.py": "", "pkg/a.py": copy, "pkg/b.py": copy})
+    warned = make_repo(tmp_path / "warned", {"pkg/__init__.py": "", "pkg/a.py": copy, "lib/__init__.py": "",
+                                             "lib/b.py": copy})
     assert run_cli("audit", "--fail-on", "error", cwd=warned).returncode == 0
     assert run_cli("audit", "--fail-on", "warning", cwd=warned).returncode == 1
 

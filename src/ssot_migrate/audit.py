@@ -66,6 +66,8 @@ TRANSPARENT_DECORATORS = frozenset({
     "functools.cache", "cache", "typing.final", "final", "typing.override", "override", "typing_extensions.override",
 })
 CLOSE_SPELLING_CUTOFF = 0.85
+# Same-name classes are one thing written twice when they share at least this share of the smaller public API.
+MEANINGFUL_SHARE = 0.5
 # From this many broken imports that would resolve below one folder, one SSOT508 names the folder instead.
 ROOT_HINT_MIN_IMPORTS = 5
 # String-target calls whose string names a module, not an attribute path.
@@ -332,6 +334,11 @@ class _Auditor:
              suggestion: tuple[str, str] | None = None) -> None:
         if suggestion is None and isinstance(fix, RenameFix):
             suggestion = (fix.old, fix.new)
+        if severity in ("error", "warning") and code != PARSE_ERROR and _is_vendored(path):
+            # Vendored copies are pruned by their vendoring tool (`pip/_vendor/rich` ships without `markdown`);
+            # what they break is the upstream's code, run only through the project's own imports: one step milder.
+            severity = "warning" if severity == "error" else "info"
+            message += " (vendored code: the project imports only the parts it keeps)"
         finding = Finding(path, line, col, severity, code, None, message, suggestion, group)
         self.items.append(AuditItem(finding, fix))
 
@@ -501,8 +508,9 @@ class _Auditor:
         severity, context = self._severity(site)
         parent = self._plain_module_above(module)
         if parent is not None:
-            # `six.moves`-style: only an import hook installed at runtime can provide submodules of a plain module.
-            severity = "warning"
+            # `six.moves`-style: only an import hook installed at runtime can provide submodules of a plain module,
+            # and nothing here can tell whether one does.
+            severity = "info"
             context += f" ({parent} is a module, not a package: only an import hook can provide this)"
         fix = self._module_fix(module, names, importer=info.name if info is not None else None)
         message = f"No module named {module!r}{context}"
@@ -604,6 +612,8 @@ class _Auditor:
     ) -> None:
         if summary.all_names is None or name in summary.all_names or name.startswith("__"):
             return
+        if any(i.line in summary.reexport_lines for i in summary.imports_of(name)):
+            return  # `from .base import Node  # noqa` / `import X as X`: re-exported on purpose
         package = summary.module if summary.is_package else summary.module.rpartition(".")[0]
         if info is not None and package and (info.name == package or info.name.startswith(package + ".")):
             return  # a package's own modules may use its unexported names
@@ -611,7 +621,15 @@ class _Auditor:
         places = [c for c in self._places(name, exclude_module=summary.module) if c.identity in identity]
         public = [c for c in places if self._is_public(c.spec.split(":")[0], name)]
         fix = _rename_fix(f"{summary.module}.{name}", public[0].spec, "exported by", ()) if public else None
-        severity = "warning" if not site.type_checking else "info"
+        # Without a public home elsewhere it is the module's own internal API, used on purpose: worth knowing only.
+        # So is a path the repository uses more than the exported home (`from django.template import Library`):
+        # a leftover is the rare way in, not the common one.
+        severity: Severity = "warning" if fix is not None and not site.type_checking else "info"
+        if fix is not None:
+            importers = self._importers_of_name.get(name, [])
+            home = fix.new.split(":")[0]
+            if importers.count(summary.module) > importers.count(home):
+                severity = "info"
         message = (
             f"{name!r} is imported from {summary.module!r}, whose `__all__` does not export it "
             "(private or on its way out: it may disappear)"
@@ -987,11 +1005,38 @@ class _Auditor:
             (m, d) for m, d in members
             if not self._is_test_or_support(m) and not self.summaries[m].in_main_block(d.line)
         ]
-        def related(a: Definition, b: Definition) -> bool:
-            if _public_api(a) & _public_api(b):
-                return True
-            return bool(a.members) and a.bases == b.bases and set(a.members) == set(b.members)
-        return [(m, d) for m, d in kept if any(related(d, other) for n, other in kept if n != m)]
+        ancestors = {m: self._ancestors(m, d) for m, d in kept}
+
+        def related(a: tuple[str, Definition], b: tuple[str, Definition]) -> bool:
+            (ma, da), (mb, db) = a, b
+            if ancestors[ma] & ancestors[mb]:
+                return False  # implementations of one base (`Command(BaseCommand)` per command module): polymorphism
+            if f"{ma}.{da.name}" in ancestors[mb] or f"{mb}.{db.name}" in ancestors[ma]:
+                return False  # one extends the other
+            if ma.rpartition(".")[0] == mb.rpartition(".")[0]:
+                return False  # one class per sibling module of a package (`backends/dummy.py`, `backends/jinja2.py`): plugins
+            if set(da.members) == set(db.members) and da.members and da.bases == db.bases:
+                return True  # a copy
+            api_a, api_b = _public_api(da), _public_api(db)
+            return bool(api_a & api_b) and _similarity(api_a, api_b) >= MEANINGFUL_SHARE
+        return [member for member in kept if any(related(member, other) for other in kept if other[0] != member[0])]
+
+    def _ancestors(self, module: str, definition: Definition, depth: int = 0) -> set[str]:
+        """The class's bases, theirs and so on (qualified names; repo classes by their definition, others as
+        written); builtins and `object` left out."""
+        found: set[str] = set()
+        for base in definition.bases:
+            target = qualify(self.index, module, base)
+            if target is None or target.startswith("builtins.") or target.split("[")[0] in ("typing.Generic",):
+                continue
+            definitions = class_definitions(self.index, target) if depth < 8 else []
+            if not definitions:
+                found.add(target)
+            for resolved in definitions:
+                found.add(resolved.fqn)
+                if resolved.module is not None and resolved.definition is not None:
+                    found |= self._ancestors(resolved.module, resolved.definition, depth + 1)
+        return found
 
     def _is_test_or_support(self, module: str) -> bool:
         path = f"/{self.modules.path_of(module) or ''}"
@@ -1032,6 +1077,10 @@ class _Auditor:
             if (reason := _not_a_duplicate(definition, canonical, canonical_api)) is not None
         }
         fix = CollapseFix(canonical_fqn, tuple(n for n in names if n != canonical_fqn and n not in not_duplicates))
+        if code == DUPLICATE_NAME and not self.all_duplicates:
+            if not fix.duplicates:
+                return  # nothing in the group is a duplicate of the canonical: not a warning on one side
+            members = [(m, d) for m, d in members if f"{m}.{d.name}" not in not_duplicates]
         for module, definition in members:
             path = self.modules.path_of(module) or module
             if path not in audited:
@@ -1088,6 +1137,13 @@ def _signature_of_callable(definition: Definition) -> Signature | None:
     if definition.kind == "class" and definition.method_signature("__new__") is None:
         return definition.method_signature("__init__")
     return None
+
+
+_VENDOR_FOLDERS = ("_vendor", "vendor", "_vendored", "vendored", "extern", "_extern", "third_party", "_third_party")
+
+
+def _is_vendored(path: str) -> bool:
+    return any(part in _VENDOR_FOLDERS for part in path.split("/")[:-1])
 
 
 def _is_overload(decorator: str) -> bool:

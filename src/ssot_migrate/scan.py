@@ -187,6 +187,8 @@ class ModuleSummary:
     dynamic_names: bool = False
     writes_caller_globals: bool = False
     declares_namespace: bool = False
+    # Lines of module-level imports marked as deliberate (`# noqa`, `import X as X`): re-exports by intent.
+    reexport_lines: tuple[int, ...] = ()
     # Line ranges of module-level `if __name__ == "__main__":` blocks (demos, scripts).
     main_lines: tuple[tuple[int, int], ...] = ()
 
@@ -395,13 +397,26 @@ _CALLER_GLOBALS = re.compile(rb"\bf_globals\b")
 _NAMESPACE_DECLARATION = re.compile(rb"\bdeclare_namespace\(|\bextend_path\(")
 
 
+_NOQA = re.compile(rb"#\s*noqa", re.IGNORECASE)
+
+
 def _dynamic_markers(summary: ModuleSummary, data: bytes) -> ModuleSummary:
     dynamic = _DYNAMIC_GLOBALS.search(data) is not None
     caller = _CALLER_GLOBALS.search(data) is not None
     namespace = summary.is_package and _NAMESPACE_DECLARATION.search(data) is not None
-    if not (dynamic or caller or namespace):
+    reexports: tuple[int, ...] = ()
+    if summary.imports and _NOQA.search(data):
+        lines = data.splitlines()
+        reexports = tuple(sorted({
+            i.line for i in summary.imports
+            if 0 < i.line <= len(lines) and _NOQA.search(lines[i.line - 1])
+        }))
+    reexports += tuple(i.line for i in summary.imports if not i.is_module_import and i.target.rsplit(".", 1)[-1] == i.local
+                       and f" as {i.local}".encode() in data)
+    if not (dynamic or caller or namespace or reexports):
         return summary
-    return replace(summary, dynamic_names=dynamic, writes_caller_globals=caller, declares_namespace=namespace)
+    return replace(summary, dynamic_names=dynamic, writes_caller_globals=caller, declares_namespace=namespace,
+                   reexport_lines=reexports)
 
 
 class _Collector(ast.NodeVisitor):
