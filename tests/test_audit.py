@@ -310,10 +310,11 @@ def test_emitted_spec_once_applied_makes_the_fixture_tests_pass(repo: Path) -> N
     spec = repo.parent / "audit-fixes.toml"
     result = run_cli("audit", "--pattern", PATTERN, "--emit-spec", str(spec), cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
-    assert b"4 codemods ready; what needs a human is commented out" in result.stderr
+    assert b"7 codemods ready; what needs a human is commented out" in result.stderr
     migration = load_migration([str(spec)])
+    renames = [c for c in migration.codemods if c.kind == "rename-import"]
     # Most specific old path first: a symbol is renamed before a module that contains it would move.
-    assert [(c.kind, str(c.values["old"]), str(c.values["new"])) for c in migration.codemods] == [
+    assert [(c.kind, str(c.values["old"]), str(c.values["new"])) for c in renames] == [
         ("rename-import", "netra_backend.app.services.circuit_breaker.CircuitBreakerMetrics",
          "netra_backend.app.core.resilience.metrics:CircuitBreakerMetrics"),
         ("rename-import", "netra_backend.app.services.circuit_breaker.CircuitBreakerState",
@@ -323,12 +324,17 @@ def test_emitted_spec_once_applied_makes_the_fixture_tests_pass(repo: Path) -> N
         ("rename-import", "netra_backend.app.agents.agent_websocket_bridge",
          "netra_backend.app.services.agent_websocket_bridge"),
     ]
+    # The mechanical call-site fixes and the group the person named are live, each with what to confirm.
+    calls = {c.kind: c for c in migration.codemods if c.kind != "rename-import"}
+    assert set(calls) == {"collapse-class", "call-args", "error-code-message"}
+    assert str(calls["collapse-class"].values["canonical"]) == f"{WS}.websocket_manager.UnifiedWebSocketManager"
+    assert str(calls["error-code-message"].values["function"]) == f"{WS}.types.create_error_message"
+    assert dict(calls["error-code-message"].values["codes"]) == {"Authentication failed": "AUTH_FAILED"}
     text = spec.read_text()
-    # What a human must decide is there, commented out, ready to uncomment.
-    assert '# kind = "collapse-class"' in text
-    assert f'# canonical = "{WS}.websocket_manager.UnifiedWebSocketManager"' in text
+    assert "# Confirm before merging: data = {} (an empty dict, from its annotation)." in text
+    # What a human must decide is there, commented out, ready to uncomment: a call with extra positionals.
     assert '# kind = "call-args"' in text and "# keyword_to_positional = { context = 0 }" in text
-    assert f'# function = "{WS}.types.create_error_message"' in text
+    assert "extra positional arguments must be removed by hand" in text
     assert "CircuitOpenException" in text and "docker_circuit_breaker" in text
 
     applied = run_cli("apply", "--spec", str(spec), "--in-place", cwd=repo)
@@ -497,8 +503,8 @@ def test_drafted_call_args_tables_run_with_the_real_kind_once_uncommented(repo: 
     assert run_cli("audit", "--emit-spec", str(spec), cwd=repo).returncode == 0
     blocks = spec.read_text().split("\n\n")
     call_args = [b for b in blocks if '# kind = "call-args"' in b]
-    assert len(call_args) == 3
-    assert any('# add = [{ name = "error_message", position = 1, value = "..." }]' in b for b in call_args)
+    assert len(call_args) == 1, "only the calls a codemod cannot fix alone stay commented"
+    assert any('\nadd = [{ name = "data", position = 1, value = "{}" }]' in b for b in blocks)
     uncommented = [
         "\n".join(line[2:] for line in block.splitlines() if line.startswith("# ") and not line.startswith("# or:")
                   and (line.startswith("# [[") or " = " in line) and not line.startswith("# SSOT"))

@@ -8,6 +8,7 @@ outside the repository are located with the import system's path finders.
 from __future__ import annotations
 
 import difflib
+import json
 import fnmatch
 import importlib.machinery
 import os
@@ -97,22 +98,46 @@ class RenameFix:
 
 @dataclass(frozen=True)
 class CollapseFix:
-    """A collapse-class draft for a group of duplicate classes (always a human's decision)."""
+    """A collapse-class draft for a group of duplicate classes.
+
+    `decided`: the group is one a person named (`--pattern`) and its canonical is the one class more imports
+    reach than any other; the draft writes it live, for the person to confirm. Otherwise it is their decision.
+    """
 
     canonical: str
     duplicates: tuple[str, ...]
+    decided: bool = False
 
 
 @dataclass(frozen=True)
 class CallArgsFix:
-    """A call-args draft for calls to `function` that no longer fit its signature."""
+    """A call-args draft for calls to `function` that no longer fit its signature.
+
+    `mechanical`: the options fix the call with nothing left to decide but the values in `confirm`
+    (what a person checks before merging); otherwise `note` says what needs a person.
+    """
 
     function: str
     options: tuple[tuple[str, str], ...]
     note: str = ""
+    mechanical: bool = False
+    confirm: tuple[str, ...] = ()
 
 
-Fix = RenameFix | CollapseFix | CallArgsFix
+@dataclass(frozen=True)
+class ErrorCodeFix:
+    """An error-code-message draft: a message-only call to `function(code, message, ...)`.
+
+    `message` is the literal message (None when it is not a literal); `code` the code the repository already
+    pairs with that message (`("AUTH_FAILED", "Authentication failed")` elsewhere), if exactly one.
+    """
+
+    function: str
+    message: str | None
+    code: str | None = None
+
+
+Fix = RenameFix | CollapseFix | CallArgsFix | ErrorCodeFix
 
 
 @dataclass(frozen=True)
@@ -269,7 +294,7 @@ class _Auditor:
         # Folders the project's test run puts on `sys.path` besides the module map's roots.
         self.extra_roots = extra_roots
         # Missing modules that exist below a folder that is no import root: one finding per folder when many.
-        self._under_folder: dict[str, list[tuple[str, ModuleInfo | None, ImportSite, str, tuple[str, ...]]]] = {}
+        self._under_folder: dict[str, list[tuple[str, ModuleInfo | None, ImportSite, str, tuple[str, ...], bool]]] = {}
         self.index = repo.index
         self.modules = repo.modules
         self.scans = scans
@@ -320,8 +345,8 @@ class _Auditor:
                     self._check_string_target(path, call)
                 if call.resolved:
                     self._check_call(path, call)
-        self._report_not_located()
         self._report_under_folders()
+        self._report_not_located()
         for module, summary in sorted(self.summaries.items()):
             if summary.path in audited_set:
                 self._check_dunder_all(summary)
@@ -456,7 +481,11 @@ class _Auditor:
             optional = site.guarded or site.type_checking or site.interpreter_gated
             if not (optional or self._environment_has(top) or self._sibling_exists(path, top)
                     or any(top in self._tops_under.get(r, ()) for r in self.extra_roots)):
-                self._not_located.setdefault(top, []).append((path, site))
+                folder = self._folder_with(module)
+                if folder is not None:
+                    self._under_folder.setdefault(folder, []).append((path, info, site, module, (), False))
+                else:
+                    self._not_located.setdefault(top, []).append((path, site))
             return
         if not self.module_exists(module) and self._other_portion(module):
             optional = site.guarded or site.type_checking or site.interpreter_gated
@@ -470,7 +499,7 @@ class _Auditor:
                 names = self._names_of_statement(path, site)
                 folder = self._folder_with(module)
                 if folder is not None and self._severity(site)[0] == "error":
-                    self._under_folder.setdefault(folder, []).append((path, info, site, module, names))
+                    self._under_folder.setdefault(folder, []).append((path, info, site, module, names, True))
                 else:
                     self._report_missing_module(path, info, site, module, names)
             return
@@ -650,10 +679,13 @@ class _Auditor:
     def _report_under_folders(self) -> None:
         for folder, entries in sorted(self._under_folder.items()):
             if len(entries) < ROOT_HINT_MIN_IMPORTS:
-                for path, info, site, module, names in entries:
-                    self._report_missing_module(path, info, site, module, names)
+                for path, info, site, module, names, owned in entries:
+                    if owned:
+                        self._report_missing_module(path, info, site, module, names)
+                    else:
+                        self._not_located.setdefault(module.split(".")[0], []).append((path, site))
                 continue
-            path, _, site, module, _ = entries[0]
+            path, _, site, module, _, _ = entries[0]
             roots = ", ".join(f'"{r or "."}"' for r in (*self.modules.roots, *self.extra_roots, folder))
             files = len({entry[0] for entry in entries})
             self._add(
@@ -829,8 +861,31 @@ class _Auditor:
         message = (
             f"{short}() {'; '.join(found)}: the call does not fit {resolved.fqn}{signature.describe()} ({where})"
         )
-        self._add(path, call.line, call.col, "error", CALL_DOES_NOT_BIND, message,
-                  self._call_args_fix(resolved, signature, call, found))
+        fix: Fix = self._error_code_fix(resolved, signature, call, found) or self._call_args_fix(
+            resolved, signature, call, found)
+        self._add(path, call.line, call.col, "error", CALL_DOES_NOT_BIND, message, fix)
+
+    def _error_code_fix(
+        self, resolved: Resolved, signature: Signature, call: CallSite, problems: list[str]
+    ) -> ErrorCodeFix | None:
+        """`create_error_message("Auth failed")` against `create_error_message(error_code, error_message)`."""
+        positional = [p for p in signature.parameters if p.kind in ("positional_only", "positional_or_keyword")]
+        if (len(positional) < 2 or call.positional != 1 or call.keywords or call.star_args or call.star_kwargs
+                or "code" not in positional[0].name.lower()
+                or not any(word in positional[1].name.lower() for word in ("message", "msg", "text"))
+                or problems != [f"missing 1 required argument: {positional[1].name!r}"]):
+            return None
+        message = call.string_argument
+        codes = self._codes_by_message.get(message, set()) if message is not None else set()
+        return ErrorCodeFix(resolved.fqn, message, next(iter(codes)) if len(codes) == 1 else None)
+
+    @cached_property
+    def _codes_by_message(self) -> dict[str, set[str]]:
+        by_message: dict[str, set[str]] = defaultdict(set)
+        for scan in self.scans.values():
+            for code, message in scan.code_pairs:
+                by_message[message].add(code)
+        return by_message
 
     def _call_signatures(self, resolved: Resolved) -> list[Signature] | None:
         """Every signature the name may have in its module (definitions in `if`/`else` branches are
@@ -906,6 +961,7 @@ class _Auditor:
         positional = [p for p in params if p.kind in ("positional_only", "positional_or_keyword")]
         names = {p.name for p in params}
         options: list[tuple[str, str]] = []
+        confirm: list[str] = []
         filled = {p.name for p in positional[: call.positional]} | set(call.keywords)
         for keyword in call.keywords:
             if keyword in names:
@@ -926,11 +982,21 @@ class _Auditor:
                     and param.name not in filled and not call.star_args and not call.star_kwargs):
                 # A positional slot is added by position, so calls that already pass it positionally are left alone.
                 where = f", position = {positional.index(param)}" if param in positional else ""
-                options.append(("add", f'[{{ name = "{param.name}"{where}, value = "..." }}]'))
+                value = _stated_value(param.annotation)
+                if value is not None:
+                    confirm.append(f"{param.name} = {value} (an empty {param.annotation}, from its annotation)")
+                options.append(("add", f'[{{ name = "{param.name}"{where}, value = {_toml_text(value or "...")} }}]'))
+        for key, value in options:
+            if key == "rename_keywords":
+                confirm.append(f"the keyword renamed {value} (the only required parameter left unfilled)")
         note = "; ".join(problems)
-        if any("positional argument" in p and "were given" in p for p in problems):
+        extra = any("positional argument" in p and "were given" in p for p in problems)
+        if extra:
             note += "; extra positional arguments must be removed by hand"
-        return CallArgsFix(resolved.fqn, tuple(dict.fromkeys(options)), note)
+        mechanical = (not extra and not call.star_args and not call.star_kwargs
+                      and all(key != "remove" and '"..."' not in value for key, value in options))
+        return CallArgsFix(resolved.fqn, tuple(dict.fromkeys(options)), note, mechanical and bool(options),
+                           tuple(dict.fromkeys(confirm)))
 
     def _check_fallback_signatures(self, summary: ModuleSummary) -> None:
         counts = Counter([i.local for i in summary.imports] + [d.name for d in summary.definitions])
@@ -1076,7 +1142,11 @@ class _Auditor:
             for module, definition in members
             if (reason := _not_a_duplicate(definition, canonical, canonical_api)) is not None
         }
-        fix = CollapseFix(canonical_fqn, tuple(n for n in names if n != canonical_fqn and n not in not_duplicates))
+        runner_up = max((self.references(n) for n in names if n != canonical_fqn), default=0)
+        fix = CollapseFix(
+            canonical_fqn, tuple(n for n in names if n != canonical_fqn and n not in not_duplicates),
+            decided=code == DUPLICATE_PATTERN and references > runner_up,
+        )
         if code == DUPLICATE_NAME and not self.all_duplicates:
             if not fix.duplicates:
                 return  # nothing in the group is a duplicate of the canonical: not a warning on one side
@@ -1144,6 +1214,23 @@ _VENDOR_FOLDERS = ("_vendor", "vendor", "_vendored", "vendored", "extern", "_ext
 
 def _is_vendored(path: str) -> bool:
     return any(part in _VENDOR_FOLDERS for part in path.split("/")[:-1])
+
+
+# What an empty value of an annotated type is written as (a draft value a person confirms).
+_EMPTY_VALUES = {
+    "dict": "{}", "Dict": "{}", "Mapping": "{}", "MutableMapping": "{}", "list": "[]", "List": "[]",
+    "Sequence": "[]", "MutableSequence": "[]", "Iterable": "[]", "tuple": "()", "Tuple": "()", "set": "set()",
+    "Set": "set()", "frozenset": "frozenset()", "str": '""', "bytes": 'b""', "int": "0", "float": "0.0",
+    "bool": "False", "Optional": "None", "None": "None",
+}
+
+
+def _stated_value(annotation: str | None) -> str | None:
+    return _EMPTY_VALUES.get(annotation or "")
+
+
+def _toml_text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _is_overload(decorator: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Iterable, Iterator, Literal
 
@@ -42,6 +42,9 @@ class Parameter:
     name: str
     kind: ParamKind
     has_default: bool
+    # The annotation's head as written (`Dict` for `Dict[str, Any]`, `Optional` for `X | None`), for drafting a
+    # value a person confirms; not part of what the signature is.
+    annotation: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,26 @@ class Signature:
         return "(" + ", ".join(parts) + ")"
 
 
+def _annotation_head(node: ast.expr | None) -> str | None:
+    """`Dict[str, Any]` -> Dict, `typing.List[int]` -> List, `X | None`/`Optional[X]` -> Optional; cheap (no unparse)."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value.split("[", 1)[0].strip()
+        return text.rsplit(".", 1)[-1] or None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        if any(isinstance(side, ast.Constant) and side.value is None for side in (node.left, node.right)):
+            return "Optional"
+        return None
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
+
+
 def signature_of(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, *, drop_first: bool = False) -> Signature:
     args = node.args
     params: list[Parameter] = []
@@ -106,11 +129,11 @@ def signature_of(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, *, d
     defaults_from = len(positional) - len(args.defaults)
     for position, arg in enumerate(positional):
         kind: ParamKind = "positional_only" if position < len(args.posonlyargs) else "positional_or_keyword"
-        params.append(Parameter(arg.arg, kind, position >= defaults_from))
+        params.append(Parameter(arg.arg, kind, position >= defaults_from, _annotation_head(arg.annotation)))
     if args.vararg:
         params.append(Parameter(args.vararg.arg, "var_positional", True))
     for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-        params.append(Parameter(arg.arg, "keyword_only", default is not None))
+        params.append(Parameter(arg.arg, "keyword_only", default is not None, _annotation_head(arg.annotation)))
     if args.kwarg:
         params.append(Parameter(args.kwarg.arg, "var_keyword", True))
     if drop_first and params and params[0].kind in ("positional_only", "positional_or_keyword"):
@@ -311,6 +334,9 @@ class FileScan:
     chains: frozenset[str] = frozenset()
     # False for a scan of the statements only (imports and the summary): no strings, no chains.
     expressions: bool = True
+    # (CODE, message) pairs of string literals written together (`f("AUTH_FAILED", "Authentication failed")`,
+    # `("AUTH_FAILED", "Authentication failed")`): how this repository pairs error codes with messages.
+    code_pairs: frozenset[tuple[str, str]] = frozenset()
 
 
 # Generated code can nest deeper than the parser (or a tree walk) can recurse.
@@ -389,6 +415,7 @@ def _scan_tree(
         uses=frozenset(collector.uses),
         chains=frozenset(collector.chains),
         expressions=expressions or sites_of is not None,
+        code_pairs=frozenset(getattr(collector, "code_pairs", ())),
     )
 
 
@@ -397,6 +424,7 @@ _CALLER_GLOBALS = re.compile(rb"\bf_globals\b")
 _NAMESPACE_DECLARATION = re.compile(rb"\bdeclare_namespace\(|\bextend_path\(")
 
 
+_ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _NOQA = re.compile(rb"#\s*noqa", re.IGNORECASE)
 
 
@@ -864,6 +892,7 @@ class _SiteCollector(_Collector):
         self.type_checking = 0
         self.interpreter_gated = 0
         self.expecting_failure = 0
+        self.code_pairs: set[tuple[str, str]] = set()
         self.imports: list[ImportSite] = []
         self.calls: list[_PendingCall] = []
 
@@ -1003,7 +1032,20 @@ class _SiteCollector(_Collector):
             if alias.name != "*":
                 self._bind(alias.asname or alias.name, f"{module}.{alias.name}" if module else None)
 
+    def _pair(self, elements: list[ast.expr]) -> None:
+        if len(elements) >= 2:
+            code, message = elements[0], elements[1]
+            if (isinstance(code, ast.Constant) and isinstance(code.value, str) and _ERROR_CODE.match(code.value)
+                    and isinstance(message, ast.Constant) and isinstance(message.value, str)):
+                self.code_pairs.add((code.value, message.value))
+
+    def visit_Tuple(self, node: ast.Tuple) -> None:
+        if len(node.elts) == 2:
+            self._pair(node.elts)
+        self.generic_visit(node)
+
     def visit_Call(self, node: ast.Call) -> None:
+        self._pair(node.args)
         func = node.func
         attributes: list[str] = []
         while isinstance(func, ast.Attribute):
