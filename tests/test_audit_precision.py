@@ -277,3 +277,28 @@ def test_the_drafted_spec_applied_on_a_branch_leaves_only_what_a_person_fixes(tm
     still = sorted(line.split("still failing: ")[1] for line in err.splitlines() if "still failing: " in line)
     assert still == ["tests.integration.test_docker_services_fallback",
                      "tests.mission_critical.test_circuit_breaker_resilience"]
+
+
+# -- the pre-commit hook ------------------------------------------------------------------------------------------
+
+
+def test_the_hook_fails_on_errors_in_the_changed_files_and_in_the_files_they_break(tmp_path: Path) -> None:
+    hooks = (Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml").read_text()
+    entry = next(line.split("entry: ", 1)[1] for line in hooks.splitlines()[hooks.splitlines().index("- id: ssot-migrate-audit"):]
+                 if line.strip().startswith("entry:"))
+    assert entry == "ssot-migrate audit --fail-on error --importers --output-format concise"
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "",
+        "pkg/api.py": "def kept():\n    pass\n",  # the changed file: `removed` is gone
+        "pkg/user.py": "from pkg.api import removed\n",
+        "pkg/other.py": "from pkg.gone import thing\n",  # broken, but not by this change
+        "pkg/clean.py": "from pkg.api import kept\n",
+    })
+    hook = run_cli(*entry.split()[1:], "pkg/api.py", cwd=repo)
+    assert hook.returncode == 1
+    lines = hook.stdout.decode().splitlines()
+    assert lines[0] == ("pkg/user.py:1:21: SSOT502 error: cannot import name 'removed' from 'pkg.api' (not defined "
+                        "there); no candidate in the repository")
+    assert not any("pkg/other.py" in line for line in lines)
+    # Without --importers only the changed files are reported: here, nothing.
+    assert run_cli("audit", "--fail-on", "error", "pkg/api.py", cwd=repo).returncode == 0

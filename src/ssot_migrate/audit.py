@@ -69,6 +69,9 @@ TRANSPARENT_DECORATORS = frozenset({
 CLOSE_SPELLING_CUTOFF = 0.85
 # Same-name classes are one thing written twice when they share at least this share of the smaller public API.
 MEANINGFUL_SHARE = 0.5
+# Standard-library modules of Python versions newer than some that run audit: imported behind a version
+# check that is a constant of the project's own (`if PY314: import annotationlib`).
+NEWER_STDLIB = frozenset({"tomllib", "_pyrepl", "annotationlib", "compression", "_interpreters", "_interpqueues"})
 # From this many broken imports that would resolve below one folder, one SSOT508 names the folder instead.
 ROOT_HINT_MIN_IMPORTS = 5
 # String-target calls whose string names a module, not an attribute path.
@@ -192,6 +195,8 @@ class AuditRequest:
     progress: Progress = SILENT
     # Every class name defined twice, not only the groups that share API and live in production code.
     all_duplicates: bool = False
+    # With `restrict`: also report in the files that import a restricted file's module (what a change there breaks).
+    importers: bool = False
 
 
 # -- driver --------------------------------------------------------------------------------------------
@@ -215,6 +220,8 @@ def run_audit(request: AuditRequest) -> AuditReport:
         p for p in repo.python_files
         if not prefixes or any(p == prefix or p.startswith(prefix + "/") for prefix in prefixes)
     ]
+    if prefixes and request.importers:
+        audited += _importers_of(repo, scans, audited)
     progress.phase(CHECKING, len(audited))
     # Module names stay those of the configured (or default) roots; a detected root is one more place on
     # `sys.path` where an import can succeed, as it does when the project's tests run.
@@ -230,6 +237,30 @@ def run_audit(request: AuditRequest) -> AuditReport:
         roots=tuple(roots),
     )
     return AuditReport(items, stats)
+
+
+def _importers_of(repo: RepoContext, scans: dict[str, FileScan], paths: Sequence[str]) -> list[str]:
+    """The files outside `paths` whose imports, calls or string targets name a module of `paths` (or below it)."""
+    modules = {info.name for p in paths if (info := repo.modules.info_for(p)) is not None}
+    if not modules:
+        return []
+    chosen = set(paths)
+
+    def names(dotted: str | None) -> bool:
+        if not dotted:
+            return False
+        parts = dotted.split(".")
+        return any(".".join(parts[:cut]) in modules for cut in range(1, len(parts) + 1))
+
+    out = []
+    for path in repo.python_files:
+        scan = scans.get(path)
+        if path in chosen or scan is None:
+            continue
+        if any(names(site.module) or names(f"{site.module}.{site.name}") for site in scan.import_sites) or any(
+                names(call.target) or names(call.string_argument) for call in scan.call_sites):
+            out.append(path)
+    return out
 
 
 def import_roots(root: Path, config: ProjectConfig, files: Sequence[str]) -> list[DetectedRoot]:
@@ -444,7 +475,9 @@ class _Auditor:
 
     def _environment_has(self, module: str) -> bool:
         if module not in self._environment:
-            self._environment[module] = module in sys.stdlib_module_names or environment_has_module(module)
+            self._environment[module] = (
+                module in sys.stdlib_module_names or module in NEWER_STDLIB or environment_has_module(module)
+            )
         return self._environment[module]
 
     def _sibling_exists(self, path: str, top: str, packages: bool = False) -> bool:

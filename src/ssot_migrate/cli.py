@@ -485,6 +485,10 @@ def audit(
         help="meaningful: classes that share public API or body, reached from production code; all: every class "
              "name defined twice (test helpers, migrations, __main__ demos too).",
     ),
+    importers: bool = typer.Option(
+        False, "--importers",
+        help="With PATHS: also report in the files that import them (what a change to them breaks; the hook's mode).",
+    ),
     format: AuditFormat = typer.Option(AuditFormat.text, "--format", "-f",
                                        help="text (people), json, sarif or html (a page for a reviewer)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
@@ -510,7 +514,7 @@ def audit(
     target = api.resolve_target(paths or [], root)
     with _progress(style, "audit") as progress:
         report = api.audit_target(target, pattern or [], jobs=jobs, progress=progress,
-                                  all_duplicates=duplicates is Duplicates.all)
+                                  all_duplicates=duplicates is Duplicates.all, importers=importers)
     if style.verbose:
         for detected in report.stats.roots:
             _note(style, f"audit: import root {detected.folder or '.'} ({detected.how})")

@@ -84,6 +84,10 @@ def detect_roots(root: Path, files: Iterable[str]) -> list[DetectedRoot]:
         elif name in RUNNER_NAMES and folder.count("/") == 0:
             for inserted, how in _runner_paths(root, path):
                 add(inserted, how)
+        elif name == "conf.py" and folder.count("/") <= 1:
+            # Sphinx's conf.py puts its extension folders on sys.path (`sys.path.append(abspath("_ext"))`).
+            for inserted, how in _runner_paths(root, path, script=False):
+                add(inserted, how)
     for folder, how in _tox_settings(root):
         add(folder, how)
     return [DetectedRoot(folder, how) for folder, how in found.items() if folder]
@@ -160,16 +164,18 @@ def _tox_settings(root: Path) -> list[tuple[str, str]]:
     return out
 
 
-def _runner_paths(root: Path, path: str) -> list[tuple[str, str]]:
+def _runner_paths(root: Path, path: str, script: bool = True) -> list[tuple[str, str]]:
     """A runner script's own folder, and the folders its `sys.path.insert/append` calls name."""
     folder = path.rpartition("/")[0]
     try:
         tree = ast.parse((root / path).read_bytes(), filename=path)
     except (SyntaxError, ValueError, OSError, RecursionError):
         return []
-    if not any(_is_main_guard(node) for node in tree.body):
-        return []
-    out = [(folder, f"test runner script {path} (its folder is sys.path[0])")]
+    out: list[tuple[str, str]] = []
+    if script:
+        if not any(_is_main_guard(node) for node in tree.body):
+            return []
+        out.append((folder, f"test runner script {path} (its folder is sys.path[0])"))
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr in ("insert", "append") and ast.unparse(node.func.value) == "sys.path" and node.args):
@@ -187,6 +193,8 @@ def _static_folder(node: ast.expr, here: str) -> str | None:
     """What `dirname(__file__)`, `Path(__file__).parent`, `os.path.join(..., "x")`, a literal name, relative to the repo."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return os.path.join(here, node.value) if not os.path.isabs(node.value) else None
+    if isinstance(node, ast.Call) and ast.unparse(node.func) in ("os.getcwd", "getcwd") and not node.args:
+        return here  # a script run from its own folder
     if isinstance(node, ast.Name) and node.id == "__file__":
         return os.path.join(here, "__file__")
     if isinstance(node, ast.Call):
