@@ -354,6 +354,7 @@ class _Auditor:
         self._environment: dict[str, bool] = {}
         self._references: dict[str, Counter[str]] = {}
         self._reported_modules: set[tuple[str, int, str]] = set()
+        self._callable_memo: dict[str, list[tuple[Resolved, list[Signature]]] | None] = {}
         self._not_located: dict[str, list[tuple[str, ImportSite]]] = {}
 
     def run(self, audited: Sequence[str], patterns: Sequence[str]) -> list[AuditItem]:
@@ -867,18 +868,11 @@ class _Auditor:
     # -- calls ---------------------------------------------------------------------------------------
 
     def _check_call(self, path: str, call: CallSite) -> None:
-        if call.expects_failure or self.index.split_module(call.target) is None:
+        if call.expects_failure:
             return
-        targets = [r for r in self.index.resolve(call.target) if r.definition is not None]
-        if not targets:
+        primary = self._callables(call.target)
+        if primary is None:
             return
-        reachable: list[tuple[Resolved, list[Signature]]] = []
-        for resolved in targets:
-            signatures = self._call_signatures(resolved)
-            if signatures is None:
-                return  # something the call may reach has no static signature: say nothing
-            reachable.append((resolved, signatures))
-        primary = [r for r in reachable if not r[0].via_handler] or reachable
         problems = [
             (resolved, signature, signature.bind_problems(
                 call.positional, call.keywords, star_args=call.star_args, star_kwargs=call.star_kwargs
@@ -897,6 +891,26 @@ class _Auditor:
         fix: Fix = self._error_code_fix(resolved, signature, call, found) or self._call_args_fix(
             resolved, signature, call, found)
         self._add(path, call.line, call.col, "error", CALL_DOES_NOT_BIND, message, fix)
+
+    def _callables(self, target: str) -> list[tuple[Resolved, list[Signature]]] | None:
+        """What a call of `target` reaches, each with its signatures (the real ones before `except ImportError`
+        fallbacks); None when it reaches nothing checkable. Memoised: a repository calls the same names often."""
+        if target in self._callable_memo:
+            return self._callable_memo[target]
+        found: list[tuple[Resolved, list[Signature]]] | None = None
+        if self.index.split_module(target) is not None:
+            targets = [r for r in self.index.resolve(target) if r.definition is not None]
+            reachable: list[tuple[Resolved, list[Signature]]] = []
+            for resolved in targets:
+                signatures = self._call_signatures(resolved)
+                if signatures is None:
+                    reachable = []  # something the call may reach has no static signature: say nothing
+                    break
+                reachable.append((resolved, signatures))
+            if reachable:
+                found = [r for r in reachable if not r[0].via_handler] or reachable
+        self._callable_memo[target] = found
+        return found
 
     def _error_code_fix(
         self, resolved: Resolved, signature: Signature, call: CallSite, problems: list[str]
