@@ -429,11 +429,13 @@ _NOQA = re.compile(rb"#\s*noqa", re.IGNORECASE)
 
 
 def _dynamic_markers(summary: ModuleSummary, data: bytes) -> ModuleSummary:
-    dynamic = _DYNAMIC_GLOBALS.search(data) is not None
-    caller = _CALLER_GLOBALS.search(data) is not None
+    # Substring tests first: the regular expressions run only on the few files that can match.
+    dynamic = (b"globals()" in data or b"sys.modules[" in data or b"vars()" in data) and \
+        _DYNAMIC_GLOBALS.search(data) is not None
+    caller = b"f_globals" in data and _CALLER_GLOBALS.search(data) is not None
     namespace = summary.is_package and _NAMESPACE_DECLARATION.search(data) is not None
     reexports: tuple[int, ...] = ()
-    if summary.imports and _NOQA.search(data):
+    if summary.imports and (b"noqa" in data or b"NOQA" in data or b"NoQA" in data) and _NOQA.search(data):
         lines = data.splitlines()
         reexports = tuple(sorted({
             i.line for i in summary.imports
@@ -846,11 +848,31 @@ def _parameter_names(args: ast.arguments) -> list[str]:
 
 def _is_interpreter_check(test: ast.expr) -> bool:
     """`if sys.version_info < (3,)`, `if sys.platform == "win32"`, `if os.name == "nt"` and combinations."""
-    return any(
-        isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-        and (node.value.id, node.attr) in (("sys", "version_info"), ("sys", "platform"), ("os", "name"))
-        for node in ast.walk(test)
-    )
+    # Through the shapes such a test has (and/or/not, comparisons, subscripts, `sys.platform.startswith(...)`),
+    # not `ast.walk`: every `if` of a file asks.
+    todo = [test]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and (node.value.id, node.attr) in _INTERPRETER_ATTRIBUTES:
+                return True
+            todo.append(node.value)
+        elif isinstance(node, ast.BoolOp):
+            todo.extend(node.values)
+        elif isinstance(node, ast.Compare):
+            todo.append(node.left)
+            todo.extend(node.comparators)
+        elif isinstance(node, ast.UnaryOp):
+            todo.append(node.operand)
+        elif isinstance(node, ast.Subscript):
+            todo.append(node.value)
+        elif isinstance(node, ast.Call):
+            todo.append(node.func)
+            todo.extend(node.args)
+    return False
+
+
+_INTERPRETER_ATTRIBUTES = frozenset({("sys", "version_info"), ("sys", "platform"), ("os", "name")})
 
 
 def _expects_failure(expr: ast.expr) -> bool:
@@ -883,6 +905,30 @@ class _SiteCollector(_Collector):
     re-exports; comprehension targets count as bindings of the enclosing scope,
     which can only hide a call, never misname one.
     """
+
+    # One method per node class, looked up once per collector class (`NodeVisitor.visit` builds the
+    # method name and calls getattr for each of a file's tens of thousands of nodes).
+    _methods: dict[type, object] = {}
+
+    def visit(self, node: ast.AST) -> object:
+        method = self._methods.get(type(node))
+        if method is None:
+            method = getattr(type(self), "visit_" + type(node).__name__, None) or type(self).generic_visit
+            self._methods[type(node)] = method
+        return method(self, node)  # type: ignore[operator]
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        """Audit reads no strings but a call's first argument (taken from the call itself)."""
 
     def __init__(self, info: ModuleInfo | None, data: bytes) -> None:
         super().__init__(info)
