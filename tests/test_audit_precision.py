@@ -302,3 +302,20 @@ def test_the_hook_fails_on_errors_in_the_changed_files_and_in_the_files_they_bre
     assert not any("pkg/other.py" in line for line in lines)
     # Without --importers only the changed files are reported: here, nothing.
     assert run_cli("audit", "--fail-on", "error", "pkg/api.py", cwd=repo).returncode == 0
+
+
+def test_an_audit_of_some_paths_reports_there_exactly_what_the_whole_audit_reports(tmp_path: Path) -> None:
+    """Files outside PATHS are read for their statements only (a cheaper scan); the findings must not change."""
+    fixture = Path(__file__).parent / "fixtures" / "ssot_debt"
+    files = {p.relative_to(fixture).as_posix(): p.read_bytes() for p in sorted(fixture.rglob("*")) if p.is_file()}
+    repo = make_repo(tmp_path / "repo", files)
+
+    def audit(*args: str) -> list[dict]:
+        result = run_cli("audit", "--format", "json", "--pattern", "*WebSocketManager*", *args, cwd=repo)
+        assert result.returncode == 0, result.stderr.decode()
+        return json.loads(result.stdout)["findings"]
+
+    everything = audit()
+    for paths in (["netra_backend/app/routes"], ["tests/test_circuit_breaker.py", "netra_backend/app/websocket_core"]):
+        expected = [f for f in everything if any(f["path"] == p or f["path"].startswith(p + "/") for p in paths)]
+        assert expected and audit(*paths) == expected

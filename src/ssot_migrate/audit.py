@@ -209,19 +209,23 @@ def run_audit(request: AuditRequest) -> AuditReport:
     discovery = discover(request.root, exclude=request.config.exclude)
     roots = import_roots(request.root, request.config, discovery.files)
     repo = build_repo(request.root, request.config, discovery)
-    progress.phase(PARSING, len(repo.python_files))
-    scans = _scan_files(repo, request.jobs, progress)
-    for path, scan in scans.items():
-        summary = scan.summary
-        if summary is not None and repo.modules.path_of(summary.module) == path:
-            repo.index.remember(summary)
     prefixes = [p.strip("/") for p in request.restrict if p.strip("/") not in ("", ".")]
     audited = [
         p for p in repo.python_files
         if not prefixes or any(p == prefix or p.startswith(prefix + "/") for prefix in prefixes)
     ]
+    progress.phase(PARSING, len(repo.python_files))
+    # Import and call sites only where findings are reported; every other file needs its statements only
+    # (what it defines and imports, for the index), a scan several times cheaper (the hook's case).
+    scans = _scan_files(repo, request.jobs, progress, set(audited) if prefixes else None)
     if prefixes and request.importers:
-        audited += _importers_of(repo, scans, audited)
+        importers = _importers_of(repo, scans, audited)
+        scans.update(_scan_files(repo, 1, SILENT, set(importers), only=importers))
+        audited += importers
+    for path, scan in scans.items():
+        summary = scan.summary
+        if summary is not None and repo.modules.path_of(summary.module) == path:
+            repo.index.remember(summary)
     progress.phase(CHECKING, len(audited))
     # Module names stay those of the configured (or default) roots; a detected root is one more place on
     # `sys.path` where an import can succeed, as it does when the project's tests run.
@@ -240,15 +244,15 @@ def run_audit(request: AuditRequest) -> AuditReport:
 
 
 def _importers_of(repo: RepoContext, scans: dict[str, FileScan], paths: Sequence[str]) -> list[str]:
-    """The files outside `paths` whose imports, calls or string targets name a module of `paths` (or below it)."""
+    """The files outside `paths` that import a module of `paths` (or below it, any scope, relative imports
+    resolved), or spell its dotted name (a `mock.patch("pkg.api.f")` target)."""
     modules = {info.name for p in paths if (info := repo.modules.info_for(p)) is not None}
     if not modules:
         return []
     chosen = set(paths)
+    spelled = [m.encode() for m in modules if "." in m]
 
-    def names(dotted: str | None) -> bool:
-        if not dotted:
-            return False
+    def names(dotted: str) -> bool:
         parts = dotted.split(".")
         return any(".".join(parts[:cut]) in modules for cut in range(1, len(parts) + 1))
 
@@ -257,9 +261,15 @@ def _importers_of(repo: RepoContext, scans: dict[str, FileScan], paths: Sequence
         scan = scans.get(path)
         if path in chosen or scan is None:
             continue
-        if any(names(site.module) or names(f"{site.module}.{site.name}") for site in scan.import_sites) or any(
-                names(call.target) or names(call.string_argument) for call in scan.call_sites):
+        if any(names(imported) for imported in scan.imported):
             out.append(path)
+        elif spelled:
+            try:
+                data = (repo.root / path).read_bytes()
+            except OSError:
+                continue
+            if any(name in data for name in spelled):
+                out.append(path)
     return out
 
 
@@ -275,32 +285,42 @@ def import_roots(root: Path, config: ProjectConfig, files: Sequence[str]) -> lis
     return out
 
 
-def _scan_files(repo: RepoContext, jobs: int | None, progress: Progress) -> dict[str, FileScan]:
-    work = [(str(repo.root), path, repo.modules.info_for(path)) for path in repo.python_files]
+def _scan_files(
+    repo: RepoContext, jobs: int | None, progress: Progress, with_sites: set[str] | None = None,
+    only: Sequence[str] | None = None,
+) -> dict[str, FileScan]:
+    """Every file's scan (of `only`, when given): with import and call sites for the files of `with_sites`
+    (None: all), the statements only for the others."""
+    work = [
+        (str(repo.root), path, repo.modules.info_for(path), with_sites is None or path in with_sites)
+        for path in (only if only is not None else repo.python_files)
+    ]
     jobs = jobs or os.cpu_count() or 1
     scans: dict[str, FileScan] = {}
     if jobs <= 1 or len(work) <= IN_PROCESS_MAX_FILES:
-        for root, path, info in work:
-            scans[path] = _scan_file(root, path, info)
+        for root, path, info, sites in work:
+            scans[path] = _scan_file(root, path, info, sites)
             progress.advance()
         return scans
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for (_, path, _), scan in zip(work, pool.map(_scan_file_args, work, chunksize=64)):
+        for (_, path, _, _), scan in zip(work, pool.map(_scan_file_args, work, chunksize=64)):
             scans[path] = scan
             progress.advance()
     return scans
 
 
-def _scan_file_args(args: tuple[str, str, ModuleInfo | None]) -> FileScan:
+def _scan_file_args(args: tuple[str, str, ModuleInfo | None, bool]) -> FileScan:
     return _scan_file(*args)
 
 
-def _scan_file(root: str, path: str, info: ModuleInfo | None) -> FileScan:
+def _scan_file(root: str, path: str, info: ModuleInfo | None, sites: bool = True) -> FileScan:
     try:
         data = (Path(root) / path).read_bytes()
     except OSError as exc:
         return FileScan(parsed=False, error=(1, 1, f"cannot read: {exc.strerror or exc}"))
-    return scan_source(data, info, path, sites=True)
+    if sites:
+        return scan_source(data, info, path, sites=True)
+    return scan_source(data, info, path, expressions=False, markers=True)
 
 
 # -- the checks ----------------------------------------------------------------------------------------
@@ -860,9 +880,15 @@ class _Auditor:
         """Imported name -> the repo module of each `from module import name` statement."""
         by_name: dict[str, list[str]] = defaultdict(list)
         for scan in self.scans.values():
-            for site in scan.import_sites:
-                if site.name not in (None, "*") and site.module is not None and self.modules.is_module(site.module):
-                    by_name[site.name].append(site.module)  # type: ignore[index]
+            if scan.import_sites or scan.expressions:
+                for site in scan.import_sites:
+                    if site.name not in (None, "*") and site.module is not None and self.modules.is_module(site.module):
+                        by_name[site.name].append(site.module)  # type: ignore[index]
+                continue
+            # A statement-only scan (a file outside PATHS): the same `from module import name` bindings.
+            for use in scan.uses:
+                if use.from_module is not None and use.local != "*" and self.modules.is_module(use.from_module):
+                    by_name[use.imported.rsplit(".", 1)[-1]].append(use.from_module)
         return by_name
 
     # -- calls ---------------------------------------------------------------------------------------

@@ -363,11 +363,17 @@ def scan_source(
     sites: bool = False,
     summary: bool = True,
     expressions: bool = True,
+    markers: bool = False,
 ) -> FileScan:
+    """`markers`: also read the summary's byte-level markers (dynamic globals, deliberate re-exports), as a scan
+    with `sites` does."""
     tree = parse_tree(data, path)
     if isinstance(tree, tuple):
         return FileScan(parsed=False, error=tree, path=path, expressions=expressions)
-    return scan_tree(tree, info, path, summary=summary, expressions=expressions, sites_of=data if sites else None)
+    scan = scan_tree(tree, info, path, summary=summary, expressions=expressions, sites_of=data if sites else None)
+    if markers and not sites and scan.summary is not None:
+        scan = replace(scan, summary=_dynamic_markers(scan.summary, data))
+    return scan
 
 
 def scan_tree(
