@@ -319,3 +319,17 @@ def test_an_audit_of_some_paths_reports_there_exactly_what_the_whole_audit_repor
     for paths in (["netra_backend/app/routes"], ["tests/test_circuit_breaker.py", "netra_backend/app/websocket_core"]):
         expected = [f for f in everything if any(f["path"] == p or f["path"].startswith(p + "/") for p in paths)]
         assert expected and audit(*paths) == expected
+
+
+def test_a_cached_statement_scan_never_hides_a_change_outside_the_paths(tmp_path: Path, private_cache_home: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/api.py": "def kept():\n    pass\n", "pkg/user.py": "from pkg.api import kept\n",
+    })
+    first = run_cli("audit", "--fail-on", "error", "pkg/user.py", cwd=repo)
+    assert first.returncode == 0, first.stdout.decode()
+    assert any(private_cache_home.rglob("*.json")), "the statement scans of the other files are cached"
+    assert run_cli("audit", "--fail-on", "error", "pkg/user.py", cwd=repo).returncode == 0
+    (repo / "pkg" / "api.py").write_text("def renamed():\n    pass\n")
+    after = run_cli("audit", "--fail-on", "error", "pkg/user.py", cwd=repo)
+    assert after.returncode == 1
+    assert b"pkg/user.py:1:21: SSOT502 error: cannot import name 'kept' from 'pkg.api'" in after.stdout

@@ -22,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
+from .cache import PlanCache, open_cache
 from .config import ProjectConfig
 from .modules import default_roots
 from .roots import DetectedRoot, detect_roots
@@ -59,6 +60,8 @@ CALL_DOES_NOT_BIND = "SSOT530"
 SIGNATURES_DISAGREE = "SSOT531"
 PARSE_ERROR = "SSOT001"
 
+# The cache entries of audit's statement scans (with the summary's byte-level markers).
+AUDIT_SCAN_KIND = "audit-statements"
 # Below this many files, a process pool costs more than the parsing it spreads.
 IN_PROCESS_MAX_FILES = 400
 # Decorators that keep the decorated function's call signature.
@@ -217,7 +220,8 @@ def run_audit(request: AuditRequest) -> AuditReport:
     progress.phase(PARSING, len(repo.python_files))
     # Import and call sites only where findings are reported; every other file needs its statements only
     # (what it defines and imports, for the index), a scan several times cheaper (the hook's case).
-    scans = _scan_files(repo, request.jobs, progress, set(audited) if prefixes else None)
+    cache = open_cache(request.root) if prefixes else None
+    scans = _scan_files(repo, request.jobs, progress, set(audited) if prefixes else None, cache=cache)
     if prefixes and request.importers:
         importers = _importers_of(repo, scans, audited)
         scans.update(_scan_files(repo, 1, SILENT, set(importers), only=importers))
@@ -287,14 +291,53 @@ def import_roots(root: Path, config: ProjectConfig, files: Sequence[str]) -> lis
 
 def _scan_files(
     repo: RepoContext, jobs: int | None, progress: Progress, with_sites: set[str] | None = None,
-    only: Sequence[str] | None = None,
+    only: Sequence[str] | None = None, cache: PlanCache | None = None,
 ) -> dict[str, FileScan]:
     """Every file's scan (of `only`, when given): with import and call sites for the files of `with_sites`
-    (None: all), the statements only for the others."""
+    (None: all), the statements only for the others, those from `cache` when it has them (by content)."""
     work = [
         (str(repo.root), path, repo.modules.info_for(path), with_sites is None or path in with_sites)
         for path in (only if only is not None else repo.python_files)
     ]
+    scans: dict[str, FileScan] = {}
+    if cache is not None:
+        work, scans, contents = _cached_statement_scans(repo, work, cache, progress)
+        fresh = _scan_files_now(work, jobs, progress)
+        for path, scan in fresh.items():
+            if path in contents and scan.parsed:
+                cache.put_scan(contents[path], path, repo.modules.info_for(path), scan, kind=AUDIT_SCAN_KIND)
+        scans.update(fresh)
+        return scans
+    return _scan_files_now(work, jobs, progress)
+
+
+def _cached_statement_scans(
+    repo: RepoContext, work: list[tuple[str, str, ModuleInfo | None, bool]], cache: PlanCache, progress: Progress
+) -> tuple[list[tuple[str, str, ModuleInfo | None, bool]], dict[str, FileScan], dict[str, bytes]]:
+    """Statement scans the cache has (hits), the work left, and the bytes of each statement-scan miss."""
+    left, hits, contents = [], {}, {}
+    for item in work:
+        _, path, info, sites = item
+        if sites:
+            left.append(item)
+            continue
+        try:
+            data = (repo.root / path).read_bytes()
+        except OSError:
+            left.append(item)
+            continue
+        scan = cache.get_scan(data, path, info, expressions=False, kind=AUDIT_SCAN_KIND)
+        if scan is not None and not scan.expressions:
+            hits[path] = scan
+            progress.advance()
+        else:
+            contents[path] = data
+            left.append(item)
+    return left, hits, contents
+
+
+def _scan_files_now(work: list[tuple[str, str, ModuleInfo | None, bool]], jobs: int | None, progress: Progress
+                    ) -> dict[str, FileScan]:
     jobs = jobs or os.cpu_count() or 1
     scans: dict[str, FileScan] = {}
     if jobs <= 1 or len(work) <= IN_PROCESS_MAX_FILES:
@@ -1126,6 +1169,8 @@ class _Auditor:
                 groups.append((DUPLICATE_PATTERN, pattern, members))
         reported: set[frozenset[str]] = set()
         for code, label, members in groups:
+            if not any((self.modules.path_of(m) or m) in audited for m, _ in members):
+                continue  # reported only in audited files: a group with none of them costs nothing
             if code == DUPLICATE_NAME and not self.all_duplicates:
                 members = self._meaningful(members)
                 if len(members) < 2:
