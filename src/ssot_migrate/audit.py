@@ -362,8 +362,8 @@ def _scan_file(root: str, path: str, info: ModuleInfo | None, sites: bool = True
     except OSError as exc:
         return FileScan(parsed=False, error=(1, 1, f"cannot read: {exc.strerror or exc}"))
     if sites:
-        return scan_source(data, info, path, sites=True)
-    return scan_source(data, info, path, expressions=False, markers=True)
+        return scan_source(data, info, path, sites=True, member_kinds=False)
+    return scan_source(data, info, path, expressions=False, markers=True, member_kinds=False)
 
 
 # -- the checks ----------------------------------------------------------------------------------------

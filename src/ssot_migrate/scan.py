@@ -364,13 +364,15 @@ def scan_source(
     summary: bool = True,
     expressions: bool = True,
     markers: bool = False,
+    member_kinds: bool = True,
 ) -> FileScan:
     """`markers`: also read the summary's byte-level markers (dynamic globals, deliberate re-exports), as a scan
     with `sites` does."""
     tree = parse_tree(data, path)
     if isinstance(tree, tuple):
         return FileScan(parsed=False, error=tree, path=path, expressions=expressions)
-    scan = scan_tree(tree, info, path, summary=summary, expressions=expressions, sites_of=data if sites else None)
+    scan = scan_tree(tree, info, path, summary=summary, expressions=expressions, sites_of=data if sites else None,
+                     member_kinds=member_kinds)
     if markers and not sites and scan.summary is not None:
         scan = replace(scan, summary=_dynamic_markers(scan.summary, data))
     return scan
@@ -384,17 +386,19 @@ def scan_tree(
     summary: bool = True,
     expressions: bool = True,
     sites_of: bytes | None = None,
+    member_kinds: bool = True,
 ) -> FileScan:
     """`expressions=False` visits statements only (imports anywhere, the summary): several times
     cheaper. `sites_of` (the file's bytes) also collects import and call sites."""
     try:
-        return _scan_tree(tree, info, path, summary, expressions, sites_of)
+        return _scan_tree(tree, info, path, summary, expressions, sites_of, member_kinds)
     except RecursionError:
         return FileScan(parsed=False, error=TOO_DEEP, path=path, expressions=expressions)
 
 
 def _scan_tree(
-    tree: ast.Module, info: ModuleInfo | None, path: str, summary: bool, expressions: bool, sites_of: bytes | None
+    tree: ast.Module, info: ModuleInfo | None, path: str, summary: bool, expressions: bool, sites_of: bytes | None,
+    member_kinds: bool = True,
 ) -> FileScan:
     # One traversal either way: the site collector does the plain collector's work too.
     collector = _SiteCollector(info, sites_of) if sites_of is not None else _Collector(info)
@@ -406,7 +410,7 @@ def _scan_tree(
     call_sites: tuple[CallSite, ...] = ()
     if isinstance(collector, _SiteCollector):
         import_sites, call_sites = tuple(collector.imports), collector.resolved_calls()
-    module_summary = _summarize(tree, info, path) if summary and info is not None else None
+    module_summary = _summarize(tree, info, path, member_kinds) if summary and info is not None else None
     if module_summary is not None and sites_of is not None:
         module_summary = _dynamic_markers(module_summary, sites_of)
     return FileScan(
@@ -558,7 +562,7 @@ def _is_import_error_handler(handler: ast.ExceptHandler) -> bool:
     )
 
 
-def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
+def _summarize(tree: ast.Module, info: ModuleInfo, path: str, member_kinds: bool = True) -> ModuleSummary:
     imports: list[ImportedName] = []
     definitions: list[Definition] = []
     stars: list[str] = []
@@ -599,7 +603,7 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
                     )
                 )
             elif isinstance(stmt, ast.ClassDef):
-                definitions.append(_class_definition(stmt, fallback, handler))
+                definitions.append(_class_definition(stmt, fallback, handler, member_kinds))
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
@@ -670,7 +674,9 @@ def _decorator_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
     return tuple(ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list)
 
 
-def _class_definition(stmt: ast.ClassDef, fallback: bool, handler: bool = False) -> Definition:
+def _class_definition(stmt: ast.ClassDef, fallback: bool, handler: bool = False, kinds: bool = True) -> Definition:
+    """`kinds=False` leaves `member_kinds` empty (what each member is: collapse-class and the API matrices read it,
+    audit does not)."""
     members: list[str] = []
     methods: list[tuple[str, Signature]] = []
     class_level: list[str] = []
@@ -697,7 +703,7 @@ def _class_definition(stmt: ast.ClassDef, fallback: bool, handler: bool = False)
         bases=bases, members=tuple(dict.fromkeys(members)), methods=tuple(methods),
         class_level_methods=tuple(class_level),
         decorators=_decorator_names(stmt), handler=handler,
-        member_kinds=_member_kinds(stmt),
+        member_kinds=_member_kinds(stmt) if kinds else (),
         opaque_methods=tuple(dict.fromkeys(opaque)),
         class_keywords=tuple(k.arg or "**" for k in stmt.keywords),
     )
