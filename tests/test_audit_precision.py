@@ -156,7 +156,7 @@ def test_namespace_portions_and_compiled_extensions_are_not_missing_modules(tmp_
 
 def test_signatures_follow_the_mro_and_stay_silent_where_they_cannot_be_known(tmp_path: Path) -> None:
     lib = (
-        "import functools\nfrom dataclasses import dataclass\nfrom typing import NamedTuple, overload\n\n\n"
+        "import functools\nimport attrs\nfrom dataclasses import dataclass\nfrom typing import NamedTuple, overload\n\n\n"
         "class Base:\n    def __init__(self, a, b=1):\n        pass\n\n\n"
         "class Child(Base):\n    pass\n\n\n"
         "class Forwarding(Base):\n    def __init__(self, *args, extra=None, **kwargs):\n"
@@ -164,6 +164,7 @@ def test_signatures_follow_the_mro_and_stay_silent_where_they_cannot_be_known(tm
         "class KeywordOnly(Base):\n    def __init__(self, *, name=None, **kwargs):\n        super().__init__(**kwargs)\n\n"
         "    @classmethod\n    def build(cls, a, b, c):\n        return cls(a=a)\n\n\n"
         "@dataclass\nclass Record:\n    x: int\n\n\n"
+        "@attrs.define\nclass Point:\n    x: int\n    y: int = 0\n\n\n"
         "class Pair(NamedTuple):\n    left: int\n    right: int\n\n\n"
         "class Meta(type):\n    def __call__(cls, *args):\n        return super().__call__()\n\n\n"
         "class WithMeta(metaclass=Meta):\n    def __init__(self):\n        pass\n\n\n"
@@ -177,9 +178,9 @@ def test_signatures_follow_the_mro_and_stay_silent_where_they_cannot_be_known(tm
     )
     use = (
         "import pytest\nfrom pkg.lib import Base, Child, Forwarding, KeywordOnly, Record, Pair, WithMeta, wrapped, over\n"
-        "from pkg.lib import Overloaded\n\n"
+        "from pkg.lib import Overloaded, Point\n\n"
         "Child(1, 2)\nForwarding(1, 2, extra=3)\nKeywordOnly.build(1, 2, 3)\nRecord(1)\nPair(1, 2)\nWithMeta(1, 2)\n"
-        "wrapped(1, 2, 3)\nover('a', 'b')\nOverloaded('a', 'b')\n\n"
+        "wrapped(1, 2, 3)\nover('a', 'b')\nOverloaded('a', 'b'); Point(1, 2)\n\n"
         "with pytest.raises(TypeError):\n    Base()\n\n"
         "Child()\n"  # line 18: really broken, through the MRO
     )
