@@ -86,6 +86,7 @@ def test_quiet_keeps_only_results_and_verbose_names_every_phase_once(repo: Path)
     audit = run_cli("audit", "-v", cwd=repo)
     assert audit.stderr.decode().splitlines() == [
         "audit: listing files", "audit: parsing (5 files)", "audit: checking (5 files)",
+        "audit: import root . (repository root)",
     ]
     both = run_cli("plan", "-q", "-v", cwd=repo)
     assert both.returncode == 2 and b"--quiet and --verbose contradict each other" in both.stderr
