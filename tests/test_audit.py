@@ -198,12 +198,14 @@ def test_duplicate_classes_one_finding_per_class_naming_the_whole_group(repo: Pa
     assert ("test_framework/mocks.py", 1) in at_class_lines
     legacy = next(f for f in pattern_findings if f["path"] == "netra_backend/app/websocket_core/unified_manager.py"
                   and f["line"] == 27)
-    assert "40% of public members shared with it; it lacks broadcast" in legacy["message"]
+    assert "40% of public members shared with it: add_connection, send_to_user; it lacks broadcast" in legacy["message"]
     assert legacy["suggestion"] == {"old": f"{WS}.unified_manager._UnifiedWebSocketManager", "new": canonical}
     assert all("suggestion" not in f for f in pattern_findings if f"{canonical}; this is" in f["message"] or
                "this is the suggested canonical" in f["message"])
-    # Equal names group on their own, without any --pattern.
-    named = [f for f in audit_json(repo)["findings"] if f["code"] == "SSOT520"]
+    # Equal names group on their own, without any --pattern; two classes that share only their name (no public
+    # member in common) are no duplicate by default, and `--duplicates all` shows them.
+    assert not [f for f in audit_json(repo)["findings"] if f["code"] == "SSOT520"]
+    named = [f for f in audit_json(repo, "--duplicates", "all")["findings"] if f["code"] == "SSOT520"]
     assert {(f["path"], f["line"]) for f in named} == {
         ("netra_backend/app/services/websocket_manager.py", 4),
         ("netra_backend/app/websocket_core/manager.py", 4),
@@ -217,7 +219,7 @@ def test_json_report_is_versioned_and_has_the_documented_keys(repo: Path) -> Non
     report = audit_json(repo, "--pattern", PATTERN)
     assert set(report) == {"schema_version", "tool", "findings", "stats"}
     assert report["schema_version"] == 1 and report["tool"]["name"] == "ssot-migrate"
-    assert set(report["stats"]) == {"discovered", "parsed", "unparsable", "audited", "seconds"}
+    assert set(report["stats"]) == {"discovered", "parsed", "unparsable", "audited", "seconds", "roots"}
     assert report["stats"]["discovered"] == report["stats"]["parsed"] == len(
         [p for p in fixture_files() if p.endswith(".py")]
     )
@@ -284,8 +286,9 @@ def test_fail_on_turns_findings_into_exit_code_1(repo: Path, tmp_path: Path) -> 
     clean = make_repo(tmp_path / "clean", {"pkg/__init__.py": "", "pkg/a.py": "import json\nfrom pkg import b\n",
                                            "pkg/b.py": "X = 1\n"})
     assert run_cli("audit", "--fail-on", "warning", cwd=clean).returncode == 0
-    warned = make_repo(tmp_path / "warned", {"pkg/__init__.py": "", "pkg/a.py": "class A:\n    pass\n",
-                                             "pkg/b.py": "class A:\n    pass\n"})
+    copy = "class A:\n    def run(self):\n        pass\n"
+    warned = make_repo(tmp_path / "warned", {"pkg/__init__.py": "", "pkg/a.py": copy, "lib/__init__.py": "",
+                                             "lib/b.py": copy})
     assert run_cli("audit", "--fail-on", "error", cwd=warned).returncode == 0
     assert run_cli("audit", "--fail-on", "warning", cwd=warned).returncode == 1
 
@@ -307,10 +310,11 @@ def test_emitted_spec_once_applied_makes_the_fixture_tests_pass(repo: Path) -> N
     spec = repo.parent / "audit-fixes.toml"
     result = run_cli("audit", "--pattern", PATTERN, "--emit-spec", str(spec), cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
-    assert b"4 codemods ready; what needs a human is commented out" in result.stderr
+    assert b"7 codemods ready; what needs a human is commented out" in result.stderr
     migration = load_migration([str(spec)])
+    renames = [c for c in migration.codemods if c.kind == "rename-import"]
     # Most specific old path first: a symbol is renamed before a module that contains it would move.
-    assert [(c.kind, str(c.values["old"]), str(c.values["new"])) for c in migration.codemods] == [
+    assert [(c.kind, str(c.values["old"]), str(c.values["new"])) for c in renames] == [
         ("rename-import", "netra_backend.app.services.circuit_breaker.CircuitBreakerMetrics",
          "netra_backend.app.core.resilience.metrics:CircuitBreakerMetrics"),
         ("rename-import", "netra_backend.app.services.circuit_breaker.CircuitBreakerState",
@@ -320,12 +324,17 @@ def test_emitted_spec_once_applied_makes_the_fixture_tests_pass(repo: Path) -> N
         ("rename-import", "netra_backend.app.agents.agent_websocket_bridge",
          "netra_backend.app.services.agent_websocket_bridge"),
     ]
+    # The mechanical call-site fixes and the group the person named are live, each with what to confirm.
+    calls = {c.kind: c for c in migration.codemods if c.kind != "rename-import"}
+    assert set(calls) == {"collapse-class", "call-args", "error-code-message"}
+    assert str(calls["collapse-class"].values["canonical"]) == f"{WS}.websocket_manager.UnifiedWebSocketManager"
+    assert str(calls["error-code-message"].values["function"]) == f"{WS}.types.create_error_message"
+    assert dict(calls["error-code-message"].values["codes"]) == {"Authentication failed": "AUTH_FAILED"}
     text = spec.read_text()
-    # What a human must decide is there, commented out, ready to uncomment.
-    assert '# kind = "collapse-class"' in text
-    assert f'# canonical = "{WS}.websocket_manager.UnifiedWebSocketManager"' in text
+    assert "# Confirm before merging: data = {} (an empty dict, from its annotation)." in text
+    # What a human must decide is there, commented out, ready to uncomment: a call with extra positionals.
     assert '# kind = "call-args"' in text and "# keyword_to_positional = { context = 0 }" in text
-    assert f'# function = "{WS}.types.create_error_message"' in text
+    assert "extra positional arguments must be removed by hand" in text
     assert "CircuitOpenException" in text and "docker_circuit_breaker" in text
 
     applied = run_cli("apply", "--spec", str(spec), "--in-place", cwd=repo)
@@ -378,7 +387,7 @@ def test_packages_that_raise_on_import_are_located_not_imported(tmp_path: Path) 
 
 
 def test_sarif_output_validates_against_the_sarif_2_1_0_schema(repo: Path) -> None:
-    result = run_cli("audit", "--format", "sarif", "--pattern", PATTERN, cwd=repo)
+    result = run_cli("audit", "--format", "sarif", "--pattern", PATTERN, "--duplicates", "all", cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
     log = json.loads(result.stdout)
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
@@ -388,7 +397,7 @@ def test_sarif_output_validates_against_the_sarif_2_1_0_schema(repo: Path) -> No
     assert log["version"] == "2.1.0" and run["tool"]["driver"]["name"] == "ssot-migrate"
     rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     assert {"SSOT501", "SSOT502", "SSOT520", "SSOT521", "SSOT530", "SSOT531"} <= set(rules)
-    json_findings = audit_json(repo, "--pattern", PATTERN)["findings"]
+    json_findings = audit_json(repo, "--pattern", PATTERN, "--duplicates", "all")["findings"]
     assert len(run["results"]) == len(json_findings)
     first = run["results"][0]
     assert rules[first["ruleIndex"]] == first["ruleId"]
@@ -494,8 +503,8 @@ def test_drafted_call_args_tables_run_with_the_real_kind_once_uncommented(repo: 
     assert run_cli("audit", "--emit-spec", str(spec), cwd=repo).returncode == 0
     blocks = spec.read_text().split("\n\n")
     call_args = [b for b in blocks if '# kind = "call-args"' in b]
-    assert len(call_args) == 3
-    assert any('# add = [{ name = "error_message", position = 1, value = "..." }]' in b for b in call_args)
+    assert len(call_args) == 1, "only the calls a codemod cannot fix alone stay commented"
+    assert any('\nadd = [{ name = "data", position = 1, value = "{}" }]' in b for b in blocks)
     uncommented = [
         "\n".join(line[2:] for line in block.splitlines() if line.startswith("# ") and not line.startswith("# or:")
                   and (line.startswith("# [[") or " = " in line) and not line.startswith("# SSOT"))

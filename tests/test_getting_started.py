@@ -19,7 +19,7 @@ PAGE = ROOT / "docs" / "getting-started.md"
 EXAMPLE_DIR = "/tmp/netra_like"
 MARKER = "@@ssot-migrate-getting-started@@"
 PHASES = "|".join(re.escape(name) for name in (progress.LISTING, progress.PREPARING, progress.PREFILTER,
-                                                progress.PARSING, progress.CHECKING))
+                                                progress.PARSING, progress.REWRITING, progress.CHECKING))
 # Progress on stderr names a phase that lasted a second: how many appear depends on the machine, not on the page.
 PROGRESS_LINE = re.compile(rf"^(plan|audit|check|apply): ({PHASES})( \(\d+ files\))?$")
 

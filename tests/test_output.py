@@ -81,11 +81,12 @@ def test_quiet_keeps_only_results_and_verbose_names_every_phase_once(repo: Path)
     verbose = run_cli("plan", "-v", cwd=repo)
     assert verbose.stderr.decode().splitlines() == [
         "plan: listing files", "plan: repository-wide preparation", "plan: byte prefilter (5 files)",
-        "plan: parsing (2 files)",
+        "plan: parsing, rewriting and verifying (3 files)",
     ]
     audit = run_cli("audit", "-v", cwd=repo)
     assert audit.stderr.decode().splitlines() == [
         "audit: listing files", "audit: parsing (5 files)", "audit: checking (5 files)",
+        "audit: import root . (repository root)",
     ]
     both = run_cli("plan", "-q", "-v", cwd=repo)
     assert both.returncode == 2 and b"--quiet and --verbose contradict each other" in both.stderr

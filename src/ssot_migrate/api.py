@@ -71,12 +71,14 @@ def plan_target(
 
 
 def audit_target(
-    target: Target, patterns: Sequence[str] = (), *, jobs: int | None = None, progress: Progress = SILENT
+    target: Target, patterns: Sequence[str] = (), *, jobs: int | None = None, progress: Progress = SILENT,
+    all_duplicates: bool = False, importers: bool = False,
 ) -> AuditReport:
     """Audit the whole project (the index needs all of it); report findings only under `target.restrict`."""
     from .audit import AuditRequest, run_audit
 
-    return run_audit(AuditRequest(target.root, target.config, target.restrict, tuple(patterns), jobs, progress))
+    return run_audit(AuditRequest(target.root, target.config, target.restrict, tuple(patterns), jobs, progress,
+                                  all_duplicates, importers))
 
 
 def check_target(

@@ -8,6 +8,7 @@ outside the repository are located with the import system's path finders.
 from __future__ import annotations
 
 import difflib
+import json
 import fnmatch
 import importlib.machinery
 import os
@@ -21,10 +22,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
+from .cache import PlanCache, open_cache
 from .config import ProjectConfig
+from .modules import default_roots
+from .roots import DetectedRoot, detect_roots
 from .discover import discover
 from .repo import RepoContext, build_repo, environment_has_module
-from .index import Resolved, signature_conflicts
+from .index import Resolved, class_definitions, qualify, signature_conflicts
 from .modules import ModuleInfo
 from .plan import SCHEMA_VERSION, tool_json
 from .scan import (
@@ -49,12 +53,15 @@ ALL_LISTS_MISSING = "SSOT504"
 NOT_LOCATED = "SSOT505"
 RELATIVE_BEYOND_TOP = "SSOT506"
 STRING_TARGET = "SSOT507"
+ROOT_NOT_CONFIGURED = "SSOT508"
 DUPLICATE_NAME = "SSOT520"
 DUPLICATE_PATTERN = "SSOT521"
 CALL_DOES_NOT_BIND = "SSOT530"
 SIGNATURES_DISAGREE = "SSOT531"
 PARSE_ERROR = "SSOT001"
 
+# The cache entries of audit's statement scans (with the summary's byte-level markers).
+AUDIT_SCAN_KIND = "audit-statements"
 # Below this many files, a process pool costs more than the parsing it spreads.
 IN_PROCESS_MAX_FILES = 400
 # Decorators that keep the decorated function's call signature.
@@ -63,6 +70,13 @@ TRANSPARENT_DECORATORS = frozenset({
     "functools.cache", "cache", "typing.final", "final", "typing.override", "override", "typing_extensions.override",
 })
 CLOSE_SPELLING_CUTOFF = 0.85
+# Same-name classes are one thing written twice when they share at least this share of the smaller public API.
+MEANINGFUL_SHARE = 0.5
+# Standard-library modules of Python versions newer than some that run audit: imported behind a version
+# check that is a constant of the project's own (`if PY314: import annotationlib`).
+NEWER_STDLIB = frozenset({"tomllib", "_pyrepl", "annotationlib", "compression", "_interpreters", "_interpqueues"})
+# From this many broken imports that would resolve below one folder, one SSOT508 names the folder instead.
+ROOT_HINT_MIN_IMPORTS = 5
 # String-target calls whose string names a module, not an attribute path.
 MODULE_STRING_CALLS = frozenset({"importlib.import_module", "builtins.__import__", "__import__", "importlib.util.find_spec"})
 _DOTTED_TARGET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?::[A-Za-z_][A-Za-z0-9_.]*)?$")
@@ -90,22 +104,46 @@ class RenameFix:
 
 @dataclass(frozen=True)
 class CollapseFix:
-    """A collapse-class draft for a group of duplicate classes (always a human's decision)."""
+    """A collapse-class draft for a group of duplicate classes.
+
+    `decided`: the group is one a person named (`--pattern`) and its canonical is the one class more imports
+    reach than any other; the draft writes it live, for the person to confirm. Otherwise it is their decision.
+    """
 
     canonical: str
     duplicates: tuple[str, ...]
+    decided: bool = False
 
 
 @dataclass(frozen=True)
 class CallArgsFix:
-    """A call-args draft for calls to `function` that no longer fit its signature."""
+    """A call-args draft for calls to `function` that no longer fit its signature.
+
+    `mechanical`: the options fix the call with nothing left to decide but the values in `confirm`
+    (what a person checks before merging); otherwise `note` says what needs a person.
+    """
 
     function: str
     options: tuple[tuple[str, str], ...]
     note: str = ""
+    mechanical: bool = False
+    confirm: tuple[str, ...] = ()
 
 
-Fix = RenameFix | CollapseFix | CallArgsFix
+@dataclass(frozen=True)
+class ErrorCodeFix:
+    """An error-code-message draft: a message-only call to `function(code, message, ...)`.
+
+    `message` is the literal message (None when it is not a literal); `code` the code the repository already
+    pairs with that message (`("AUTH_FAILED", "Authentication failed")` elsewhere), if exactly one.
+    """
+
+    function: str
+    message: str | None
+    code: str | None = None
+
+
+Fix = RenameFix | CollapseFix | CallArgsFix | ErrorCodeFix
 
 
 @dataclass(frozen=True)
@@ -121,9 +159,11 @@ class AuditStats:
     unparsable: int = 0
     audited: int = 0
     seconds: float = 0.0
+    # The import roots the audit used (configured, or detected the way the project's tests run).
+    roots: tuple[DetectedRoot, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "seconds": round(self.seconds, 3)}
+        return {**asdict(self), "seconds": round(self.seconds, 3), "roots": [r.to_json() for r in self.roots]}
 
 
 @dataclass
@@ -156,6 +196,10 @@ class AuditRequest:
     patterns: tuple[str, ...] = ()
     jobs: int | None = None
     progress: Progress = SILENT
+    # Every class name defined twice, not only the groups that share API and live in production code.
+    all_duplicates: bool = False
+    # With `restrict`: also report in the files that import a restricted file's module (what a change there breaks).
+    importers: bool = False
 
 
 # -- driver --------------------------------------------------------------------------------------------
@@ -166,20 +210,31 @@ def run_audit(request: AuditRequest) -> AuditReport:
     progress = request.progress
     progress.phase(LISTING)
     discovery = discover(request.root, exclude=request.config.exclude)
+    roots = import_roots(request.root, request.config, discovery.files)
     repo = build_repo(request.root, request.config, discovery)
-    progress.phase(PARSING, len(repo.python_files))
-    scans = _scan_files(repo, request.jobs, progress)
-    for path, scan in scans.items():
-        summary = scan.summary
-        if summary is not None and repo.modules.path_of(summary.module) == path:
-            repo.index.remember(summary)
     prefixes = [p.strip("/") for p in request.restrict if p.strip("/") not in ("", ".")]
     audited = [
         p for p in repo.python_files
         if not prefixes or any(p == prefix or p.startswith(prefix + "/") for prefix in prefixes)
     ]
+    progress.phase(PARSING, len(repo.python_files))
+    # Import and call sites only where findings are reported; every other file needs its statements only
+    # (what it defines and imports, for the index), a scan several times cheaper (the hook's case).
+    cache = open_cache(request.root) if prefixes else None
+    scans = _scan_files(repo, request.jobs, progress, set(audited) if prefixes else None, cache=cache)
+    if prefixes and request.importers:
+        importers = _importers_of(repo, scans, audited)
+        scans.update(_scan_files(repo, 1, SILENT, set(importers), only=importers))
+        audited += importers
+    for path, scan in scans.items():
+        summary = scan.summary
+        if summary is not None and repo.modules.path_of(summary.module) == path:
+            repo.index.remember(summary)
     progress.phase(CHECKING, len(audited))
-    auditor = _Auditor(repo, scans, frozenset(discovery.files))
+    # Module names stay those of the configured (or default) roots; a detected root is one more place on
+    # `sys.path` where an import can succeed, as it does when the project's tests run.
+    extra = tuple(r.folder for r in roots if r.folder and r.folder not in repo.modules.roots)
+    auditor = _Auditor(repo, scans, frozenset(discovery.files), extra, request.all_duplicates)
     items = auditor.run(audited, request.patterns)
     stats = AuditStats(
         discovered=len(repo.python_files),
@@ -187,36 +242,128 @@ def run_audit(request: AuditRequest) -> AuditReport:
         unparsable=sum(1 for s in scans.values() if not s.parsed),
         audited=len(audited),
         seconds=time.perf_counter() - started,
+        roots=tuple(roots),
     )
     return AuditReport(items, stats)
 
 
-def _scan_files(repo: RepoContext, jobs: int | None, progress: Progress) -> dict[str, FileScan]:
-    work = [(str(repo.root), path, repo.modules.info_for(path)) for path in repo.python_files]
+def _importers_of(repo: RepoContext, scans: dict[str, FileScan], paths: Sequence[str]) -> list[str]:
+    """The files outside `paths` that import a module of `paths` (or below it, any scope, relative imports
+    resolved), or spell its dotted name (a `mock.patch("pkg.api.f")` target)."""
+    modules = {info.name for p in paths if (info := repo.modules.info_for(p)) is not None}
+    if not modules:
+        return []
+    chosen = set(paths)
+    spelled = [m.encode() for m in modules if "." in m]
+
+    def names(dotted: str) -> bool:
+        parts = dotted.split(".")
+        return any(".".join(parts[:cut]) in modules for cut in range(1, len(parts) + 1))
+
+    out = []
+    for path in repo.python_files:
+        scan = scans.get(path)
+        if path in chosen or scan is None:
+            continue
+        if any(names(imported) for imported in scan.imported):
+            out.append(path)
+        elif spelled:
+            try:
+                data = (repo.root / path).read_bytes()
+            except OSError:
+                continue
+            if any(name in data for name in spelled):
+                out.append(path)
+    return out
+
+
+def import_roots(root: Path, config: ProjectConfig, files: Sequence[str]) -> list[DetectedRoot]:
+    """The configured `roots`, or the repository root plus what the project's own test run puts on `sys.path`."""
+    if config.roots:
+        return [DetectedRoot("" if r in (".", "") else r.strip("/"), "configured") for r in config.roots]
+    top_dirs = {p.split("/", 1)[0] for p in files if "/" in p}
+    detected = {r.folder: r for r in detect_roots(root, files)}
+    out = [DetectedRoot("", "repository root")]
+    out += [DetectedRoot(r, "src layout") for r in default_roots(top_dirs) if r not in (".", "")]
+    out += [r for folder, r in detected.items() if folder not in {o.folder for o in out}]
+    return out
+
+
+def _scan_files(
+    repo: RepoContext, jobs: int | None, progress: Progress, with_sites: set[str] | None = None,
+    only: Sequence[str] | None = None, cache: PlanCache | None = None,
+) -> dict[str, FileScan]:
+    """Every file's scan (of `only`, when given): with import and call sites for the files of `with_sites`
+    (None: all), the statements only for the others, those from `cache` when it has them (by content)."""
+    work = [
+        (str(repo.root), path, repo.modules.info_for(path), with_sites is None or path in with_sites)
+        for path in (only if only is not None else repo.python_files)
+    ]
+    scans: dict[str, FileScan] = {}
+    if cache is not None:
+        work, scans, contents = _cached_statement_scans(repo, work, cache, progress)
+        fresh = _scan_files_now(work, jobs, progress)
+        for path, scan in fresh.items():
+            if path in contents and scan.parsed:
+                cache.put_scan(contents[path], path, repo.modules.info_for(path), scan, kind=AUDIT_SCAN_KIND)
+        scans.update(fresh)
+        return scans
+    return _scan_files_now(work, jobs, progress)
+
+
+def _cached_statement_scans(
+    repo: RepoContext, work: list[tuple[str, str, ModuleInfo | None, bool]], cache: PlanCache, progress: Progress
+) -> tuple[list[tuple[str, str, ModuleInfo | None, bool]], dict[str, FileScan], dict[str, bytes]]:
+    """Statement scans the cache has (hits), the work left, and the bytes of each statement-scan miss."""
+    left, hits, contents = [], {}, {}
+    for item in work:
+        _, path, info, sites = item
+        if sites:
+            left.append(item)
+            continue
+        try:
+            data = (repo.root / path).read_bytes()
+        except OSError:
+            left.append(item)
+            continue
+        scan = cache.get_scan(data, path, info, expressions=False, kind=AUDIT_SCAN_KIND)
+        if scan is not None and not scan.expressions:
+            hits[path] = scan
+            progress.advance()
+        else:
+            contents[path] = data
+            left.append(item)
+    return left, hits, contents
+
+
+def _scan_files_now(work: list[tuple[str, str, ModuleInfo | None, bool]], jobs: int | None, progress: Progress
+                    ) -> dict[str, FileScan]:
     jobs = jobs or os.cpu_count() or 1
     scans: dict[str, FileScan] = {}
     if jobs <= 1 or len(work) <= IN_PROCESS_MAX_FILES:
-        for root, path, info in work:
-            scans[path] = _scan_file(root, path, info)
+        for root, path, info, sites in work:
+            scans[path] = _scan_file(root, path, info, sites)
             progress.advance()
         return scans
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for (_, path, _), scan in zip(work, pool.map(_scan_file_args, work, chunksize=64)):
+        for (_, path, _, _), scan in zip(work, pool.map(_scan_file_args, work, chunksize=64)):
             scans[path] = scan
             progress.advance()
     return scans
 
 
-def _scan_file_args(args: tuple[str, str, ModuleInfo | None]) -> FileScan:
+def _scan_file_args(args: tuple[str, str, ModuleInfo | None, bool]) -> FileScan:
     return _scan_file(*args)
 
 
-def _scan_file(root: str, path: str, info: ModuleInfo | None) -> FileScan:
+def _scan_file(root: str, path: str, info: ModuleInfo | None, sites: bool = True) -> FileScan:
     try:
         data = (Path(root) / path).read_bytes()
     except OSError as exc:
         return FileScan(parsed=False, error=(1, 1, f"cannot read: {exc.strerror or exc}"))
-    return scan_source(data, info, path, sites=True)
+    if sites:
+        return scan_source(data, info, path, sites=True, member_kinds=False)
+    return scan_source(data, info, path, expressions=False, markers=True, member_kinds=False)
 
 
 # -- the checks ----------------------------------------------------------------------------------------
@@ -232,8 +379,16 @@ class _Candidate:
 
 
 class _Auditor:
-    def __init__(self, repo: RepoContext, scans: dict[str, FileScan], files: frozenset[str]) -> None:
+    def __init__(
+        self, repo: RepoContext, scans: dict[str, FileScan], files: frozenset[str], extra_roots: tuple[str, ...] = (),
+        all_duplicates: bool = False,
+    ) -> None:
         self.repo = repo
+        self.all_duplicates = all_duplicates
+        # Folders the project's test run puts on `sys.path` besides the module map's roots.
+        self.extra_roots = extra_roots
+        # Missing modules that exist below a folder that is no import root: one finding per folder when many.
+        self._under_folder: dict[str, list[tuple[str, ModuleInfo | None, ImportSite, str, tuple[str, ...], bool]]] = {}
         self.index = repo.index
         self.modules = repo.modules
         self.scans = scans
@@ -262,6 +417,7 @@ class _Auditor:
         self._environment: dict[str, bool] = {}
         self._references: dict[str, Counter[str]] = {}
         self._reported_modules: set[tuple[str, int, str]] = set()
+        self._callable_memo: dict[str, list[tuple[Resolved, list[Signature]]] | None] = {}
         self._not_located: dict[str, list[tuple[str, ImportSite]]] = {}
 
     def run(self, audited: Sequence[str], patterns: Sequence[str]) -> list[AuditItem]:
@@ -284,6 +440,7 @@ class _Auditor:
                     self._check_string_target(path, call)
                 if call.resolved:
                     self._check_call(path, call)
+        self._report_under_folders()
         self._report_not_located()
         for module, summary in sorted(self.summaries.items()):
             if summary.path in audited_set:
@@ -297,6 +454,11 @@ class _Auditor:
              suggestion: tuple[str, str] | None = None) -> None:
         if suggestion is None and isinstance(fix, RenameFix):
             suggestion = (fix.old, fix.new)
+        if severity in ("error", "warning") and code != PARSE_ERROR and _is_vendored(path):
+            # Vendored copies are pruned by their vendoring tool (`pip/_vendor/rich` ships without `markdown`);
+            # what they break is the upstream's code, run only through the project's own imports: one step milder.
+            severity = "warning" if severity == "error" else "info"
+            message += " (vendored code: the project imports only the parts it keeps)"
         finding = Finding(path, line, col, severity, code, None, message, suggestion, group)
         self.items.append(AuditItem(finding, fix))
 
@@ -310,42 +472,92 @@ class _Auditor:
 
     def _on_disk(self, module: str) -> bool:
         relative = module.replace(".", "/")
-        for root in self.modules.roots:
+        for root in (*self.modules.roots, *self.extra_roots):
             base = self.repo.root / root / relative if root else self.repo.root / relative
             if base.with_suffix(".py").is_file() or base.is_dir():
                 return True
             if any(base.with_name(base.name + suffix).is_file() for suffix in importlib.machinery.EXTENSION_SUFFIXES):
                 return True
+            # An extension module built from its C/Cython source at install time.
+            stem = f"{root}/{relative}" if root else relative
+            if any(f"{stem}{suffix}" in self.files for suffix in (".c", ".pyx", ".cpp")):
+                return True
         return False
 
-    def repo_owns(self, top: str) -> bool:
-        """Whether the top-level name `top` means this repository's package.
+    def repo_owns(self, top: str, path: str | None = None) -> bool:
+        """Whether the top-level name `top` means this repository's package (for an import written in `path`).
 
         A regular module or package of the repo always wins; a namespace package
         (a folder without `__init__.py`) loses to a regular one of the environment,
-        as it does on `sys.path`.
+        as it does on `sys.path`. A name that is a package only the way pytest names
+        test files (`tests/sphinx/__init__.py` under a `tests/` that is no package)
+        means that folder only for files beside it.
         """
         if self.modules.path_of(top) is not None:
             return True
         if not self.modules.is_namespace_package(top):
             return False
-        return not (top in sys.stdlib_module_names or self._environment_has(top))
+        if top in sys.stdlib_module_names or self._environment_has(top):
+            return False
+        if any(top in self._tops_under.get(root, ()) for root in self.modules.roots):
+            return True
+        return path is not None and self._sibling_exists(path, top, packages=True)
+
+    @cached_property
+    def _tops_under(self) -> dict[str, set[str]]:
+        """Folder -> the names directly under it that a Python file makes importable (`pkg/`, `mod.py`)."""
+        under: dict[str, set[str]] = defaultdict(set)
+        for path in self.files:
+            if not path.endswith((".py", ".pyi")):
+                continue
+            parts = path.split("/")
+            for cut in range(len(parts)):
+                name = parts[cut]
+                if cut == len(parts) - 1:
+                    name = name.rsplit(".", 1)[0]
+                if name.isidentifier():
+                    under["/".join(parts[:cut])].add(name)
+        return under
+
+    def _package_below_some_folder(self, module: str) -> bool:
+        parts = module.split(".")
+        relative = "/".join(parts)
+        return any(
+            f"{folder}/{relative}/__init__.py" in self.files
+            for folder, names in self._tops_under.items() if folder and parts[0] in names
+        )
+
+    def _folder_with(self, module: str) -> str | None:
+        """A folder that is no import root, under which `module` is a file or package (the folder `roots` lacks)."""
+        parts = module.split(".")
+        known = set(self.modules.roots) | set(self.extra_roots)
+        for folder in sorted(f for f, names in self._tops_under.items() if parts[0] in names and f not in known):
+            base = f"{folder}/{'/'.join(parts)}"
+            if f"{base}.py" in self.files or f"{base}/__init__.py" in self.files or f"{base}.pyi" in self.files:
+                return folder
+        return None
 
     def _environment_has(self, module: str) -> bool:
         if module not in self._environment:
-            self._environment[module] = module in sys.stdlib_module_names or environment_has_module(module)
+            self._environment[module] = (
+                module in sys.stdlib_module_names or module in NEWER_STDLIB or environment_has_module(module)
+            )
         return self._environment[module]
 
-    def _sibling_exists(self, path: str, top: str) -> bool:
-        """A script's own folder (and pytest's rootdir-inserted folder) is on `sys.path` when it runs."""
+    def _sibling_exists(self, path: str, top: str, packages: bool = False) -> bool:
+        """A script's own folder (and pytest's rootdir-inserted folder) is on `sys.path` when it runs;
+        so are the detected roots the file is in."""
         folder = path.rpartition("/")[0]
         folders = [folder]
         while folder and f"{folder}/__init__.py" in self.files:
             folder = folder.rpartition("/")[0]
             folders.append(folder)
+        folders += [r for r in self.extra_roots if path.startswith(r + "/")]
         for candidate in folders:
             prefix = f"{candidate}/{top}" if candidate else top
             if f"{prefix}.py" in self.files or f"{prefix}/__init__.py" in self.files:
+                return True
+            if packages and top in self._tops_under.get(candidate, ()):
                 return True
         return False
 
@@ -362,21 +574,45 @@ class _Auditor:
             return
         module = site.module
         top = module.split(".")[0]
-        if not self.repo_owns(top):
+        if not self.repo_owns(top, path):
             optional = site.guarded or site.type_checking or site.interpreter_gated
-            if not (optional or self._environment_has(top) or self._sibling_exists(path, top)):
-                self._not_located.setdefault(top, []).append((path, site))
+            if not (optional or self._environment_has(top) or self._sibling_exists(path, top)
+                    or any(top in self._tops_under.get(r, ()) for r in self.extra_roots)):
+                folder = self._folder_with(module)
+                if folder is not None:
+                    self._under_folder.setdefault(folder, []).append((path, info, site, module, (), False))
+                else:
+                    self._not_located.setdefault(top, []).append((path, site))
+            return
+        if not self.module_exists(module) and self._other_portion(module):
+            optional = site.guarded or site.type_checking or site.interpreter_gated
+            if not (optional or self._environment_has(module)):
+                self._not_located.setdefault(module, []).append((path, site))
             return
         if not self.module_exists(module):
             key = (path, site.statement_line, module)
             if key not in self._reported_modules:
                 self._reported_modules.add(key)
                 names = self._names_of_statement(path, site)
-                self._report_missing_module(path, info, site, module, names)
+                folder = self._folder_with(module)
+                if folder is not None and self._severity(site)[0] == "error":
+                    self._under_folder.setdefault(folder, []).append((path, info, site, module, names, True))
+                else:
+                    self._report_missing_module(path, info, site, module, names)
             return
         if site.name is None or site.name == "*":
             return
         self._check_name(path, info, site, module, site.name)
+
+    def _other_portion(self, module: str) -> bool:
+        """A missing module right below an old-style namespace package (`pkg_resources.declare_namespace`,
+        `pkgutil.extend_path`): another distribution installs it (`zope.testing` beside `zope.interface`)."""
+        parts = module.split(".")
+        for cut in range(1, len(parts)):
+            summary = self.index.summary(".".join(parts[:cut]))
+            if summary is not None and summary.declares_namespace:
+                return not self.module_exists(".".join(parts[: cut + 1]))
+        return False
 
     def _names_of_statement(self, path: str, site: ImportSite) -> tuple[str, ...]:
         scan = self.scans[path]
@@ -398,8 +634,9 @@ class _Auditor:
         severity, context = self._severity(site)
         parent = self._plain_module_above(module)
         if parent is not None:
-            # `six.moves`-style: only an import hook installed at runtime can provide submodules of a plain module.
-            severity = "warning"
+            # `six.moves`-style: only an import hook installed at runtime can provide submodules of a plain module,
+            # and nothing here can tell whether one does.
+            severity = "info"
             context += f" ({parent} is a module, not a package: only an import hook can provide this)"
         fix = self._module_fix(module, names, importer=info.name if info is not None else None)
         message = f"No module named {module!r}{context}"
@@ -427,10 +664,14 @@ class _Auditor:
         if summary is None:
             if self.modules.path_of(module) is not None or not self.modules.is_module(module):
                 return None  # does not parse (reported on its own), or exists only on disk (generated, compiled)
+            if self._package_below_some_folder(module):
+                return None  # a regular package where pytest or a runner puts its folder on sys.path: not indexed
             return "a namespace package has only submodules"
         if name in summary.bound_names or name in IMPLICIT_MODULE_ATTRIBUTES:
             return None
-        if summary.definitions_of("__getattr__") or self._star_bound(module, name):
+        if name == "__all__" and summary.all_line is not None:
+            return None  # `from m import __all__ as m_all`: bound by an assignment the summary keeps apart
+        if summary.definitions_of("__getattr__") or self._star_bound(module, name) or self._binds_dynamically(summary):
             return None
         if summary.all_names is not None:
             return "not defined there, and its `__all__` does not export it"
@@ -469,6 +710,23 @@ class _Auditor:
             )
         self._add(path, call.line, call.col, "error", STRING_TARGET, message, fix)
 
+    def _binds_dynamically(self, summary: ModuleSummary) -> bool:
+        """Whether the module may bind names no statement shows: it writes its own globals, or a decorator it
+        applies comes from a repo module that reaches its caller's globals (`sys._getframe(1).f_globals`)."""
+        if summary.dynamic_names:
+            return True
+        for definition in summary.definitions:
+            for decorator in definition.decorators:
+                head = decorator.split(".")[0]
+                for imported in summary.imports_of(head):
+                    split = self.index.split_module(imported.target)
+                    other = self.index.summary(split[0]) if split is not None else None
+                    if other is not None and other.writes_caller_globals:
+                        return True
+                if summary.writes_caller_globals and summary.definitions_of(head):
+                    return True
+        return False
+
     def _star_bound(self, module: str, name: str) -> bool:
         for resolved in self.index.resolve(f"{module}.{name}"):
             if resolved.definition is not None or not resolved.in_repo or self.module_exists(resolved.fqn):
@@ -480,6 +738,8 @@ class _Auditor:
     ) -> None:
         if summary.all_names is None or name in summary.all_names or name.startswith("__"):
             return
+        if any(i.line in summary.reexport_lines for i in summary.imports_of(name)):
+            return  # `from .base import Node  # noqa` / `import X as X`: re-exported on purpose
         package = summary.module if summary.is_package else summary.module.rpartition(".")[0]
         if info is not None and package and (info.name == package or info.name.startswith(package + ".")):
             return  # a package's own modules may use its unexported names
@@ -487,7 +747,15 @@ class _Auditor:
         places = [c for c in self._places(name, exclude_module=summary.module) if c.identity in identity]
         public = [c for c in places if self._is_public(c.spec.split(":")[0], name)]
         fix = _rename_fix(f"{summary.module}.{name}", public[0].spec, "exported by", ()) if public else None
-        severity = "warning" if not site.type_checking else "info"
+        # Without a public home elsewhere it is the module's own internal API, used on purpose: worth knowing only.
+        # So is a path the repository uses more than the exported home (`from django.template import Library`):
+        # a leftover is the rare way in, not the common one.
+        severity: Severity = "warning" if fix is not None and not site.type_checking else "info"
+        if fix is not None:
+            importers = self._importers_of_name.get(name, [])
+            home = fix.new.split(":")[0]
+            if importers.count(summary.module) > importers.count(home):
+                severity = "info"
         message = (
             f"{name!r} is imported from {summary.module!r}, whose `__all__` does not export it "
             "(private or on its way out: it may disappear)"
@@ -503,6 +771,25 @@ class _Auditor:
                 path, site.line, site.col, "warning", NOT_LOCATED,
                 f"{top!r} is neither a module of this repository nor installed in this environment{where}; "
                 "run audit in the project's environment, or fix the name",
+            )
+
+    def _report_under_folders(self) -> None:
+        for folder, entries in sorted(self._under_folder.items()):
+            if len(entries) < ROOT_HINT_MIN_IMPORTS:
+                for path, info, site, module, names, owned in entries:
+                    if owned:
+                        self._report_missing_module(path, info, site, module, names)
+                    else:
+                        self._not_located.setdefault(module.split(".")[0], []).append((path, site))
+                continue
+            path, _, site, module, _, _ = entries[0]
+            roots = ", ".join(f'"{r or "."}"' for r in (*self.modules.roots, *self.extra_roots, folder))
+            files = len({entry[0] for entry in entries})
+            self._add(
+                path, site.statement_line, site.statement_col, "warning", ROOT_NOT_CONFIGURED,
+                f"{len(entries)} imports in {files} file{'s' if files != 1 else ''} (this one: {module!r}) resolve only "
+                f"with {folder}/ on sys.path, as when the tests run from there; if that is how they run, set "
+                f"`roots = [{roots}]` under [tool.ssot-migrate] in pyproject.toml",
             )
 
     def _check_dunder_all(self, summary: ModuleSummary) -> None:
@@ -636,26 +923,25 @@ class _Auditor:
         """Imported name -> the repo module of each `from module import name` statement."""
         by_name: dict[str, list[str]] = defaultdict(list)
         for scan in self.scans.values():
-            for site in scan.import_sites:
-                if site.name not in (None, "*") and site.module is not None and self.modules.is_module(site.module):
-                    by_name[site.name].append(site.module)  # type: ignore[index]
+            if scan.import_sites or scan.expressions:
+                for site in scan.import_sites:
+                    if site.name not in (None, "*") and site.module is not None and self.modules.is_module(site.module):
+                        by_name[site.name].append(site.module)  # type: ignore[index]
+                continue
+            # A statement-only scan (a file outside PATHS): the same `from module import name` bindings.
+            for use in scan.uses:
+                if use.from_module is not None and use.local != "*" and self.modules.is_module(use.from_module):
+                    by_name[use.imported.rsplit(".", 1)[-1]].append(use.from_module)
         return by_name
 
     # -- calls ---------------------------------------------------------------------------------------
 
     def _check_call(self, path: str, call: CallSite) -> None:
-        if self.index.split_module(call.target) is None:
+        if call.expects_failure:
             return
-        targets = [r for r in self.index.resolve(call.target) if r.definition is not None]
-        if not targets:
+        primary = self._callables(call.target)
+        if primary is None:
             return
-        reachable: list[tuple[Resolved, list[Signature]]] = []
-        for resolved in targets:
-            signatures = self._call_signatures(resolved)
-            if signatures is None:
-                return  # something the call may reach has no static signature: say nothing
-            reachable.append((resolved, signatures))
-        primary = [r for r in reachable if not r[0].via_handler] or reachable
         problems = [
             (resolved, signature, signature.bind_problems(
                 call.positional, call.keywords, star_args=call.star_args, star_kwargs=call.star_kwargs
@@ -671,8 +957,51 @@ class _Auditor:
         message = (
             f"{short}() {'; '.join(found)}: the call does not fit {resolved.fqn}{signature.describe()} ({where})"
         )
-        self._add(path, call.line, call.col, "error", CALL_DOES_NOT_BIND, message,
-                  self._call_args_fix(resolved, signature, call, found))
+        fix: Fix = self._error_code_fix(resolved, signature, call, found) or self._call_args_fix(
+            resolved, signature, call, found)
+        self._add(path, call.line, call.col, "error", CALL_DOES_NOT_BIND, message, fix)
+
+    def _callables(self, target: str) -> list[tuple[Resolved, list[Signature]]] | None:
+        """What a call of `target` reaches, each with its signatures (the real ones before `except ImportError`
+        fallbacks); None when it reaches nothing checkable. Memoised: a repository calls the same names often."""
+        if target in self._callable_memo:
+            return self._callable_memo[target]
+        found: list[tuple[Resolved, list[Signature]]] | None = None
+        if self.index.split_module(target) is not None:
+            targets = [r for r in self.index.resolve(target) if r.definition is not None]
+            reachable: list[tuple[Resolved, list[Signature]]] = []
+            for resolved in targets:
+                signatures = self._call_signatures(resolved)
+                if signatures is None:
+                    reachable = []  # something the call may reach has no static signature: say nothing
+                    break
+                reachable.append((resolved, signatures))
+            if reachable:
+                found = [r for r in reachable if not r[0].via_handler] or reachable
+        self._callable_memo[target] = found
+        return found
+
+    def _error_code_fix(
+        self, resolved: Resolved, signature: Signature, call: CallSite, problems: list[str]
+    ) -> ErrorCodeFix | None:
+        """`create_error_message("Auth failed")` against `create_error_message(error_code, error_message)`."""
+        positional = [p for p in signature.parameters if p.kind in ("positional_only", "positional_or_keyword")]
+        if (len(positional) < 2 or call.positional != 1 or call.keywords or call.star_args or call.star_kwargs
+                or "code" not in positional[0].name.lower()
+                or not any(word in positional[1].name.lower() for word in ("message", "msg", "text"))
+                or problems != [f"missing 1 required argument: {positional[1].name!r}"]):
+            return None
+        message = call.string_argument
+        codes = self._codes_by_message.get(message, set()) if message is not None else set()
+        return ErrorCodeFix(resolved.fqn, message, next(iter(codes)) if len(codes) == 1 else None)
+
+    @cached_property
+    def _codes_by_message(self) -> dict[str, set[str]]:
+        by_message: dict[str, set[str]] = defaultdict(set)
+        for scan in self.scans.values():
+            for code, message in scan.code_pairs:
+                by_message[message].add(code)
+        return by_message
 
     def _call_signatures(self, resolved: Resolved) -> list[Signature] | None:
         """Every signature the name may have in its module (definitions in `if`/`else` branches are
@@ -687,11 +1016,57 @@ class _Auditor:
             same = [d for d in summary.definitions_of(definition.name) if d.handler == definition.handler] or same
         signatures = []
         for candidate in same:
-            signature = _signature_of_callable(candidate)
+            if candidate.kind == "class":
+                signature = self._class_signature(resolved.module, candidate, set())
+            elif any(_is_overload(d) for c in same for d in c.decorators):
+                return None  # `@overload` stubs and their implementation: the stubs say what fits, not the def
+            else:
+                signature = _signature_of_callable(candidate)
             if signature is None:
                 return None
             signatures.append(signature)
         return signatures
+
+    def _class_signature(self, module: str, definition: Definition, seen: set[str]) -> Signature | None:
+        """How calling the class binds, through its MRO (the first `__init__` of its repo bases); None when a
+        decorator, a metaclass, a `__new__`, an `@overload`ed or decorated `__init__`, a record/enum base or a
+        base outside the repository may change it."""
+        fqn = f"{module}.{definition.name}"
+        if fqn in seen or len(seen) > 12:
+            return None
+        seen.add(fqn)
+        if definition.decorators or definition.class_keywords or "__new__" in definition.members:
+            return None
+        if "__init__" in definition.opaque_methods or "__call__" in definition.opaque_methods:
+            return None
+        own = definition.method_signature("__init__")
+        bases = [b for b in definition.bases if b not in ("object", "builtins.object")]
+        base_classes: list[tuple[str, Definition]] = []
+        for base in bases:
+            leaf = base.rsplit(".", 1)[-1].split("[", 1)[0]
+            if leaf == "Generic":
+                continue
+            if leaf in _INTERFACE_BASES or leaf in ("TypedDict", "type"):
+                return None
+            target = qualify(self.index, module, base)
+            if target is None:
+                return None
+            if target.startswith("builtins."):
+                if own is None and target not in ("builtins.object",):
+                    return None  # `class E(Exception)`: the builtin's own signature
+                continue
+            found = class_definitions(self.index, target)
+            if len(found) != 1 or found[0].module is None or found[0].definition is None:
+                return None  # a base outside the repository (or several candidates): its __new__/metaclass is unknown
+            base_classes.append((found[0].module, found[0].definition))
+        for base_module, base in base_classes:
+            if base.decorators or base.class_keywords or "__new__" in base.members:
+                return None
+        if own is not None:
+            return own
+        if len(base_classes) != 1 or len(bases) != 1:
+            return None  # no own `__init__` and no single base to inherit one from
+        return self._class_signature(*base_classes[0], seen)
 
     def _definition_location(self, resolved: Resolved) -> str:
         path = self.modules.path_of(resolved.module or "") or resolved.module
@@ -702,6 +1077,7 @@ class _Auditor:
         positional = [p for p in params if p.kind in ("positional_only", "positional_or_keyword")]
         names = {p.name for p in params}
         options: list[tuple[str, str]] = []
+        confirm: list[str] = []
         filled = {p.name for p in positional[: call.positional]} | set(call.keywords)
         for keyword in call.keywords:
             if keyword in names:
@@ -722,11 +1098,21 @@ class _Auditor:
                     and param.name not in filled and not call.star_args and not call.star_kwargs):
                 # A positional slot is added by position, so calls that already pass it positionally are left alone.
                 where = f", position = {positional.index(param)}" if param in positional else ""
-                options.append(("add", f'[{{ name = "{param.name}"{where}, value = "..." }}]'))
+                value = _stated_value(param.annotation)
+                if value is not None:
+                    confirm.append(f"{param.name} = {value} (an empty {param.annotation}, from its annotation)")
+                options.append(("add", f'[{{ name = "{param.name}"{where}, value = {_toml_text(value or "...")} }}]'))
+        for key, value in options:
+            if key == "rename_keywords":
+                confirm.append(f"the keyword renamed {value} (the only required parameter left unfilled)")
         note = "; ".join(problems)
-        if any("positional argument" in p and "were given" in p for p in problems):
+        extra = any("positional argument" in p and "were given" in p for p in problems)
+        if extra:
             note += "; extra positional arguments must be removed by hand"
-        return CallArgsFix(resolved.fqn, tuple(dict.fromkeys(options)), note)
+        mechanical = (not extra and not call.star_args and not call.star_kwargs
+                      and all(key != "remove" and '"..."' not in value for key, value in options))
+        return CallArgsFix(resolved.fqn, tuple(dict.fromkeys(options)), note, mechanical and bool(options),
+                           tuple(dict.fromkeys(confirm)))
 
     def _check_fallback_signatures(self, summary: ModuleSummary) -> None:
         counts = Counter([i.local for i in summary.imports] + [d.name for d in summary.definitions])
@@ -783,11 +1169,66 @@ class _Auditor:
                 groups.append((DUPLICATE_PATTERN, pattern, members))
         reported: set[frozenset[str]] = set()
         for code, label, members in groups:
+            if not any((self.modules.path_of(m) or m) in audited for m, _ in members):
+                continue  # reported only in audited files: a group with none of them costs nothing
+            if code == DUPLICATE_NAME and not self.all_duplicates:
+                members = self._meaningful(members)
+                if len(members) < 2:
+                    continue
             names = tuple(f"{m}.{d.name}" for m, d in members)
             if frozenset(names) in reported:
                 continue
             reported.add(frozenset(names))
             self._report_group(code, label, members, names, audited)
+
+    def _meaningful(self, members: list[tuple[str, Definition]]) -> list[tuple[str, Definition]]:
+        """The members of a same-name group that may be SSOT debt: production code (no test module, test
+        helper, migration or `__main__` demo) that shares public API with another member, or has the same bases
+        and members (a copy)."""
+        kept = [
+            (m, d) for m, d in members
+            if not self._is_test_or_support(m) and not self.summaries[m].in_main_block(d.line)
+        ]
+        ancestors = {m: self._ancestors(m, d) for m, d in kept}
+
+        def related(a: tuple[str, Definition], b: tuple[str, Definition]) -> bool:
+            (ma, da), (mb, db) = a, b
+            if ancestors[ma] & ancestors[mb]:
+                return False  # implementations of one base (`Command(BaseCommand)` per command module): polymorphism
+            if f"{ma}.{da.name}" in ancestors[mb] or f"{mb}.{db.name}" in ancestors[ma]:
+                return False  # one extends the other
+            if ma.rpartition(".")[0] == mb.rpartition(".")[0]:
+                return False  # one class per sibling module of a package (`backends/dummy.py`, `backends/jinja2.py`): plugins
+            if set(da.members) == set(db.members) and da.members and da.bases == db.bases:
+                return True  # a copy
+            api_a, api_b = _public_api(da), _public_api(db)
+            return bool(api_a & api_b) and _similarity(api_a, api_b) >= MEANINGFUL_SHARE
+        return [member for member in kept if any(related(member, other) for other in kept if other[0] != member[0])]
+
+    def _ancestors(self, module: str, definition: Definition, depth: int = 0) -> set[str]:
+        """The class's bases, theirs and so on (qualified names; repo classes by their definition, others as
+        written); builtins and `object` left out."""
+        found: set[str] = set()
+        for base in definition.bases:
+            target = qualify(self.index, module, base)
+            if target is None or target.startswith("builtins.") or target.split("[")[0] in ("typing.Generic",):
+                continue
+            definitions = class_definitions(self.index, target) if depth < 8 else []
+            if not definitions:
+                found.add(target)
+            for resolved in definitions:
+                found.add(resolved.fqn)
+                if resolved.module is not None and resolved.definition is not None:
+                    found |= self._ancestors(resolved.module, resolved.definition, depth + 1)
+        return found
+
+    def _is_test_or_support(self, module: str) -> bool:
+        path = f"/{self.modules.path_of(module) or ''}"
+        return (
+            self._is_test_module(module) or "/test/" in path or "/testing/" in path or "/migrations/" in path
+            or "/test_" in path or "/tests_" in path or "/examples/" in path or "/docs/" in path
+            or path.startswith(("/tests", "/test", "/testing", "/examples", "/docs", "/benchmarks"))
+        )
 
     def _is_test_module(self, module: str) -> bool:
         path = self.modules.path_of(module) or ""
@@ -819,7 +1260,15 @@ class _Auditor:
             for module, definition in members
             if (reason := _not_a_duplicate(definition, canonical, canonical_api)) is not None
         }
-        fix = CollapseFix(canonical_fqn, tuple(n for n in names if n != canonical_fqn and n not in not_duplicates))
+        runner_up = max((self.references(n) for n in names if n != canonical_fqn), default=0)
+        fix = CollapseFix(
+            canonical_fqn, tuple(n for n in names if n != canonical_fqn and n not in not_duplicates),
+            decided=code == DUPLICATE_PATTERN and references > runner_up,
+        )
+        if code == DUPLICATE_NAME and not self.all_duplicates:
+            if not fix.duplicates:
+                return  # nothing in the group is a duplicate of the canonical: not a warning on one side
+            members = [(m, d) for m, d in members if f"{m}.{d.name}" not in not_duplicates]
         for module, definition in members:
             path = self.modules.path_of(module) or module
             if path not in audited:
@@ -840,9 +1289,13 @@ class _Auditor:
             else:
                 similarity = _similarity(_public_api(definition), canonical_api)
                 missing = sorted(_public_api(definition) - canonical_api)
+                shared = sorted(_public_api(definition) & canonical_api)
+                what = (f": {', '.join(shared[:6])}{', ...' if len(shared) > 6 else ''}" if shared
+                        else " (same bases and members)" if set(definition.members) == set(canonical.members)
+                        and definition.members else "")
                 detail = (
                     f"suggested canonical: {canonical_fqn} ({references} import{'s' if references != 1 else ''}); "
-                    f"{similarity:.0%} of public members shared with it"
+                    f"{similarity:.0%} of public members shared with it{what}"
                 )
                 if missing:
                     detail += f"; it lacks {', '.join(missing[:8])}{', ...' if len(missing) > 8 else ''}"
@@ -872,6 +1325,34 @@ def _signature_of_callable(definition: Definition) -> Signature | None:
     if definition.kind == "class" and definition.method_signature("__new__") is None:
         return definition.method_signature("__init__")
     return None
+
+
+_VENDOR_FOLDERS = ("_vendor", "vendor", "_vendored", "vendored", "extern", "_extern", "third_party", "_third_party")
+
+
+def _is_vendored(path: str) -> bool:
+    return any(part in _VENDOR_FOLDERS for part in path.split("/")[:-1])
+
+
+# What an empty value of an annotated type is written as (a draft value a person confirms).
+_EMPTY_VALUES = {
+    "dict": "{}", "Dict": "{}", "Mapping": "{}", "MutableMapping": "{}", "list": "[]", "List": "[]",
+    "Sequence": "[]", "MutableSequence": "[]", "Iterable": "[]", "tuple": "()", "Tuple": "()", "set": "set()",
+    "Set": "set()", "frozenset": "frozenset()", "str": '""', "bytes": 'b""', "int": "0", "float": "0.0",
+    "bool": "False", "Optional": "None", "None": "None",
+}
+
+
+def _stated_value(annotation: str | None) -> str | None:
+    return _EMPTY_VALUES.get(annotation or "")
+
+
+def _toml_text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _is_overload(decorator: str) -> bool:
+    return decorator.rsplit(".", 1)[-1] == "overload"
 
 
 def _module_rank(module: str) -> tuple[bool, int, str]:

@@ -107,16 +107,19 @@ class PlanCache:
 
     # -- ast scans (the repository index reads them while preparing) --------------------
 
-    def get_scan(self, data: bytes, path: str, info: ModuleInfo | None, *, expressions: bool = True) -> FileScan | None:
-        entry = self._load(self._key("scan" if expressions else "imports", data, path, info, ""))
+    def get_scan(
+        self, data: bytes, path: str, info: ModuleInfo | None, *, expressions: bool = True, kind: str | None = None
+    ) -> FileScan | None:
+        """`kind` names scans made another way than the index's (audit's statement scans with byte markers)."""
+        entry = self._load(self._key(kind or ("scan" if expressions else "imports"), data, path, info, ""))
         try:
             scan = _decode(entry) if entry is not None else None
         except (TypeError, KeyError, ValueError):
             return None
         return scan if isinstance(scan, FileScan) and scan.expressions == expressions else None
 
-    def put_scan(self, data: bytes, path: str, info: ModuleInfo | None, scan: FileScan) -> None:
-        self._store(self._key("scan" if scan.expressions else "imports", data, path, info, ""), _encode(scan))
+    def put_scan(self, data: bytes, path: str, info: ModuleInfo | None, scan: FileScan, *, kind: str | None = None) -> None:
+        self._store(self._key(kind or ("scan" if scan.expressions else "imports"), data, path, info, ""), _encode(scan))
 
     # -- records of repository-wide results (`recall`) --------------------------------------
 

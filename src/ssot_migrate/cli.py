@@ -458,6 +458,11 @@ def check(
         raise typer.Exit(1)
 
 
+class Duplicates(str, Enum):
+    meaningful = "meaningful"
+    all = "all"
+
+
 @app.command()
 def audit(
     paths: Optional[List[Path]] = typer.Argument(
@@ -474,6 +479,15 @@ def audit(
     ),
     emit_guard: Optional[Guard] = typer.Option(
         None, "--emit-guard", help="Print the old paths as ruff banned-api entries (to stdout, instead of the findings).",
+    ),
+    duplicates: Duplicates = typer.Option(
+        Duplicates.meaningful, "--duplicates",
+        help="meaningful: classes that share public API or body, reached from production code; all: every class "
+             "name defined twice (test helpers, migrations, __main__ demos too).",
+    ),
+    importers: bool = typer.Option(
+        False, "--importers",
+        help="With PATHS: also report in the files that import them (what a change to them breaks; the hook's mode).",
     ),
     format: AuditFormat = typer.Option(AuditFormat.text, "--format", "-f",
                                        help="text (people), json, sarif or html (a page for a reviewer)."),
@@ -499,7 +513,11 @@ def audit(
     style = _style(output_format, color, quiet, verbose, to_file=output is not None)
     target = api.resolve_target(paths or [], root)
     with _progress(style, "audit") as progress:
-        report = api.audit_target(target, pattern or [], jobs=jobs, progress=progress)
+        report = api.audit_target(target, pattern or [], jobs=jobs, progress=progress,
+                                  all_duplicates=duplicates is Duplicates.all, importers=importers)
+    if style.verbose:
+        for detected in report.stats.roots:
+            _note(style, f"audit: import root {detected.folder or '.'} ({detected.how})")
     # Before any output: the guard reads the configured specs, which may be invalid (exit 2).
     guard = ruff_banned_api(api.guard_moves(target, report)) if emit_guard is Guard.ruff else None
     findings = report.findings

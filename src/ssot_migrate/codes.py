@@ -380,7 +380,10 @@ CODES: dict[str, CodeDoc] = _table(
         "(not in git, not on disk, not a compiled extension). Importing this file raises ModuleNotFoundError. The "
         "message names the candidate the index found: a module with the same name elsewhere (`moved to`), a renamed "
         "variant (`unified_*`, `*_manager`, `*_factory`), a close spelling, or a module that defines every imported "
-        "name. Inside `try/except ImportError` or `if TYPE_CHECKING:` it is a warning: the fallback runs instead.",
+        "name. Inside `try/except ImportError` or `if TYPE_CHECKING:` it is a warning: the fallback runs instead. "
+        "A submodule of a plain module (`six.moves.x`, only an import hook provides it) is info; in vendored code "
+        "(`_vendor/`, `vendor/`, `extern/`, `third_party/`) each severity is one step milder. Imports that resolve "
+        "under a folder the project's test run puts on `sys.path` (see SSOT508) are not reported.",
         "Apply the suggested rename (`audit --emit-spec` drafts it as a rename-import codemod), or fix the import by "
         "hand when the audit says `no candidate`: the module was planned but never written.",
     ),
@@ -397,8 +400,10 @@ CODES: dict[str, CodeDoc] = _table(
     CodeDoc(
         "SSOT503", "A name is imported although the module's `__all__` does not export it",
         "The module defines or imports the name, so the import works today, but its `__all__` leaves the name out: "
-        "it is private or on its way out of that module. Imports from inside the module's own package are not "
-        "reported.",
+        "it is private or on its way out of that module. It is a warning when the name has a public home elsewhere "
+        "that the repository does not already import less often than this path; otherwise (the module's internal "
+        "API, or the path most code uses) it is info. Imports from inside the module's own package, and names the "
+        "module re-exports on purpose (`# noqa` on the import, `import X as X`), are not reported.",
         "Import it from where it is exported (the message names the place; `audit --emit-spec` drafts the rename), "
         "or add it to `__all__` if it is meant to be public.",
     ),
@@ -434,11 +439,26 @@ CODES: dict[str, CodeDoc] = _table(
         "Apply the suggested rename (rename-import rewrites these strings too), or fix the string by hand.",
     ),
     CodeDoc(
+        "SSOT508", "Many imports resolve only with one more folder on `sys.path` (the `roots` setting)",
+        "At least five imports that would be SSOT501 errors name modules that exist below one folder that is no "
+        "import root (`tests/` when the project's tests run with `tests/` on `sys.path`, as Django's "
+        "`tests/runtests.py` does). Audit reports one warning naming the folder instead of an error per import. "
+        "Roots audit detects by itself (src layout, pytest `pythonpath`, `conftest.py` placement, a top-level test "
+        "runner script and its `sys.path` inserts, tox `changedir`/`PYTHONPATH`) are listed in `--verbose` and in "
+        "the JSON stats (`stats.roots`) and never produce this finding.",
+        "If that is how the code runs, add the folder to `roots` under `[tool.ssot-migrate]` (the message spells the "
+        "setting); otherwise the imports are broken: fix them.",
+    ),
+    CodeDoc(
         "SSOT520", "The same class name is defined in more than one module",
-        "Classes group by equal name (pytest `Test*` classes in test modules excepted). There is one finding per "
-        "class, at its `class` line; the message names every member of the group, the suggested canonical (the one "
-        "most import statements reach, through re-exports) and how many public members (methods, class attributes, "
-        "protocol dunders) this class shares with it. JSON adds `\"group\"`.",
+        "Classes group by equal name. By default only classes that may be debt are reported: production code (not "
+        "test modules or helpers, migrations, examples, `if __name__ == \"__main__\":` demos) that shares at least "
+        "half its public API with another member, or is a copy of it, outside one class hierarchy and outside one "
+        "package's plugin modules (`Command(BaseCommand)` per command module is no duplicate); `--duplicates all` "
+        "reports every group. There is one finding per class, at its `class` line; the message names every member "
+        "of the group, the suggested canonical (the one most import statements reach, through re-exports) and the "
+        "public members (methods, class attributes, protocol dunders) this class shares with it. JSON adds "
+        "`\"group\"`.",
         "Decide which class is the single source of truth, then collapse the others into it (the draft spec from "
         "`audit --emit-spec` carries a commented-out collapse-class codemod to start from).",
     ),
@@ -452,11 +472,17 @@ CODES: dict[str, CodeDoc] = _table(
         "SSOT530", "A call does not fit the signature of the function it reaches",
         "A call to a function (or class) of this repository, followed through imports, re-exports and fallbacks, "
         "would raise TypeError: a missing required argument, an unexpected keyword, or too many positional "
-        "arguments. Calls through `*args`/`**kwargs` only report what they cannot hide; decorated functions (except "
-        "`staticmethod`, `classmethod`, `functools.cache`/`lru_cache` and the like) are not checked. When a name "
-        "reaches a real definition and a `try/except ImportError` fallback, the call is checked against the real one.",
-        "Change the call, or write a call-args codemod for every such call (the draft spec carries a commented-out "
-        "one with the options the audit could infer).",
+        "arguments. A class is checked through its method resolution order (the first `__init__` among the "
+        "repository's classes). Where the signature cannot be known the check says nothing: decorated functions "
+        "(except `staticmethod`, `classmethod`, `functools.cache`/`lru_cache` and the like; `functools.wraps` "
+        "wrappers are decorated), `@overload`, class decorators (`@dataclass`, attrs), metaclasses, `__new__`, "
+        "`NamedTuple`/`Enum` bases, bases outside the repository, `Class.method(...)` alternative constructors, and "
+        "calls inside `pytest.raises`/`assertRaises`/`patch` blocks. Calls through `*args`/`**kwargs` only report "
+        "what they cannot hide. When a name reaches a real definition and a `try/except ImportError` fallback, the "
+        "call is checked against the real one.",
+        "Change the call, or let `audit --emit-spec` draft the codemod: a live call-args (keyword to positional, "
+        "renamed keyword, a new argument whose value its annotation states) or error-code-message codemod where the "
+        "fix is mechanical, with the values to confirm named; a commented-out one where a person decides.",
     ),
     CodeDoc(
         "SSOT531", "Definitions reached through one name have different signatures",

@@ -7,10 +7,12 @@ from collections import defaultdict
 from typing import Iterable, Sequence
 
 from . import __version__
-from .audit import AuditItem, CallArgsFix, CollapseFix, RenameFix
+from .audit import AuditItem, CallArgsFix, CollapseFix, ErrorCodeFix, RenameFix
 from .types import Finding
 
 DRAFT_NAME = "audit-fixes"
+# The code a drafted error-code-message gives messages that are not literals (a person confirms it).
+DYNAMIC_CODE = "INTERNAL_ERROR"
 
 
 def draft_spec(items: Sequence[AuditItem], spec_name: str = "FILE") -> str:
@@ -21,17 +23,20 @@ def draft_spec(items: Sequence[AuditItem], spec_name: str = "FILE") -> str:
     commented out, ready to uncomment.
     """
     renames: dict[str, list[tuple[RenameFix, Finding]]] = defaultdict(list)
-    collapses: dict[tuple[str, tuple[str, ...]], list[Finding]] = defaultdict(list)
+    collapses: dict[tuple[str, tuple[str, ...], bool], list[Finding]] = defaultdict(list)
     calls: dict[str, list[tuple[CallArgsFix, Finding]]] = defaultdict(list)
+    error_codes: dict[str, list[tuple[ErrorCodeFix, Finding]]] = defaultdict(list)
     manual: list[Finding] = []
     for item in items:
         fix = item.fix
         if isinstance(fix, RenameFix):
             renames[fix.old].append((fix, item.finding))
         elif isinstance(fix, CollapseFix):
-            collapses[(fix.canonical, tuple(sorted(fix.duplicates)))].append(item.finding)
+            collapses[(fix.canonical, tuple(sorted(fix.duplicates)), fix.decided)].append(item.finding)
         elif isinstance(fix, CallArgsFix):
             calls[fix.function].append((fix, item.finding))
+        elif isinstance(fix, ErrorCodeFix):
+            error_codes[fix.function].append((fix, item.finding))
         else:
             manual.append(item.finding)
 
@@ -54,11 +59,21 @@ def draft_spec(items: Sequence[AuditItem], spec_name: str = "FILE") -> str:
             live.append("\n".join(block + table))
         else:
             decide.append("\n".join(block + [f"# A human must decide: {'; '.join(reasons)}."] + _commented(table)))
-    for (canonical, duplicates), findings in sorted(collapses.items()):
+    for (canonical, duplicates, decided), findings in sorted(collapses.items()):
+        if not duplicates:
+            continue
         table = [
             "[[codemod]]", 'kind = "collapse-class"', f"canonical = {_toml(canonical)}",
             f"duplicates = [{', '.join(_toml(d) for d in duplicates)}]", 'leave = "deprecated-alias"',
         ]
+        if decided:
+            live.append("\n".join([
+                f"# {findings[0].code} the group you named with --pattern: {len(duplicates)} duplicates of {canonical}, "
+                "the class most imports reach.",
+                "# Confirm before merging: each duplicate is the same thing as the canonical (interfaces, enums and "
+                "classes that share no public member with it are left out); the old names stay as deprecated aliases.",
+            ] + table))
+            continue
         header = [f"# {findings[0].code} {len(duplicates) + 1} duplicate classes; suggested canonical (most referenced): "
                   f"{canonical}.",
                   "# A human must decide which class is canonical and which duplicates really are the same thing."]
@@ -77,11 +92,38 @@ def draft_spec(items: Sequence[AuditItem], spec_name: str = "FILE") -> str:
         notes = list(dict.fromkeys(fix.note for fix, _ in entries if fix.note))
         header = _finding_comments([f for _, f in entries])
         placeholders = any('"..."' in line for line in table)
+        consistent = all(len(values) == 1 for values in options.values())
+        if consistent and all(fix.mechanical for fix, _ in entries):
+            confirm = list(dict.fromkeys(c for fix, _ in entries for c in fix.confirm))
+            if confirm:
+                header.append(f"# Confirm before merging: {'; '.join(confirm)}.")
+            live.append("\n".join(header + table))
+            continue
         header.append(
             "# A human must decide how these calls change"
             + (' (values "..." are placeholders)' if placeholders else "") + ": " + "; ".join(notes) + "."
         )
         decide.append("\n".join(header + _commented(table)))
+    for function in sorted(error_codes):
+        entries = error_codes[function]
+        learned = {fix.message: fix.code for fix, _ in entries if fix.message is not None and fix.code is not None}
+        dynamic = any(fix.message is None for fix, _ in entries)
+        table = ["[[codemod]]", 'kind = "error-code-message"', f"function = {_toml(function)}"]
+        if learned:
+            pairs = ", ".join(f"{_toml(message)} = {_toml(code)}" for message, code in sorted(learned.items()))
+            table.append(f"codes = {{ {pairs} }}")
+        table.append('derive = "upper-snake"')
+        if dynamic:
+            table.append(f"dynamic = {_toml(DYNAMIC_CODE)}")
+        header = _finding_comments([f for _, f in entries])
+        confirm = []
+        if learned:
+            confirm.append("`codes` pairs each message with the code the repository already writes next to it")
+        confirm.append("other literal messages get their upper-snake form (\"Invalid JSON format\" -> INVALID_JSON_FORMAT)")
+        if dynamic:
+            confirm.append(f"messages that are no literal get {DYNAMIC_CODE} (each is reported when applied)")
+        header.append(f"# Confirm before merging: {'; '.join(confirm)}.")
+        live.append("\n".join(header + table))
 
     lines = [
         f"# Draft migration spec written by `ssot-migrate audit` (ssot-migrate {__version__}).",

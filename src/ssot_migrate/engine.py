@@ -31,7 +31,7 @@ from .discover import (
 from .focus import Elided, Focus, elide
 from .modules import ModuleInfo
 from .plan import CodemodSummary, Edit, FileEdit, FileOutcome, MigrationInfo, Plan, Stats, sha256_hex
-from .progress import LISTING, PARSING, PREFILTER, PREPARING, SILENT, Progress
+from .progress import LISTING, PREFILTER, PREPARING, REWRITING, SILENT, Progress
 from .scan import TOO_DEEP, FileScan, parse_tree, scan_source, scan_tree
 from .repo import RepoContext, build_repo
 from .spec import Migration
@@ -102,7 +102,7 @@ def _plan(request: PlanRequest, whole: Discovery, discovery: Discovery, pool: Wo
     progress.phase(PREFILTER, len(discovery.python_files))
     candidates = _prefilter(discovery.python_files, codemods, repo, progress)
     stats.prefiltered = len(candidates)
-    progress.phase(PARSING, len(candidates))
+    progress.phase(REWRITING, len(candidates))
     outcomes = _run_candidates(candidates, codemods, request, stats, pool)
     outcomes.extend(_run_text_files(discovery, codemods, repo))
 

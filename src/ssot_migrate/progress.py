@@ -11,8 +11,9 @@ from typing import Protocol
 LISTING = "listing files"
 PREPARING = "repository-wide preparation"
 PREFILTER = "byte prefilter"
-# Each candidate file is parsed, rewritten, and its rewrite verified (`rewrite.verify`) in one step.
-PARSING = "parsing and verifying"
+# audit only parses; a plan parses each candidate file, rewrites it and verifies the rewrite (`rewrite.verify`) in one step.
+PARSING = "parsing"
+REWRITING = "parsing, rewriting and verifying"
 CHECKING = "checking"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Iterable, Iterator, Literal
 
@@ -42,6 +42,9 @@ class Parameter:
     name: str
     kind: ParamKind
     has_default: bool
+    # The annotation's head as written (`Dict` for `Dict[str, Any]`, `Optional` for `X | None`), for drafting a
+    # value a person confirms; not part of what the signature is.
+    annotation: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,26 @@ class Signature:
         return "(" + ", ".join(parts) + ")"
 
 
+def _annotation_head(node: ast.expr | None) -> str | None:
+    """`Dict[str, Any]` -> Dict, `typing.List[int]` -> List, `X | None`/`Optional[X]` -> Optional; cheap (no unparse)."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value.split("[", 1)[0].strip()
+        return text.rsplit(".", 1)[-1] or None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        if any(isinstance(side, ast.Constant) and side.value is None for side in (node.left, node.right)):
+            return "Optional"
+        return None
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
+
+
 def signature_of(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, *, drop_first: bool = False) -> Signature:
     args = node.args
     params: list[Parameter] = []
@@ -106,11 +129,11 @@ def signature_of(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, *, d
     defaults_from = len(positional) - len(args.defaults)
     for position, arg in enumerate(positional):
         kind: ParamKind = "positional_only" if position < len(args.posonlyargs) else "positional_or_keyword"
-        params.append(Parameter(arg.arg, kind, position >= defaults_from))
+        params.append(Parameter(arg.arg, kind, position >= defaults_from, _annotation_head(arg.annotation)))
     if args.vararg:
         params.append(Parameter(args.vararg.arg, "var_positional", True))
     for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-        params.append(Parameter(arg.arg, "keyword_only", default is not None))
+        params.append(Parameter(arg.arg, "keyword_only", default is not None, _annotation_head(arg.annotation)))
     if args.kwarg:
         params.append(Parameter(args.kwarg.arg, "var_keyword", True))
     if drop_first and params and params[0].kind in ("positional_only", "positional_or_keyword"):
@@ -157,6 +180,10 @@ class Definition:
     member_kinds: tuple[tuple[str, str, int], ...] = ()
     # A variable bound to a plain name or attribute chain (`Old = New`): that expression as written.
     value: str | None = None
+    # Methods whose call signature is not their `def` (decorated, `@overload`ed, defined twice).
+    opaque_methods: tuple[str, ...] = ()
+    # A class statement's keywords (`metaclass=...`): its calls may not reach `__init__` as written.
+    class_keywords: tuple[str, ...] = ()
 
     def method_signature(self, name: str) -> Signature | None:
         return next((signature for method, signature in self.methods if method == name), None)
@@ -177,6 +204,19 @@ class ModuleSummary:
     # Imports that run when the module is imported (module level, not under TYPE_CHECKING):
     # (module, names) for `from module import names`, (module, ()) for `import module`.
     runtime_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Read from the bytes when audit scans the file: the module writes names it never binds statically
+    # (`globals()[...] = `, `globals().update`, `sys.modules[__name__]`), reaches its caller's globals
+    # (`f_globals`), or declares an old-style namespace package (pkg_resources/pkgutil).
+    dynamic_names: bool = False
+    writes_caller_globals: bool = False
+    declares_namespace: bool = False
+    # Lines of module-level imports marked as deliberate (`# noqa`, `import X as X`): re-exports by intent.
+    reexport_lines: tuple[int, ...] = ()
+    # Line ranges of module-level `if __name__ == "__main__":` blocks (demos, scripts).
+    main_lines: tuple[tuple[int, int], ...] = ()
+
+    def in_main_block(self, line: int) -> bool:
+        return any(start <= line <= end for start, end in self.main_lines)
 
     def imports_of(self, name: str) -> list[ImportedName]:
         return list(self._imports_by_name.get(name, ()))
@@ -250,6 +290,9 @@ class CallSite:
     # False when the callee is not bound statically (a fixture parameter such as `monkeypatch`):
     # then `target` is the call as written, and the site is kept only for its string argument.
     resolved: bool = True
+    # Inside `with pytest.raises(...)`/`self.assertRaises(...)` or a `with patch...` block: the call is
+    # meant to fail, or reaches a patched stand-in.
+    expects_failure: bool = False
 
 
 @dataclass(frozen=True)
@@ -291,6 +334,9 @@ class FileScan:
     chains: frozenset[str] = frozenset()
     # False for a scan of the statements only (imports and the summary): no strings, no chains.
     expressions: bool = True
+    # (CODE, message) pairs of string literals written together (`f("AUTH_FAILED", "Authentication failed")`,
+    # `("AUTH_FAILED", "Authentication failed")`): how this repository pairs error codes with messages.
+    code_pairs: frozenset[tuple[str, str]] = frozenset()
 
 
 # Generated code can nest deeper than the parser (or a tree walk) can recurse.
@@ -317,11 +363,19 @@ def scan_source(
     sites: bool = False,
     summary: bool = True,
     expressions: bool = True,
+    markers: bool = False,
+    member_kinds: bool = True,
 ) -> FileScan:
+    """`markers`: also read the summary's byte-level markers (dynamic globals, deliberate re-exports), as a scan
+    with `sites` does."""
     tree = parse_tree(data, path)
     if isinstance(tree, tuple):
         return FileScan(parsed=False, error=tree, path=path, expressions=expressions)
-    return scan_tree(tree, info, path, summary=summary, expressions=expressions, sites_of=data if sites else None)
+    scan = scan_tree(tree, info, path, summary=summary, expressions=expressions, sites_of=data if sites else None,
+                     member_kinds=member_kinds)
+    if markers and not sites and scan.summary is not None:
+        scan = replace(scan, summary=_dynamic_markers(scan.summary, data))
+    return scan
 
 
 def scan_tree(
@@ -332,17 +386,19 @@ def scan_tree(
     summary: bool = True,
     expressions: bool = True,
     sites_of: bytes | None = None,
+    member_kinds: bool = True,
 ) -> FileScan:
     """`expressions=False` visits statements only (imports anywhere, the summary): several times
     cheaper. `sites_of` (the file's bytes) also collects import and call sites."""
     try:
-        return _scan_tree(tree, info, path, summary, expressions, sites_of)
+        return _scan_tree(tree, info, path, summary, expressions, sites_of, member_kinds)
     except RecursionError:
         return FileScan(parsed=False, error=TOO_DEEP, path=path, expressions=expressions)
 
 
 def _scan_tree(
-    tree: ast.Module, info: ModuleInfo | None, path: str, summary: bool, expressions: bool, sites_of: bytes | None
+    tree: ast.Module, info: ModuleInfo | None, path: str, summary: bool, expressions: bool, sites_of: bytes | None,
+    member_kinds: bool = True,
 ) -> FileScan:
     # One traversal either way: the site collector does the plain collector's work too.
     collector = _SiteCollector(info, sites_of) if sites_of is not None else _Collector(info)
@@ -354,19 +410,53 @@ def _scan_tree(
     call_sites: tuple[CallSite, ...] = ()
     if isinstance(collector, _SiteCollector):
         import_sites, call_sites = tuple(collector.imports), collector.resolved_calls()
+    module_summary = _summarize(tree, info, path, member_kinds) if summary and info is not None else None
+    if module_summary is not None and sites_of is not None:
+        module_summary = _dynamic_markers(module_summary, sites_of)
     return FileScan(
         parsed=True,
         imported=frozenset(collector.imported),
         star_modules=frozenset(collector.star_modules),
         strings=frozenset(collector.strings),
-        summary=_summarize(tree, info, path) if summary and info is not None else None,
+        summary=module_summary,
         import_sites=import_sites,
         call_sites=call_sites,
         path=path,
         uses=frozenset(collector.uses),
         chains=frozenset(collector.chains),
         expressions=expressions or sites_of is not None,
+        code_pairs=frozenset(getattr(collector, "code_pairs", ())),
     )
+
+
+_DYNAMIC_GLOBALS = re.compile(rb"\bglobals\(\)\s*(?:\[|\.update\b|\.setdefault\b)|\bsys\.modules\[__name__\]|\bvars\(\)\.update\b")
+_CALLER_GLOBALS = re.compile(rb"\bf_globals\b")
+_NAMESPACE_DECLARATION = re.compile(rb"\bdeclare_namespace\(|\bextend_path\(")
+
+
+_ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_NOQA = re.compile(rb"#\s*noqa", re.IGNORECASE)
+
+
+def _dynamic_markers(summary: ModuleSummary, data: bytes) -> ModuleSummary:
+    # Substring tests first: the regular expressions run only on the few files that can match.
+    dynamic = (b"globals()" in data or b"sys.modules[" in data or b"vars()" in data) and \
+        _DYNAMIC_GLOBALS.search(data) is not None
+    caller = b"f_globals" in data and _CALLER_GLOBALS.search(data) is not None
+    namespace = summary.is_package and _NAMESPACE_DECLARATION.search(data) is not None
+    reexports: tuple[int, ...] = ()
+    if summary.imports and (b"noqa" in data or b"NOQA" in data or b"NoQA" in data) and _NOQA.search(data):
+        lines = data.splitlines()
+        reexports = tuple(sorted({
+            i.line for i in summary.imports
+            if 0 < i.line <= len(lines) and _NOQA.search(lines[i.line - 1])
+        }))
+    reexports += tuple(i.line for i in summary.imports if not i.is_module_import and i.target.rsplit(".", 1)[-1] == i.local
+                       and f" as {i.local}".encode() in data)
+    if not (dynamic or caller or namespace or reexports):
+        return summary
+    return replace(summary, dynamic_names=dynamic, writes_caller_globals=caller, declares_namespace=namespace,
+                   reexport_lines=reexports)
 
 
 class _Collector(ast.NodeVisitor):
@@ -472,7 +562,7 @@ def _is_import_error_handler(handler: ast.ExceptHandler) -> bool:
     )
 
 
-def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
+def _summarize(tree: ast.Module, info: ModuleInfo, path: str, member_kinds: bool = True) -> ModuleSummary:
     imports: list[ImportedName] = []
     definitions: list[Definition] = []
     stars: list[str] = []
@@ -513,7 +603,7 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
                     )
                 )
             elif isinstance(stmt, ast.ClassDef):
-                definitions.append(_class_definition(stmt, fallback, handler))
+                definitions.append(_class_definition(stmt, fallback, handler, member_kinds))
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
@@ -561,7 +651,12 @@ def _summarize(tree: ast.Module, info: ModuleInfo, path: str) -> ModuleSummary:
                 walk(stmt.body, fallback, handler)
 
     walk(tree.body, False)
+    main_lines = tuple(
+        (stmt.lineno, stmt.end_lineno or stmt.lineno) for stmt in tree.body
+        if isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test) and "__main__" in ast.unparse(stmt.test)
+    )
     return ModuleSummary(
+        main_lines=main_lines,
         module=info.name,
         path=path,
         is_package=info.is_package,
@@ -579,12 +674,19 @@ def _decorator_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
     return tuple(ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list)
 
 
-def _class_definition(stmt: ast.ClassDef, fallback: bool, handler: bool = False) -> Definition:
+def _class_definition(stmt: ast.ClassDef, fallback: bool, handler: bool = False, kinds: bool = True) -> Definition:
+    """`kinds=False` leaves `member_kinds` empty (what each member is: collapse-class and the API matrices read it,
+    audit does not)."""
     members: list[str] = []
     methods: list[tuple[str, Signature]] = []
     class_level: list[str] = []
+    opaque: list[str] = []
     for item in stmt.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if item.name in members or any(
+                _decorator_leaf(d) not in ("staticmethod", "classmethod") for d in item.decorator_list
+            ):
+                opaque.append(item.name)
             members.append(item.name)
             decorators = {d.id for d in item.decorator_list if isinstance(d, ast.Name)}
             is_static = "staticmethod" in decorators
@@ -601,7 +703,9 @@ def _class_definition(stmt: ast.ClassDef, fallback: bool, handler: bool = False)
         bases=bases, members=tuple(dict.fromkeys(members)), methods=tuple(methods),
         class_level_methods=tuple(class_level),
         decorators=_decorator_names(stmt), handler=handler,
-        member_kinds=_member_kinds(stmt),
+        member_kinds=_member_kinds(stmt) if kinds else (),
+        opaque_methods=tuple(dict.fromkeys(opaque)),
+        class_keywords=tuple(k.arg or "**" for k in stmt.keywords),
     )
 
 
@@ -745,6 +849,7 @@ class _PendingCall:
     attributes: tuple[str, ...]
     node: ast.Call
     col: int
+    expects_failure: bool = False
 
 
 def _parameter_names(args: ast.arguments) -> list[str]:
@@ -755,11 +860,46 @@ def _parameter_names(args: ast.arguments) -> list[str]:
 
 def _is_interpreter_check(test: ast.expr) -> bool:
     """`if sys.version_info < (3,)`, `if sys.platform == "win32"`, `if os.name == "nt"` and combinations."""
-    return any(
-        isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-        and (node.value.id, node.attr) in (("sys", "version_info"), ("sys", "platform"), ("os", "name"))
-        for node in ast.walk(test)
-    )
+    # Through the shapes such a test has (and/or/not, comparisons, subscripts, `sys.platform.startswith(...)`),
+    # not `ast.walk`: every `if` of a file asks.
+    todo = [test]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and (node.value.id, node.attr) in _INTERPRETER_ATTRIBUTES:
+                return True
+            todo.append(node.value)
+        elif isinstance(node, ast.BoolOp):
+            todo.extend(node.values)
+        elif isinstance(node, ast.Compare):
+            todo.append(node.left)
+            todo.extend(node.comparators)
+        elif isinstance(node, ast.UnaryOp):
+            todo.append(node.operand)
+        elif isinstance(node, ast.Subscript):
+            todo.append(node.value)
+        elif isinstance(node, ast.Call):
+            todo.append(node.func)
+            todo.extend(node.args)
+    return False
+
+
+_INTERPRETER_ATTRIBUTES = frozenset({("sys", "version_info"), ("sys", "platform"), ("os", "name")})
+
+
+def _expects_failure(expr: ast.expr) -> bool:
+    """`pytest.raises(...)`, `self.assertRaises*(...)`, `patch(...)`/`patch.object(...)`/`mock.patch.dict(...)`."""
+    if not isinstance(expr, ast.Call):
+        return False
+    func = expr.func
+    names = []
+    while isinstance(func, ast.Attribute):
+        names.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        names.append(func.id)
+    return any(n in ("raises", "patch", "assertRaises", "assertRaisesMessage", "assertRaisesRegex", "assertRaisesRegexp")
+               for n in names)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -778,6 +918,30 @@ class _SiteCollector(_Collector):
     which can only hide a call, never misname one.
     """
 
+    # One method per node class, looked up once per collector class (`NodeVisitor.visit` builds the
+    # method name and calls getattr for each of a file's tens of thousands of nodes).
+    _methods: dict[type, object] = {}
+
+    def visit(self, node: ast.AST) -> object:
+        method = self._methods.get(type(node))
+        if method is None:
+            method = getattr(type(self), "visit_" + type(node).__name__, None) or type(self).generic_visit
+            self._methods[type(node)] = method
+        return method(self, node)  # type: ignore[operator]
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        """Audit reads no strings but a call's first argument (taken from the call itself)."""
+
     def __init__(self, info: ModuleInfo | None, data: bytes) -> None:
         super().__init__(info)
         self.lines = data.splitlines()
@@ -785,6 +949,8 @@ class _SiteCollector(_Collector):
         self.guarded = 0
         self.type_checking = 0
         self.interpreter_gated = 0
+        self.expecting_failure = 0
+        self.code_pairs: set[tuple[str, str]] = set()
         self.imports: list[ImportSite] = []
         self.calls: list[_PendingCall] = []
 
@@ -868,6 +1034,17 @@ class _SiteCollector(_Collector):
 
     visit_TryStar = visit_Try
 
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        lenient = any(_expects_failure(item.context_expr) for item in node.items)
+        for item in node.items:
+            self.visit(item)
+        self.expecting_failure += lenient
+        for stmt in node.body:
+            self.visit(stmt)
+        self.expecting_failure -= lenient
+
+    visit_AsyncWith = visit_With
+
     def visit_If(self, node: ast.If) -> None:
         self.visit(node.test)
         checking = _is_type_checking(node.test)
@@ -913,7 +1090,20 @@ class _SiteCollector(_Collector):
             if alias.name != "*":
                 self._bind(alias.asname or alias.name, f"{module}.{alias.name}" if module else None)
 
+    def _pair(self, elements: list[ast.expr]) -> None:
+        if len(elements) >= 2:
+            code, message = elements[0], elements[1]
+            if (isinstance(code, ast.Constant) and isinstance(code.value, str) and _ERROR_CODE.match(code.value)
+                    and isinstance(message, ast.Constant) and isinstance(message.value, str)):
+                self.code_pairs.add((code.value, message.value))
+
+    def visit_Tuple(self, node: ast.Tuple) -> None:
+        if len(node.elts) == 2:
+            self._pair(node.elts)
+        self.generic_visit(node)
+
     def visit_Call(self, node: ast.Call) -> None:
+        self._pair(node.args)
         func = node.func
         attributes: list[str] = []
         while isinstance(func, ast.Attribute):
@@ -922,7 +1112,7 @@ class _SiteCollector(_Collector):
         if isinstance(func, ast.Name):
             self.calls.append(
                 _PendingCall(tuple(self.scopes), func.id, tuple(reversed(attributes)), node,
-                             self._column(node.lineno, node.col_offset))
+                             self._column(node.lineno, node.col_offset), self.expecting_failure > 0)
             )
         self.generic_visit(node)
 
@@ -942,7 +1132,7 @@ class _SiteCollector(_Collector):
                     tuple(k.arg for k in node.keywords if k.arg is not None),
                     any(isinstance(a, ast.Starred) for a in node.args),
                     any(k.arg is None for k in node.keywords),
-                    string, head is not None,
+                    string, head is not None, call.expects_failure,
                 )
             )
         return tuple(out)
