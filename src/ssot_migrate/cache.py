@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from functools import lru_cache
@@ -186,17 +187,30 @@ def encode_value(value: Any) -> Any:
 
 
 def _libcst_version() -> str:
-    try:  # what the package's metadata says, without importing importlib.metadata (a start-up cost)
-        from libcst._version import __version__ as found
+    """libcst's version, read from its generated `_version.py` without importing libcst (importing
+    `libcst._version` runs the package's `__init__`, which imports all of libcst: a `check` of files that
+    need no parsing must not pay for that), nor importlib.metadata (a start-up cost)."""
+    import importlib.machinery
 
-        return str(found)
-    except ImportError:  # pragma: no cover - a libcst without the generated version module
-        from importlib.metadata import PackageNotFoundError, version
-
+    spec = importlib.machinery.PathFinder.find_spec("libcst")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
         try:
-            return version("libcst")
-        except PackageNotFoundError:
-            return "?"
+            text = Path(folder, "_version.py").read_text(encoding="utf-8")
+        except OSError:
+            continue
+        found = _VERSION_LINE.search(text)
+        if found:
+            return found.group(1)
+    from importlib.metadata import PackageNotFoundError, version  # a libcst without the generated module
+
+    try:
+        return version("libcst")
+    except PackageNotFoundError:
+        return "?"
+
+
+# `__version__ = version = '1.9.0'` (setuptools-scm, vcs-versioning) or `__version__ = "1.9.0"`.
+_VERSION_LINE = re.compile(r"""^__version__\s*=\s*(?:version\s*=\s*)?['"]([^'"]+)['"]""", re.M)
 
 
 _SCALARS = (str, int, float, bool, type(None))

@@ -116,7 +116,63 @@ def word_filter(words: Iterable[str]) -> BytesFilter | None:
 def _word_filter(words: tuple[str, ...]) -> BytesFilter | None:
     if not words:
         return None
-    return BytesFilter(tuple(w.encode() for w in words), tuple(re.compile(_word(w)) for w in words))
+    return keyed_filter([(w, [re.compile(_word(w))]) for w in words])
+
+
+# Bytes that can be part of a word (`[A-Za-z0-9_]`, what `_word`'s look-arounds test); every other byte
+# becomes a space, so splitting the translated text gives the file's maximal runs of word bytes.
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_TO_SPACE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
+# Up to this many literals, `literal in data` for each is cheaper than listing the file's words once.
+_FEW_LITERALS = 8
+
+
+def words_in(data: bytes) -> set[bytes]:
+    """The whole words of `data` (maximal runs of `[A-Za-z0-9_]`): one pass, whatever the number of
+    words a filter looks for."""
+    return set(data.translate(_TO_SPACE).split())
+
+
+class KeyedFilter(BytesFilter):
+    """A `BytesFilter` whose patterns are keyed by a word each of their matches holds as a whole word.
+
+    With many words (a package move has hundreds of re-exported names), a file is searched once: its
+    whole words are listed (`words_in`) and only the patterns of the words it holds are tried, so the
+    cost follows the file's size, not its size times the number of words. A word that is not made of
+    `[A-Za-z0-9_]` bytes only (a non-ASCII identifier) is looked for as a literal.
+    """
+
+    def __init__(self, keyed: dict[bytes, tuple[re.Pattern[bytes], ...]], loose: tuple[tuple[bytes, tuple[re.Pattern[bytes], ...]], ...]) -> None:
+        literals = tuple(keyed) + tuple(word for word, _ in loose)
+        patterns = tuple(p for group in keyed.values() for p in group) + tuple(p for _, group in loose for p in group)
+        super().__init__(literals, patterns)
+        object.__setattr__(self, "_keyed", keyed)
+        object.__setattr__(self, "_loose", loose)
+
+    def search(self, data: bytes) -> bool:
+        keyed: dict[bytes, tuple[re.Pattern[bytes], ...]] = self._keyed  # type: ignore[attr-defined]
+        loose: tuple[tuple[bytes, tuple[re.Pattern[bytes], ...]], ...] = self._loose  # type: ignore[attr-defined]
+        if len(self.literals) <= _FEW_LITERALS:
+            return super().search(data)
+        if keyed:
+            present = keyed.keys() & words_in(data)
+            if any(p.search(data) for word in sorted(present) for p in keyed[word]):
+                return True
+        return any(word in data and any(p.search(data) for p in group) for word, group in loose)
+
+
+def keyed_filter(groups: Iterable[tuple[str, Iterable[re.Pattern[bytes]]]]) -> KeyedFilter:
+    """A filter from (word, patterns every match of which holds `word` as a whole word) pairs."""
+    keyed: dict[bytes, tuple[re.Pattern[bytes], ...]] = {}
+    loose: list[tuple[bytes, tuple[re.Pattern[bytes], ...]]] = []
+    for word, patterns in groups:
+        encoded = word.encode()
+        group = tuple(patterns)
+        if encoded and all(c in _WORD_BYTES for c in encoded):
+            keyed[encoded] = keyed.get(encoded, ()) + group
+        else:
+            loose.append((encoded, group))
+    return KeyedFilter(keyed, tuple(loose))
 
 
 def word_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
@@ -159,8 +215,7 @@ def import_filter(names: Iterable[str]) -> BytesFilter | None:
 def _import_filter(unique: tuple[str, ...]) -> BytesFilter | None:
     if not unique:
         return None
-    patterns = tuple(re.compile(fragment) for name in unique for fragment in import_fragments(name))
-    return BytesFilter(tuple(n.encode() for n in unique), patterns)
+    return keyed_filter([(name, [re.compile(fragment) for fragment in import_fragments(name)]) for name in unique])
 
 
 def compile_patterns(patterns: Iterable[str]) -> pathspec.PathSpec | None:

@@ -11,15 +11,14 @@ from __future__ import annotations
 import ast
 import difflib
 import functools
+import json
 import os
 import re
 import time
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
-
-import libcst as cst
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from .config import ProjectConfig
 from .diff import unified_diff
@@ -33,11 +32,7 @@ from .focus import Elided, Focus, elide
 from .modules import ModuleInfo
 from .plan import CodemodSummary, Edit, FileEdit, FileOutcome, MigrationInfo, Plan, Stats, sha256_hex
 from .progress import LISTING, PREFILTER, PREPARING, REWRITING, SILENT, Progress
-from .rewrite.edits import ReleasedImport
-from .rewrite.imports import finish_imports
-from .rewrite.verify import Expectation, Problem, verify_rewrite
-from .scan import TOO_DEEP, FileScan, parse_tree, scan_tree
-from .scopes import file_names
+from .scan import TOO_DEEP, FileScan, parse_tree, scan_source, scan_tree
 from .repo import RepoContext, build_repo
 from .spec import Migration
 from .transforms import kind_registry
@@ -46,7 +41,10 @@ from .types import Finding, sorted_findings
 
 if TYPE_CHECKING:
     from .cache import PlanCache
+    from .rewrite.edits import ReleasedImport
+    from .rewrite.verify import Expectation, Problem
 
+T = TypeVar("T")
 # Below this much candidate work a process pool costs more than it saves.
 IN_PROCESS_MAX_FILES = 12
 IN_PROCESS_MAX_BYTES = 300_000
@@ -84,7 +82,19 @@ def plan_tree(request: PlanRequest) -> Plan:
         request.root, include=migration.paths, exclude=tuple(migration.exclude) + tuple(request.config.exclude)
     )
     discovery = whole.narrowed(request.restrict)
+    pool = request_pool(request)
+    try:
+        return _plan(request, whole, discovery, pool, started)
+    finally:
+        pool.close()
+
+
+def _plan(request: PlanRequest, whole: Discovery, discovery: Discovery, pool: WorkPool, started: float) -> Plan:
+    migration = request.migration
+    progress = request.progress
     repo = build_repo(request.root, request.config, whole, request.cache)
+    # The repository-wide preparation parses the files its greps find on the same workers as the plan.
+    repo.scan_many = functools.partial(_import_scans_on, pool)
     progress.phase(PREPARING)
     codemods, findings = prepare_codemods(migration, repo)
     stats = Stats(discovered=len(discovery.files), recalled=repo.recalled)
@@ -93,7 +103,7 @@ def plan_tree(request: PlanRequest) -> Plan:
     candidates = _prefilter(discovery.python_files, codemods, repo, progress)
     stats.prefiltered = len(candidates)
     progress.phase(REWRITING, len(candidates))
-    outcomes = _run_candidates(candidates, codemods, repo, request, stats)
+    outcomes = _run_candidates(candidates, codemods, request, stats, pool)
     outcomes.extend(_run_text_files(discovery, codemods, repo))
 
     summaries = {c.index: CodemodSummary(c.index, c.name, c.spec.spec_path, _describe(c)) for c in codemods}
@@ -183,7 +193,7 @@ def _loose_module(path: str) -> ModuleInfo:
 
 
 def _run_candidates(
-    candidates: list[_Candidate], codemods: Sequence[Kind], repo: RepoContext, request: PlanRequest, stats: Stats
+    candidates: list[_Candidate], codemods: Sequence[Kind], request: PlanRequest, stats: Stats, pool: WorkPool
 ) -> list[FileOutcome]:
     outcomes: list[FileOutcome] = []
     cache = request.cache
@@ -206,25 +216,14 @@ def _run_candidates(
             cache.put(candidate.data, candidate.path, candidate.info, fingerprint, outcome)
         request.progress.advance()
 
-    jobs = request.jobs or os.cpu_count() or 1
-    work_bytes = sum(len(c.data) for c in pending)
-    if jobs <= 1 or len(pending) <= IN_PROCESS_MAX_FILES or work_bytes <= IN_PROCESS_MAX_BYTES:
+    if not pool.worth_it(pending, lambda c: len(c.data)):
         for candidate in pending:
             finish(candidate, plan_file(candidate.path, candidate.info, candidate.data, codemods, candidate.codemods))
         return outcomes
-    from concurrent.futures import (  # only when there is enough work for a pool
-        ProcessPoolExecutor,
-        as_completed,
-    )
-
-    # Biggest files first, so one huge file does not finish last on an otherwise idle pool.
-    pending.sort(key=lambda c: len(c.data), reverse=True)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(list(codemods),)) as pool:
-        futures = {
-            pool.submit(_worker_plan_file, c.path, c.info, c.data, c.codemods): c for c in pending
-        }
-        for future in as_completed(futures):
-            finish(futures[future], future.result())
+    payload = pool.payload(list(codemods))
+    items = [(c, (c.path, c.info, c.data, c.codemods)) for c in pending]
+    for candidate, outcome in pool.run(_worker_plan_files, payload, items, lambda c: len(c.data)):
+        finish(candidate, outcome)
     return outcomes
 
 
@@ -232,15 +231,162 @@ def _fingerprint(codemods: Sequence[Kind]) -> str:
     return sha256_hex("\0".join(c.fingerprint() for c in codemods).encode())
 
 
-_WORKER_CODEMODS: list[Kind] = []
+class WorkPool:
+    """The worker processes of one run, started when the first piece of work worth them comes.
+
+    The pool starts when the estimated work exceeds its start-up cost (`worth_it`: more than
+    `IN_PROCESS_MAX_FILES` files and `IN_PROCESS_MAX_BYTES` bytes), and then serves both the
+    repository-wide preparation (`import_scans`) and the per-file plans (`run`). Work is sent in
+    chunks balanced by size, results come back chunk by chunk as workers finish them, and what a
+    task needs from the main process beyond its files (the prepared codemods) travels once per
+    worker (`payload`). The plan does not depend on the number of workers: every result is keyed
+    by its file and the engine sorts them.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(jobs, 1)
+        self._executor = None
+
+    def worth_it(self, items: Sequence[Any], size: Callable[[Any], int]) -> bool:
+        return self.jobs > 1 and len(items) > IN_PROCESS_MAX_FILES and sum(size(i) for i in items) > IN_PROCESS_MAX_BYTES
+
+    def payload(self, value: Any) -> tuple[str, bytes]:
+        """(key, pickled value): a worker unpickles it the first time it meets the key."""
+        import pickle
+
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return sha256_hex(data), data
+
+    def run(
+        self, task: Callable[..., list[Any]], payload: tuple[str, bytes] | None, items: Sequence[tuple[Any, Any]],
+        size: Callable[[Any], int],
+    ) -> Iterator[tuple[Any, Any]]:
+        """`task(payload, [argument, ...])` over chunks of `items` ((key, argument) pairs) on the workers:
+        yields (key, result) as each chunk comes back."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        executor = self._start()
+        chunks = balanced_chunks(items, lambda item: size(item[0]), self.jobs)
+        running = {executor.submit(task, payload, [argument for _, argument in chunk]): chunk for chunk in chunks}
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = running.pop(future)
+                yield from zip((key for key, _ in chunk), future.result())
+
+    def _start(self):
+        if self._executor is None:
+            from concurrent.futures import ProcessPoolExecutor  # only when there is enough work for a pool
+
+            self._executor = ProcessPoolExecutor(max_workers=self.jobs)
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
 
 
-def _init_worker(codemods: list[Kind]) -> None:
-    _WORKER_CODEMODS[:] = codemods
+def request_pool(request: PlanRequest) -> WorkPool:
+    return WorkPool(request.jobs or os.cpu_count() or 1)
 
 
-def _worker_plan_file(path: str, info: ModuleInfo, data: bytes, indexes: tuple[int, ...]) -> FileOutcome:
-    return plan_file(path, info, data, _WORKER_CODEMODS, indexes)
+def balanced_chunks(items: Sequence[T], size: Callable[[T], int], jobs: int) -> list[list[T]]:
+    """`items` in chunks of about equal total size, the biggest chunks first.
+
+    Several chunks per worker (so one slow chunk does not finish alone on an idle pool), each small
+    enough to stream back early and big enough that sending it costs little next to working on it.
+    Items are taken biggest first and each goes to the lightest chunk, so a huge file is a chunk of
+    its own and the last chunks to start are the small ones."""
+    if not items:
+        return []
+    count = max(1, min(len(items), jobs * _CHUNKS_PER_WORKER))
+    chunks: list[tuple[int, int, list[T]]] = [(0, n, []) for n in range(count)]
+    import heapq
+
+    heapq.heapify(chunks)
+    for item in sorted(items, key=size, reverse=True):
+        total, number, chunk = heapq.heappop(chunks)
+        chunk.append(item)
+        heapq.heappush(chunks, (total + size(item), number, chunk))
+    return [chunk for _, _, chunk in sorted(chunks, key=lambda c: (-c[0], c[1])) if chunk]
+
+
+_CHUNKS_PER_WORKER = 8
+# Prepared codemods by payload key, in a worker process.
+_WORKER_PAYLOADS: dict[str, Any] = {}
+
+
+def _worker_payload(payload: tuple[str, bytes]) -> Any:
+    key, data = payload
+    if key not in _WORKER_PAYLOADS:
+        import pickle
+
+        _WORKER_PAYLOADS.clear()
+        _WORKER_PAYLOADS[key] = pickle.loads(data)
+    return _WORKER_PAYLOADS[key]
+
+
+def _worker_plan_files(
+    payload: tuple[str, bytes], files: list[tuple[str, ModuleInfo, bytes, tuple[int, ...]]]
+) -> list[FileOutcome]:
+    codemods = _worker_payload(payload)
+    return [plan_file(path, info, data, codemods, indexes) for path, info, data, indexes in files]
+
+
+def _import_scans_on(
+    pool: WorkPool, files: list[tuple[str, ModuleInfo | None, bytes]]
+) -> Iterator[tuple[str, FileScan]] | None:
+    """Statement scans of `files` on the pool's workers (None: too little work for them)."""
+    if not pool.worth_it(files, lambda f: len(f[2])):
+        return None
+    results = pool.run(_worker_import_scans, None, [(f, f) for f in files], lambda f: len(f[2]))
+    return ((f[0], scan) for f, scan in results)
+
+
+def _worker_import_scans(_payload: None, files: list[tuple[str, ModuleInfo | None, bytes]]) -> list[FileScan]:
+    return [scan_source(data, info, path, expressions=False) for path, info, data in files]
+
+
+# Where each file's CPU time goes (`SSOT_MIGRATE_COSTS=FILE`: one JSON line per planned file, appended by every
+# process; bench/run.py reads it). Off by default: then nothing is timed.
+COSTS_ENV = "SSOT_MIGRATE_COSTS"
+_COSTS: dict[str, float] | None = None
+COST_PHASES = ("scan", "focus", "parse", "metadata", "rewrite", "verification")
+
+
+def _costs_on() -> bool:
+    global _COSTS
+    if _COSTS is None and os.environ.get(COSTS_ENV):
+        _COSTS = {}
+        _time_metadata()
+    return _COSTS is not None
+
+
+def _time_metadata() -> None:
+    """Count libcst's metadata resolution (scopes, positions) as its own phase."""
+    from libcst.metadata import MetadataWrapper
+
+    resolve_many = MetadataWrapper.resolve_many
+
+    def timed(self, providers):  # type: ignore[no-untyped-def]
+        start = time.process_time()
+        try:
+            return resolve_many(self, providers)
+        finally:
+            _spent("metadata", start, nested=True)
+
+    MetadataWrapper.resolve_many = timed  # type: ignore[method-assign]
+
+
+def _spent(phase: str, since: float, *, nested: bool = False) -> float:
+    """Add the time since `since` to `phase` (when costs are on); returns now."""
+    now = time.process_time()
+    if _COSTS is not None:
+        _COSTS[phase] = _COSTS.get(phase, 0.0) + now - since
+        if nested:
+            _COSTS["_nested"] = _COSTS.get("_nested", 0.0) + now - since
+    return now
 
 
 def plan_file(
@@ -248,6 +394,21 @@ def plan_file(
 ) -> FileOutcome:
     """Run the codemods that passed the prefilter on one file: an `ast` confirmation, one libcst
     parse of the statements they can act on, each codemod in order, then verification of the result."""
+    if not _costs_on():
+        return _plan_file(path, info, data, codemods, indexes)
+    assert _COSTS is not None
+    _COSTS.clear()
+    outcome = _plan_file(path, info, data, codemods, indexes)
+    line = {"path": path, "bytes": len(data), "parsed": outcome.parsed, **{p: round(_COSTS.get(p, 0.0), 6) for p in COST_PHASES}}
+    with open(os.environ[COSTS_ENV], "a", encoding="utf-8") as stream:
+        stream.write(json.dumps(line) + "\n")
+    return outcome
+
+
+def _plan_file(
+    path: str, info: ModuleInfo, data: bytes, codemods: Sequence[Kind], indexes: Iterable[int]
+) -> FileOutcome:
+    clock = time.process_time()
     wanted = set(indexes)
     selected = [c for c in codemods if c.index in wanted]
     old_sha = sha256_hex(data)
@@ -257,7 +418,11 @@ def plan_file(
         return FileOutcome(path, old_sha, None, (), (), b"", "utf-8", parsed=False)
     if isinstance(tree, tuple):
         return _unparsable(path, old_sha, tree)
+    import libcst as cst  # only a file that must be parsed pays for libcst (a `check` of unrelated files never does)
+
+    clock = _spent("scan", clock)
     elided = _elide(data, tree, scan, selected)
+    _spent("focus", clock)
     try:
         rewrite = _transform(path, info, data, elided.source, selected, scan, elided) if elided is not None else None
         if rewrite is None:
@@ -271,15 +436,23 @@ def plan_file(
     assert rewrite is not None
     if rewrite.new_bytes == data:
         return FileOutcome(path, old_sha, None, (), tuple(rewrite.findings), b"", rewrite.encoding, parsed=True)
+    clock = time.process_time()
     try:
         return _finish(path, info, data, tree, rewrite, old_sha)
     except Exception as exc:  # noqa: BLE001 - as above
         return _failed(path, old_sha, exc)
+    finally:
+        _spent("verification", clock)
 
 
 def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
     """The import pass on the whole rewritten text, then verification against the original: a file that fails
     is refused (its edits dropped, one error finding), every other file's plan stands."""
+    # Verification is imported with the first file that changes (a `check` that parses nothing never needs it).
+    from .rewrite.imports import finish_imports
+    from .rewrite.verify import Expectation, Problem, verify_rewrite
+    from .scopes import file_names
+
     kept = frozenset(f.line for f in rewrite.findings if f.path == path)
     expectation = Expectation(tuple(rewrite.renames), rewrite.lenient, kept)
     new_tree = parse_tree(rewrite.new_bytes, path)
@@ -405,14 +578,19 @@ def _transform(
 
     None when the left-out version could not be used (the caller falls back to the whole file).
     """
+    import libcst as cst
+
     from .bindings import FileContext
 
+    clock = time.process_time()
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError:
         if elided is not None:
             return None
         raise
+    finally:
+        clock = _spent("parse", clock)
     rewrite = _Rewrite(data, [], [], [], False, module.encoding, [])
     current = data
     for codemod in selected:
@@ -421,7 +599,11 @@ def _transform(
         if not _wants(codemod, current, scan):
             continue
         ctx = FileContext(module, info, path)
+        clock = time.process_time()
+        nested = _COSTS.get("_nested", 0.0) if _COSTS is not None else 0.0
         result = codemod.transform(ctx)
+        if _COSTS is not None:  # the codemod's own work, without the metadata it resolved
+            _spent("rewrite", clock + (_COSTS.get("_nested", 0.0) - nested))
         if result is None:
             continue
         # Positions are reported in the file as it is on disk, also after an earlier codemod moved lines

@@ -11,14 +11,14 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field, fields
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
 
 from .config import ProjectConfig
 from .discover import Discovery, import_filter, word_filter
 from .index import RepoIndex
-from .modules import ModuleMap, default_roots
+from .modules import ModuleInfo, ModuleMap, default_roots
 from .names import DottedName, dotted_prefixes
 from .recall import Recording, fact_value, remember
 from .scan import FileScan, scan_source
@@ -46,6 +46,12 @@ def may_name_in_string(data: bytes, wanted: Iterable[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=16)
+def _parents(wanted: frozenset[str]) -> frozenset[str]:
+    """The paths some of `wanted` lie under (once per set: `named_in` asks it for every file of a grep)."""
+    return frozenset(prefix for name in wanted for prefix in dotted_prefixes(name) if prefix != name)
+
+
 @dataclass
 class RepoContext:
     """The repository as kinds see it while preparing: files, module names, the symbol index."""
@@ -62,6 +68,9 @@ class RepoContext:
     _contents: dict[str, bytes | None] = field(default_factory=dict)
     _scans: dict[str, FileScan | None] = field(default_factory=dict)
     _import_scans: dict[str, FileScan | None] = field(default_factory=dict)
+    # Statement scans of many files at once on other processes ((path, info, bytes) -> (path, scan) as they
+    # come; None when too few to be worth it): the engine's worker pool, while preparing.
+    scan_many: Callable[[list[tuple[str, ModuleInfo | None, bytes]]], Iterable[tuple[str, FileScan]] | None] | None = None
 
     def read(self, path: str) -> bytes | None:
         if path not in self._contents:
@@ -77,8 +86,39 @@ class RepoContext:
         return self._grep(word_filter(words))
 
     def grep_imports(self, names: Iterable[str]) -> list[str]:
-        """Python files that can import something called one of `names` (`discover.import_fragments`)."""
-        return self._grep(import_filter(names))
+        """Python files that can import something called one of `names` (`discover.import_fragments`).
+
+        Their statement scans, which the callers read next, are made now, on the worker pool when
+        there are many."""
+        paths = self._grep(import_filter(names))
+        self._prefetch_import_scans(paths)
+        return paths
+
+    def _prefetch_import_scans(self, paths: list[str]) -> None:
+        if self.scan_many is None:
+            return
+        todo: list[tuple[str, ModuleInfo | None, bytes]] = []
+        for path in paths:
+            if path in self._scans or path in self._import_scans:
+                continue
+            data = self._contents.get(path)
+            if data is None:
+                continue
+            info = self.modules.info_for(path)
+            cached = self.cache.get_scan(data, path, info, expressions=False) if self.cache is not None else None
+            if cached is not None:
+                self._import_scans[path] = cached
+            else:
+                todo.append((path, info, data))
+        scans = self.scan_many(todo) if todo else None
+        if scans is None:
+            return
+        infos = {path: (info, data) for path, info, data in todo}
+        for path, scan in scans:
+            self._import_scans[path] = scan
+            if self.cache is not None:
+                info, data = infos[path]
+                self.cache.put_scan(data, path, info, scan)
 
     def _grep(self, found: BytesFilter | None) -> list[str]:
         if found is None:
@@ -118,7 +158,7 @@ class RepoContext:
         scan = self.import_scan(path)
         if scan is None:
             return frozenset()
-        parents = {prefix for name in wanted for prefix in dotted_prefixes(name) if prefix != name}
+        parents = _parents(wanted)
         # Only a file that holds such a dotted string, or imports a module a wanted path is an attribute of, needs
         # the (slower) scan of its expressions.
         if may_name_in_string(data, wanted) or any(use.bound in parents for use in scan.uses):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from ..discover import import_fragments, word_pattern
+from ..discover import import_fragments, keyed_filter, word_pattern
 from ..names import DottedName, is_dotted_under
 from ..types import BytesFilter
 
@@ -116,18 +116,21 @@ def prefix_string(dotted: str) -> bytes:
 @lru_cache(maxsize=64)
 def rules_filter(rules: tuple[RenameRule, ...]) -> BytesFilter:
     leaves = sorted({r.old.leaf for r in rules})
-    patterns = []
+    # Every pattern of a leaf holds it as a whole word: one pass over a file lists its words, and only the
+    # patterns of the leaves it holds are tried (a package move has hundreds of leaves).
+    groups: list[tuple[str, list[re.Pattern[bytes]]]] = []
     for leaf in leaves:
         word = re.escape(leaf.encode())
         if all(len(r.old.parts) == 1 for r in rules if r.old.leaf == leaf):
-            patterns.append(word_pattern([leaf]))
+            groups.append((leaf, [p for p in (word_pattern([leaf]),) if p is not None]))
             continue
-        patterns += [re.compile(fragment) for fragment in import_fragments(leaf)]
+        patterns = [re.compile(fragment) for fragment in import_fragments(leaf)]
         patterns.append(re.compile(rb"[\"']" + word + rb"[\"']"))
         patterns.append(
             re.compile(rb"\A(?=[\s\S]*?import[ \t]*\*)(?=[\s\S]*?(?<![A-Za-z0-9_])" + word + rb"(?![A-Za-z0-9_]))")
         )
-    return BytesFilter(tuple(leaf.encode() for leaf in leaves), tuple(p for p in patterns if p is not None))
+        groups.append((leaf, patterns))
+    return keyed_filter(groups)
 
 
 def encode_rules(rules: Iterable[RenameRule]) -> list:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from ..discover import word_filter
 from ..names import DottedName
-from ..rewrite.edits import TransformResult
 from ..types import BytesFilter, CodemodSpec, Finding, Option, Severity
 
 if TYPE_CHECKING:
+    from ..rewrite.edits import TransformResult
     from ..bindings import FileContext
     from ..repo import RepoContext
     from ..focus import Focus

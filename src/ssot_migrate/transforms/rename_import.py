@@ -18,15 +18,10 @@ import re
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 
-from ..bindings import (
-    FileContext,
-)
 from ..discover import import_fragments
 from ..focus import Focus
 from ..names import DottedName, is_dotted_under
 from ..types import BytesFilter, Finding, Option
-from ..rewrite.edits import TransformResult
-from ..rewrite.references import ReferenceRewriter
 from ..rewrite.rules import (
     ModuleFacts,
     RenameRule,
@@ -41,10 +36,14 @@ from ..rewrite.rules import (
     rule_renames,
     rules_may_match,
 )
-from ..rewrite.strings import rewrite_text_tokens
 from .base import Example, Kind, example_source, jsonable
 
 if TYPE_CHECKING:
+    # The part that needs libcst is imported when a file must be parsed: a `check` of files that mention no
+    # old name never imports libcst (the spec, `prepare` and the prefilter do not need it).
+    from ..bindings import FileContext
+    from ..rewrite.edits import TransformResult
+    from ..rewrite.references import ReferenceRewriter
     from ..repo import RepoContext
     from ..scan import FileScan, ImportUse
 
@@ -233,6 +232,8 @@ class RenameImport(Kind):
         return self._rewriter(ctx, self.rules).run()
 
     def _rewriter(self, ctx: FileContext, rules: Iterable[RenameRule]) -> ReferenceRewriter:
+        from ..rewrite.references import ReferenceRewriter
+
         return ReferenceRewriter(
             ctx, rules, codemod=self,
             strings=self.values["strings"],
@@ -246,6 +247,8 @@ class RenameImport(Kind):
         return tuple(self.values["text_files"])
 
     def transform_text(self, path: str, data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
+        from ..rewrite.strings import rewrite_text_tokens
+
         return rewrite_text_tokens(data, [r for r in self.rules if not r.report_only and r.via is None])
 
 
