@@ -151,7 +151,7 @@ def test_the_hook_manifest_is_valid_for_pre_commit() -> None:
     check = hooks["ssot-migrate-check"]
     assert check["entry"] == "ssot-migrate check" and check["language"] == "python"
     assert check["pass_filenames"] is True and check["require_serial"] is True
-    assert hooks["ssot-migrate-audit"]["entry"] == "ssot-migrate audit --fail-on error"
+    assert hooks["ssot-migrate-audit"]["entry"] == "ssot-migrate audit --fail-on error --importers --output-format concise"
 
 
 def test_pre_commit_runs_the_hook_on_staged_files(repo: Path, tmp_path: Path) -> None:
