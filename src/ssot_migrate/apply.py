@@ -504,6 +504,7 @@ def _forge_settings(repo: Repository, options: ApplyOptions, branch: str) -> _Fo
         API_URL_VARIABLE,
         DEFAULT_API_URL,
         TOKEN_VARIABLE,
+        check_api_url,
         check_repo_name,
         repo_from_remote_url,
     )
@@ -526,7 +527,10 @@ def _forge_settings(repo: Repository, options: ApplyOptions, branch: str) -> _Fo
         raise UsageError(f"--open-pr: --base {options.base} is not a branch; pass the branch the pull request targets")
     if base_branch == branch:
         raise UsageError(f"--branch {branch} is the pull request's base branch; pick another --branch")
-    api_url = options.api_url or os.environ.get(API_URL_VARIABLE) or DEFAULT_API_URL
+    if options.api_url:
+        api_url = check_api_url(options.api_url)
+    else:
+        api_url = check_api_url(os.environ.get(API_URL_VARIABLE) or DEFAULT_API_URL, f"${API_URL_VARIABLE}")
     return _ForgeSettings(api_url, token, name, base_branch)
 
 

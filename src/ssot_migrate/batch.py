@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from .errors import UsageError
-from .git import redact
+from .redaction import redact
 from .plan import SCHEMA_VERSION, tool_json
 
 if sys.version_info >= (3, 11):

@@ -21,6 +21,7 @@ import git as gitpython
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from .errors import TargetError, UsageError
+from .redaction import redact
 
 TRAILER = "Ssot-Migrate"
 DEFAULT_IDENTITY = "ssot-migrate <ssot-migrate@users.noreply.localhost>"
@@ -30,16 +31,10 @@ TEMP_PREFIX = "ssot-migrate-"
 # The user's hooks (post-checkout, pre-commit, pre-push) are theirs, not the bot's: never run them.
 _NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}")
 _IDENTITY = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+)>\s*$")
-_URL_CREDENTIALS = re.compile(r"(://)[^/@\s]+@")
 
 
 class GitFailure(Exception):
     """A git command failed in a way the run reports (push rejected, remote unreachable)."""
-
-
-def redact(text: str) -> str:
-    """Credentials in URLs (`https://user:token@host`) never reach the output."""
-    return _URL_CREDENTIALS.sub(r"\1***@", text)
 
 
 @dataclass(frozen=True)
