@@ -7,8 +7,9 @@ then push the branch and open or update its pull request.
 from __future__ import annotations
 
 import os
+import re
 import signal
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator, Literal
@@ -49,6 +50,7 @@ Outcome = Literal[
     "nothing-to-migrate", "strict", "written", "created", "updated", "up-to-date", "gate-failed", "refused", "error"
 ]
 ALREADY_THERE = "the branch already holds exactly this change"
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 EXIT_CODES: dict[str, int] = {
     "nothing-to-migrate": 0, "written": 0, "created": 0, "updated": 0, "up-to-date": 0,
     "gate-failed": 1, "refused": 1, "error": 1, "strict": 3,
@@ -71,6 +73,9 @@ class ApplyOptions:
     baseline_ref: str | None = None
     no_baseline: bool = False
     gate_timeout: float = DEFAULT_TIMEOUT
+    gate_env: tuple[str, ...] = ()
+    allow_empty_gate: bool = False
+    gate_reruns: int = 0
     push: bool = False
     remote: str = "origin"
     open_pr: bool = False
@@ -92,8 +97,15 @@ class ApplyOptions:
             raise UsageError("--no-gate cannot be combined with --test-command, --baseline-ref or --no-baseline")
         if self.baseline_ref and self.no_baseline:
             raise UsageError("--baseline-ref and --no-baseline exclude each other")
-        if self.gate_timeout <= 0:
-            raise UsageError("--gate-timeout must be a positive number of seconds")
+        if not self.gate_timeout > 0 or self.gate_timeout == float("inf"):  # NaN compares false
+            raise UsageError(f"--gate-timeout must be a positive number of seconds (got {self.gate_timeout:g})")
+        if self.gate_reruns < 0:
+            raise UsageError(f"--gate-reruns {self.gate_reruns}: must be 0 or more")
+        for name in self.gate_env:
+            if not _ENV_NAME.fullmatch(name):
+                raise UsageError(f"--gate-env {name!r}: not an environment variable name (letters, digits, _)")
+        if self.no_gate and (self.gate_env or self.allow_empty_gate or self.gate_reruns):
+            raise UsageError("--no-gate cannot be combined with --gate-env, --allow-empty-gate or --gate-reruns")
         if self.in_place:
             only_branch = {
                 "--base": self.base != "HEAD", "--force": self.force, "--commit-per-codemod": self.commit_per_codemod,
@@ -127,6 +139,9 @@ class ApplyOptions:
             timeout=self.gate_timeout,
             baseline=baseline,  # type: ignore[arg-type]
             baseline_ref=self.baseline_ref,
+            passed_env=self.gate_env,
+            allow_empty=self.allow_empty_gate,
+            reruns=self.gate_reruns,
         )
 
 
@@ -239,7 +254,7 @@ def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, 
         try:
             after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
                               timeout=settings.timeout, watcher=hooks.watcher,
-                              check_imports=settings.baseline != "pristine")
+                              check_imports=settings.baseline != "pristine", passed_env=settings.passed_env)
             report.gate = judge(baseline, after, settings)
         except BaseException:
             _restore(target.root, report.plan.files, originals)
@@ -257,17 +272,17 @@ def _in_place_baseline(target: Target, tree: GateTree, settings: GateSettings, s
         return None
     if settings.baseline == "pristine":
         return run_tests(tree, settings.command, label="baseline", report=scratch / "baseline.xml",
-                         timeout=settings.timeout, watcher=hooks.watcher)
+                         timeout=settings.timeout, watcher=hooks.watcher, passed_env=settings.passed_env)
     repo = Repository(target.root)
     commit = repo.resolve_commit(settings.baseline_ref or "", "--baseline-ref")
     with repo.lock() as stale:
         # Any worktree, even one for a baseline, is made under the lock: leftovers are only judged under it.
         _clean_leftovers(repo, stale, hooks, report)
-        with repo.temporary_worktree(commit) as worktree:
-            project = worktree / target.root.relative_to(repo.top)
-            return run_tests(discover_tree(worktree, project, load_config(project).roots), settings.command,
+        with repo.holding({"baseline": commit}), repo.isolated_checkout(commit) as checkout:
+            project = checkout / target.root.relative_to(repo.top)
+            return run_tests(discover_tree(checkout, project, load_config(project).roots), settings.command,
                              label=f"baseline ({settings.baseline_ref})", report=scratch / "baseline.xml",
-                             timeout=settings.timeout, watcher=hooks.watcher)
+                             timeout=settings.timeout, watcher=hooks.watcher, passed_env=settings.passed_env)
 
 
 def _restore(root: Path, files: list[FileEdit], originals: dict[str, bytes]) -> None:
@@ -284,7 +299,7 @@ def _restore(root: Path, files: list[FileEdit], originals: dict[str, bytes]) -> 
 def apply_on_branch(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> ApplyReport:
     """Plan and commit in a temporary worktree at `--base`, gate, and only then create the branch ref."""
     run = _BranchRun(target, migration, options, hooks)
-    with run.repo.lock() as stale:
+    with run.repo.lock() as stale, run.holds:
         _clean_leftovers(run.repo, stale, hooks, run.report)
         run.check_checkout()
         try:
@@ -322,6 +337,8 @@ class _BranchRun:
         self.identity = repo.commit_identity(options.author)
         self.local_tip: str | None = None
         self.remote_tip: str | None = None
+        # The refs that keep this run's commits alive until the branch ref is written.
+        self.holds = ExitStack()
 
     def check_checkout(self) -> None:
         holder = self.repo.checked_out_in(self.branch)
@@ -363,29 +380,30 @@ class _BranchRun:
                 return False
             report.commits = _commit_steps(self.repo, worktree, tree_target, self.migration, report.plan, options,
                                            self.identity)
-            new_tree = self.repo.tree_of(report.commits[-1])
-            differing = [where for where, tip in self._tips().items() if self.repo.tree_of(tip) != new_tree]
-            if differing and not options.force:
-                _finish(report, "refused", (
-                    f"{' and '.join(differing)} already exist{'s' if len(differing) == 1 else ''} with different "
-                    "content; pass --force to replace it with this run's result (it has only ssot-migrate's commits)"
-                ))
-                return False
-            same = [tip for tip in (self.remote_tip, self.local_tip) if tip and self.repo.tree_of(tip) == new_tree]
-            if same:
-                report.commit, report.commits, report.gate_skipped = same[0], [], ALREADY_THERE
-                return True
-            report.commit = report.commits[-1]
-            settings = options.gate_settings(tree_target.config.test_command)
-            if settings is None:
-                report.gate_skipped = "--no-gate"
-                return True
-            report.gate = _gate_branch(self.repo, worktree, self.relative, tree_target, self.base,
-                                       self.baseline_commit, report.commit, settings, self.hooks)
-            if not report.gate.passed:
-                report.commit, report.commits = None, []
-                _finish(report, "gate-failed", "the gate failed: no branch was created or changed")
-                return False
+            self.holds.enter_context(self.repo.holding({"base": self.base, "tip": report.commits[-1]}))
+        new_tree = self.repo.tree_of(report.commits[-1])
+        differing = [where for where, tip in self._tips().items() if self.repo.tree_of(tip) != new_tree]
+        if differing and not options.force:
+            _finish(report, "refused", (
+                f"{' and '.join(differing)} already exist{'s' if len(differing) == 1 else ''} with different "
+                "content; pass --force to replace it with this run's result (it has only ssot-migrate's commits)"
+            ))
+            return False
+        same = [tip for tip in (self.remote_tip, self.local_tip) if tip and self.repo.tree_of(tip) == new_tree]
+        if same:
+            report.commit, report.commits, report.gate_skipped = same[0], [], ALREADY_THERE
+            return True
+        report.commit = report.commits[-1]
+        settings = options.gate_settings(tree_target.config.test_command)
+        if settings is None:
+            report.gate_skipped = "--no-gate"
+            return True
+        report.gate = _gate_branch(self.repo, self.relative, self.base, self.baseline_commit, report.commit,
+                                   settings, self.hooks)
+        if not report.gate.passed:
+            report.commit, report.commits = None, []
+            _finish(report, "gate-failed", "the gate failed: no branch was created or changed")
+            return False
         return True
 
     def publish(self) -> None:
@@ -409,33 +427,29 @@ class _BranchRun:
             report.pull_request = _open_pull_request(self.forge, report, self.options, self.branch)
 
 
-def _gate_branch(repo: Repository, worktree: Path, relative: Path, tree_target: Target, base: str,
-                 baseline_commit: str | None, tip: str, settings: GateSettings, hooks: ApplyHooks) -> GateVerdict:
-    """Baseline in the pristine worktree (or at --baseline-ref), then the run after the edits."""
-    tree = discover_tree(worktree, tree_target.root, tree_target.config.roots)
-    # Reports live next to the worktree, in the folder a killed run's successor removes with it.
-    scratch = worktree.parent / "gate"
-    scratch.mkdir(exist_ok=True)
+def _gate_branch(repo: Repository, relative: Path, base: str, baseline_commit: str | None, tip: str,
+                 settings: GateSettings, hooks: ApplyHooks) -> GateVerdict:
+    """Baseline (at --base, or at --baseline-ref) and the run after the edits, each in a fresh isolated clone:
+    the suite can touch neither the user's repository nor what the other run left behind."""
     baseline: TestRun | None = None
-    if settings.baseline == "pristine":
-        repo.checkout_detached(worktree, base)
-        try:
-            baseline = run_tests(tree, settings.command, label="baseline", report=scratch / "baseline.xml",
-                                 timeout=settings.timeout, watcher=hooks.watcher)
-        finally:
-            repo.checkout_detached(worktree, tip)
-    elif settings.baseline == "ref" and baseline_commit is not None:
-        with repo.temporary_worktree(baseline_commit) as other:
-            project = other / relative
-            baseline = run_tests(
-                discover_tree(other, project, load_config(project).roots), settings.command,
-                label=f"baseline ({settings.baseline_ref})", report=scratch / "baseline.xml",
-                timeout=settings.timeout, watcher=hooks.watcher,
-            )
-    # The pristine baseline already checked where this tree's packages are imported from.
-    after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
-                      timeout=settings.timeout, watcher=hooks.watcher, check_imports=settings.baseline != "pristine")
+    commit = base if settings.baseline == "pristine" else baseline_commit if settings.baseline == "ref" else None
+    if commit is not None:
+        label = "baseline" if settings.baseline == "pristine" else f"baseline ({settings.baseline_ref})"
+        with repo.isolated_checkout(commit) as checkout:
+            baseline = run_tests(_tree(checkout, relative), settings.command, label=label,
+                                 report=checkout.parent / "baseline.xml", timeout=settings.timeout,
+                                 watcher=hooks.watcher, passed_env=settings.passed_env)
+    with repo.isolated_checkout(tip) as checkout:
+        # The pristine baseline already checked where this tree's packages are imported from.
+        after = run_tests(_tree(checkout, relative), settings.command, label="after",
+                          report=checkout.parent / "after.xml", timeout=settings.timeout, watcher=hooks.watcher,
+                          check_imports=settings.baseline != "pristine", passed_env=settings.passed_env)
     return judge(baseline, after, settings)
+
+
+def _tree(checkout: Path, relative: Path) -> GateTree:
+    project = checkout / relative
+    return discover_tree(checkout, project, load_config(project).roots)
 
 
 def _commit_steps(repo: Repository, worktree: Path, tree_target: Target, migration: Migration, plan: Plan,
@@ -573,6 +587,10 @@ def _clean_leftovers(repo: Repository, stale: int | None, hooks: ApplyHooks, rep
         _note(report, hooks, f"a previous apply (pid {stale}) ended without cleaning up; its lock was released")
     for path in repo.remove_leftover_worktrees():
         _note(report, hooks, f"removed the leftover worktree {path} of an interrupted apply")
+    for folder in repo.remove_leftover_temp_folders():
+        _note(report, hooks, f"removed the leftover temporary folder {folder} of an interrupted apply")
+    for ref in repo.remove_leftover_holds():
+        _note(report, hooks, f"removed the leftover ref {ref} of an interrupted apply")
 
 
 def _note(report: ApplyReport, hooks: ApplyHooks, text: str) -> None:

@@ -286,6 +286,15 @@ def apply(
     no_baseline: bool = typer.Option(False, "--no-baseline", help="No baseline run: every test must pass after."),
     gate_timeout: float = typer.Option(1800.0, "--gate-timeout", metavar="S",
                                        help="Kill a test run after S seconds (it fails)."),
+    gate_env: Optional[List[str]] = typer.Option(None, "--gate-env", metavar="NAME",
+                                                 help="Pass this credential variable to the tests (dropped by "
+                                                      "default: *_TOKEN, *_SECRET, *_PASSWORD, SSH_AUTH_SOCK, "
+                                                      "askpass). Repeatable."),
+    allow_empty_gate: bool = typer.Option(False, "--allow-empty-gate",
+                                          help="Let the gate pass when no test passed before or after."),
+    gate_reruns: int = typer.Option(0, "--gate-reruns", metavar="N",
+                                    help="Re-run the tests whose outcome differs between the runs N times; "
+                                         "a test that flips is reported, not judged."),
     push: bool = typer.Option(False, "--push", help="Push the branch (force-with-lease over the tool's own branch)."),
     remote: str = typer.Option("origin", "--remote", metavar="R", help="The remote for --push and --open-pr."),
     open_pr: bool = typer.Option(False, "--open-pr", help="Push, then open or update the branch's pull request "
@@ -322,7 +331,8 @@ def apply(
     options = ApplyOptions(
         branch=branch, in_place=in_place, base=base, force=force, commit_per_codemod=commit_per_codemod,
         author=author, test_command=test_command, no_gate=no_gate, gate=gate.value, baseline_ref=baseline_ref,
-        no_baseline=no_baseline, gate_timeout=gate_timeout, push=push, remote=remote, open_pr=open_pr, draft=draft,
+        no_baseline=no_baseline, gate_timeout=gate_timeout, gate_env=tuple(gate_env or ()),
+        allow_empty_gate=allow_empty_gate, gate_reruns=gate_reruns, push=push, remote=remote, open_pr=open_pr, draft=draft,
         labels=tuple(label or ()), repo=repo, api_url=api_url, strict=strict, jobs=jobs,
     )
     options.validate()

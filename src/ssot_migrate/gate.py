@@ -17,11 +17,12 @@ import threading
 import time
 import xml.etree.ElementTree as ElementTree
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Mapping, Protocol, Sequence
 
 from .errors import TargetError, UsageError
+from .redaction import is_credential_variable
 
 DEFAULT_TEST_COMMAND = "python -m pytest -q"
 DEFAULT_TIMEOUT = 1800.0
@@ -35,6 +36,12 @@ _COULD_NOT_RUN = {2: "interrupted", 3: "internal error", 4: "usage error"}
 # How long a killed test command gets between SIGTERM and SIGKILL.
 _KILL_GRACE = 3.0
 _TAIL_LINES = 40
+# git variables that would point the suite's git commands at the user's repository instead of its own tree.
+_GIT_LOCATION_VARIABLES = (
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
+)
+NOTHING_TESTED = "nothing was tested: no test passed before the edits or after them"
 
 
 @dataclass(frozen=True)
@@ -46,10 +53,17 @@ class GateSettings:
     timeout: float = DEFAULT_TIMEOUT
     baseline: Literal["pristine", "ref", "none"] = "pristine"
     baseline_ref: str | None = None
+    # Credential variables passed to the suite on purpose (--gate-env); every other one is dropped.
+    passed_env: tuple[str, ...] = ()
+    # A gate where no test passed before or after passes only with --allow-empty-gate.
+    allow_empty: bool = False
+    # How many times the tests whose outcome differs between the two runs are re-run (--gate-reruns).
+    reruns: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"command": self.command, "mode": self.mode, "timeout": self.timeout,
-                "baseline": self.baseline_ref if self.baseline == "ref" else self.baseline}
+                "baseline": self.baseline_ref if self.baseline == "ref" else self.baseline,
+                "passed_env": list(self.passed_env), "allow_empty": self.allow_empty, "reruns": self.reruns}
 
 
 def resolve_test_command(option: str | None, configured: str | None) -> str:
@@ -188,8 +202,19 @@ class GateVerdict:
 
 def judge(baseline: TestRun | None, after: TestRun, settings: GateSettings) -> GateVerdict:
     """Apply the rules of the gate (docs/gate.md) to a baseline run (or none) and the run after the edits."""
-    if settings.mode == "all-pass":
-        return _judge_all_pass(baseline, after, settings)
+    verdict = _judge_all_pass(baseline, after, settings) if settings.mode == "all-pass" else \
+        _judge_no_regressions(baseline, after, settings)
+    if verdict.passed and not settings.allow_empty and after.has_report and not _any_passed(after) \
+            and not (baseline is not None and _any_passed(baseline)):
+        return replace(verdict, passed=False, reasons=(f"{NOTHING_TESTED} (pass --allow-empty-gate to accept)",))
+    return verdict
+
+
+def _any_passed(run: TestRun) -> bool:
+    return any(outcome == "passed" for outcome in run.tests.values())
+
+
+def _judge_no_regressions(baseline: TestRun | None, after: TestRun, settings: GateSettings) -> GateVerdict:
     reasons: list[str] = []
     if after.timed_out:
         reasons.append(f"the test command did not finish within {settings.timeout:g}s after the edits (killed)")
@@ -306,10 +331,15 @@ class GateTree:
                 for root in self.roots]
 
 
-def gate_environment(tree: GateTree, report: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
+def gate_environment(tree: GateTree, report: Path, base: Mapping[str, str] | None = None,
+                     passed_env: Sequence[str] = ()) -> dict[str, str]:
     """The environment of every gate run: the junit report and per-test judging injected for pytest,
-    no bytecode (a stale .pyc must not answer for an edited file), the tree's source roots first."""
-    env = dict(os.environ if base is None else base)
+    no bytecode (a stale .pyc must not answer for an edited file), the tree's source roots first;
+    credentials dropped unless passed on purpose, and no git variable that leads out of the tree."""
+    env = {
+        name: value for name, value in (os.environ if base is None else base).items()
+        if not (is_credential_variable(name) and name not in passed_env) and name not in _GIT_LOCATION_VARIABLES
+    }
     injected = f"{shlex.quote(f'--junitxml={report}')} -p no:cacheprovider --continue-on-collection-errors"
     env["PYTEST_ADDOPTS"] = f"{env['PYTEST_ADDOPTS']} {injected}" if env.get("PYTEST_ADDOPTS") else injected
     env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -409,12 +439,13 @@ def run_tests(
     timeout: float,
     watcher: GateWatcher | None = None,
     check_imports: bool = True,
+    passed_env: Sequence[str] = (),
 ) -> TestRun:
     """Run the test command once in `tree` and read its junit report (killed after `timeout` seconds)."""
     watcher = watcher or SilentWatcher()
     argv = split_command(command)
     report.unlink(missing_ok=True)
-    env = gate_environment(tree, report)
+    env = gate_environment(tree, report, passed_env=passed_env)
     if check_imports:
         check_imports_from_tree(tree, command, env)
     watcher.started(label, command)

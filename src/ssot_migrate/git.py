@@ -28,6 +28,10 @@ DEFAULT_IDENTITY = "ssot-migrate <ssot-migrate@users.noreply.localhost>"
 LOCK_FILE = "ssot-migrate.lock"
 WORKTREE_REASON = "ssot-migrate apply"
 TEMP_PREFIX = "ssot-migrate-"
+# Refs that keep a run's commits alive (a `git gc --prune=now` mid-run must not lose them); removed after.
+HOLD_PREFIX = "refs/ssot-migrate/"
+# In every temporary folder of ours: which repository and which process it belongs to.
+OWNER_FILE = "ssot-migrate-owner"
 # The user's hooks (post-checkout, pre-commit, pre-push) are theirs, not the bot's: never run them.
 _NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}")
 _IDENTITY = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+)>\s*$")
@@ -235,9 +239,66 @@ class Repository:
         return removed
 
     @contextmanager
+    def holding(self, commits: Mapping[str, str]) -> Iterator[None]:
+        """Keep `commits` (name -> sha) alive under `refs/ssot-migrate/<pid>/` while the block runs."""
+        refs = [f"{HOLD_PREFIX}{os.getpid()}/{name}" for name in commits]
+        try:
+            for ref, commit in zip(refs, commits.values()):
+                self.git("update-ref", "-m", "ssot-migrate: held while the run lasts", ref, commit)
+            yield
+        finally:
+            with signals_deferred():
+                for ref in refs:
+                    try:
+                        self.git("update-ref", "-d", ref)
+                    except GitFailure:
+                        pass
+
+    def remove_leftover_holds(self) -> list[str]:
+        """`refs/ssot-migrate/*` of applies that were killed (only under the lock)."""
+        refs = self.git("for-each-ref", "--format=%(refname)", HOLD_PREFIX).split()
+        for ref in refs:
+            self.git("update-ref", "-d", ref)
+        return refs
+
+    def remove_leftover_temp_folders(self) -> list[Path]:
+        """Temporary folders of killed applies on this repository (only under the lock)."""
+        removed = []
+        for holder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
+            try:
+                owner = (holder / OWNER_FILE).read_text(encoding="utf-8").split("\n")[0]
+            except OSError:
+                continue
+            if owner == str(self.common_dir):
+                shutil.rmtree(holder, ignore_errors=True)
+                removed.append(holder)
+        return removed
+
+    def _temporary_folder(self) -> Path:
+        holder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        (holder / OWNER_FILE).write_text(f"{self.common_dir}\n{os.getpid()}\n", encoding="utf-8")
+        return holder
+
+    @contextmanager
+    def isolated_checkout(self, commit: str) -> Iterator[Path]:
+        """A clone of the repository checked out at `commit`, sharing nothing writable with it: its own
+        refs, stash, index and config, no remote; objects are read through `--shared` (alternates)."""
+        holder = self._temporary_folder()
+        path = holder / self.top.name
+        try:
+            self.git("clone", "--quiet", "--shared", "--no-checkout", "--", str(self.common_dir), str(path),
+                     cwd=holder)
+            self.git("remote", "remove", "origin", cwd=path)
+            self.git("-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit, cwd=path)
+            yield path
+        finally:
+            with signals_deferred():
+                shutil.rmtree(holder, ignore_errors=True)
+
+    @contextmanager
     def temporary_worktree(self, commit: str) -> Iterator[Path]:
         """A detached worktree at `commit` in a fresh temporary folder, removed on every way out."""
-        holder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        holder = self._temporary_folder()
         path = holder / self.top.name
         try:
             self.git("worktree", "add", "--quiet", "--detach", "--lock", "--reason",
