@@ -31,6 +31,7 @@ from .gate import (
     resolve_test_command,
     run_tests,
 )
+from .journal import Direction, Journal, Recovery, unfinished_message
 from .git import (
     ForeignCommit,
     GitFailure,
@@ -152,6 +153,9 @@ class ApplyHooks:
     note: Callable[[str], None] = lambda text: None
     watcher: GateWatcher = field(default_factory=SilentWatcher)
     planning: Callable[[], ContextManager[Progress]] = lambda: nullcontext(SILENT)
+    # The process exits after printing the report (the CLI): a signal after the result is final is ignored
+    # until then, so the report is always printed and the exit code is the run's.
+    exits_after: bool = False
 
 
 @dataclass
@@ -220,50 +224,89 @@ def run_apply(target: Target, migration: Migration, options: ApplyOptions, hooks
     """Validate the options, then carry out the migration in place or on a branch."""
     options.validate()
     hooks = hooks or ApplyHooks()
-    with _signals_interrupt():
+    unfinished = Journal.find(target.root)
+    if unfinished is not None:
+        raise TargetError(unfinished_message(unfinished))
+    with InterruptGuard(keep_ignoring=hooks.exits_after) as guard:
         if options.in_place:
-            return apply_in_place(target, migration, options, hooks)
-        return apply_on_branch(target, migration, options, hooks)
+            report = apply_in_place(target, migration, options, hooks, guard)
+        else:
+            report = apply_on_branch(target, migration, options, hooks, guard)
+        if guard.pending is not None:
+            _note(report, hooks, f"{signal.Signals(guard.pending).name} arrived after the run's result was final; "
+                                 "it completed: this report says what exists")
+        return report
 
 
 # -- in place --------------------------------------------------------------------------------------
 
 
-def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> ApplyReport:
-    """Write the working tree (all files or none); with `--test-command`, gate it and undo it on failure."""
+def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks,
+                   guard: InterruptGuard | None = None) -> ApplyReport:
+    """Write the working tree (all files or none, journaled); with `--test-command`, gate it and undo it on failure."""
     from .write import write_plan
 
+    guard = guard or InterruptGuard()
     report = ApplyReport(_info(migration), "in-place")
     settings = options.gate_settings(target.config.test_command)
     report.plan = _plan(target, migration, options, hooks)
     if _stop_before_writing(report, options):
         return report
+    files = report.plan.files
+    originals = {f.path: (target.root / f.path).read_bytes() for f in files}
     if settings is None:
         report.gate_skipped = "no --test-command (--in-place gates only when given one)"
         with signals_deferred():
-            write_plan(target.root, report.plan.files)
-        report.written = [f.path for f in report.plan.files]
-        return _finish(report, "written", f"wrote {_count(report.plan.files, 'file')}")
+            journal = Journal.begin(target.root, files, originals)
+            try:
+                write_plan(target.root, files)
+            finally:
+                # write_plan wrote every file or restored them all: either way the tree is final.
+                journal.finish()
+            guard.complete()
+        report.written = [f.path for f in files]
+        return _finish(report, "written", f"wrote {_count(files, 'file')}")
 
     tree = discover_tree(target.root, target.root, target.config.roots)
-    originals = {f.path: (target.root / f.path).read_bytes() for f in report.plan.files}
     with _scratch() as scratch:
         baseline = _in_place_baseline(target, tree, settings, scratch, hooks, report)
-        with signals_deferred():
-            write_plan(target.root, report.plan.files)
+        journal: Journal | None = None
         try:
+            with signals_deferred():
+                journal = Journal.begin(target.root, files, originals)
+                write_plan(target.root, files)
             after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
                               timeout=settings.timeout, watcher=hooks.watcher,
                               check_imports=settings.baseline != "pristine", passed_env=settings.passed_env)
             report.gate = judge(baseline, after, settings)
+            with signals_deferred():
+                if report.gate.passed:
+                    journal.finish()
+                    guard.complete()
+                else:
+                    journal.recover("rollback")
+                    journal.finish()
         except BaseException:
-            _restore(target.root, report.plan.files, originals)
+            if journal is not None:
+                with signals_deferred():
+                    journal.recover("rollback")
+                    journal.finish()
             raise
     if not report.gate.passed:
-        _restore(target.root, report.plan.files, originals)
         return _finish(report, "gate-failed", "the gate failed: every file was restored")
-    report.written = [f.path for f in report.plan.files]
-    return _finish(report, "written", f"wrote {_count(report.plan.files, 'file')}; the gate passed")
+    report.written = [f.path for f in files]
+    return _finish(report, "written", f"wrote {_count(files, 'file')}; the gate passed")
+
+
+def recover_in_place(target: Target, direction: Direction) -> Recovery | None:
+    """Finish or undo the write an interrupted `apply --in-place` left (None: nothing to recover)."""
+    journal = Journal.find(target.root)
+    if journal is None:
+        return None
+    with signals_deferred():
+        recovery = journal.recover(direction)
+        journal.finish()
+    return recovery
 
 
 def _in_place_baseline(target: Target, tree: GateTree, settings: GateSettings, scratch: Path,
@@ -285,20 +328,13 @@ def _in_place_baseline(target: Target, tree: GateTree, settings: GateSettings, s
                              timeout=settings.timeout, watcher=hooks.watcher, passed_env=settings.passed_env)
 
 
-def _restore(root: Path, files: list[FileEdit], originals: dict[str, bytes]) -> None:
-    """Put back what the edits replaced (the gate failed or the run was interrupted)."""
-    from .write import write_plan
-
-    with signals_deferred():
-        write_plan(root, [FileEdit(f.path, sha256_hex(f.new_bytes), originals[f.path], (), b"", f.encoding) for f in files])
-
-
 # -- on a branch -----------------------------------------------------------------------------------
 
 
-def apply_on_branch(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> ApplyReport:
+def apply_on_branch(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks,
+                    guard: InterruptGuard | None = None) -> ApplyReport:
     """Plan and commit in a temporary worktree at `--base`, gate, and only then create the branch ref."""
-    run = _BranchRun(target, migration, options, hooks)
+    run = _BranchRun(target, migration, options, hooks, guard or InterruptGuard())
     with run.repo.lock() as stale, run.holds:
         _clean_leftovers(run.repo, stale, hooks, run.report)
         run.check_checkout()
@@ -317,7 +353,9 @@ def apply_on_branch(target: Target, migration: Migration, options: ApplyOptions,
 class _BranchRun:
     """One `apply --branch`: every check that needs no work is done in the constructor."""
 
-    def __init__(self, target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> None:
+    def __init__(self, target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks,
+                 guard: InterruptGuard) -> None:
+        self.guard = guard
         self.repo = repo = Repository(target.root)
         self.target, self.migration, self.options, self.hooks = target, migration, options, hooks
         self.branch = (options.branch or "").replace("{name}", migration.name)
@@ -413,17 +451,25 @@ class _BranchRun:
         if self.local_tip == report.commit:
             _finish(report, "up-to-date", f"branch {self.branch} is already up to date at {report.commit[:12]}")
         else:
-            self.repo.update_branch(self.branch, report.commit, self.local_tip, f"ssot-migrate: {self.migration.name}")
+            with signals_deferred():
+                self.repo.update_branch(self.branch, report.commit, self.local_tip,
+                                        f"ssot-migrate: {self.migration.name}")
+                # The branch exists from here on: the run is complete, whatever signal comes.
+                self.guard.complete()
             verb: Outcome = "updated" if self.local_tip else "created"
             if report.gate_skipped == ALREADY_THERE:
                 detail = f"the commit {report.remote} already has"
             else:
                 detail = f"{_count(report.commits, 'commit')} on {report.base} ({self.base[:12]})"
             _finish(report, verb, f"branch {self.branch} {verb} at {report.commit[:12]}: {detail}")
+        if self.guard.pending is not None:
+            _note(report, self.hooks, f"interrupted ({signal.Signals(self.guard.pending).name}) after the branch was "
+                                      "made: not pushed, no pull request")
+            return
         if self.push and self.remote_tip != report.commit:
             self.repo.push(self.options.remote, self.branch, report.commit, self.remote_tip)
             report.pushed = True
-        if self.forge is not None:
+        if self.forge is not None and self.guard.pending is None:
             report.pull_request = _open_pull_request(self.forge, report, self.options, self.branch)
 
 
@@ -621,21 +667,35 @@ def _scratch() -> Iterator[Path]:
         yield Path(folder)
 
 
-@contextmanager
-def _signals_interrupt() -> Iterator[None]:
-    """Ctrl-C and SIGTERM unwind the run as `Interrupted`, so every `finally` (worktree removal, stopping
-    the suite, restoring files) runs and the CLI reports it, instead of the CLI framework swallowing it."""
+class InterruptGuard:
+    """Ctrl-C and SIGTERM, handled alike: before the run's result is final they unwind it as `Interrupted`,
+    so every `finally` (clones, the suite, the journal) runs and the CLI says nothing was left; once the
+    result is final (`complete`, called with signals blocked) they are only noted, and the run reports
+    what exists. Outside the main thread the caller handles signals."""
 
-    def interrupt(signum: int, frame: object) -> None:
+    def __init__(self, keep_ignoring: bool = False) -> None:
+        self.completed = False
+        self.pending: int | None = None
+        self._keep_ignoring = keep_ignoring
+        self._previous: dict[int, Any] = {}
+
+    def complete(self) -> None:
+        self.completed = True
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.completed:
+            self.pending = self.pending or signum
+            return
         raise Interrupted(signum)
 
-    try:
-        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
-    except ValueError:  # not the main thread: the caller handles signals
-        yield
-        return
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    def __enter__(self) -> InterruptGuard:
+        try:
+            self._previous = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        except ValueError:  # not the main thread
+            self._previous = {}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            # A completed run's report is still to be printed: the process ignores signals until it exits.
+            signal.signal(sig, signal.SIG_IGN if self.completed and self._keep_ignoring else handler)

@@ -347,6 +347,7 @@ def apply(
         note=lambda text: _note(style, f"note: {text}"),
         watcher=GateProgress(style.conversation(), live=style.stderr_live) if not style.quiet else SilentWatcher(),
         planning=lambda: _progress(style, "apply"),
+        exits_after=True,
     )
     report = run_apply(target, migration, options, hooks)
     if format is ApplyFormat.json:
@@ -359,6 +360,38 @@ def apply(
         _emit(apply_page(report, matrices, target.root), report_file if report_file is not None and format is not ApplyFormat.html
               else output)
     raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def recover(
+    complete: bool = typer.Option(False, "--complete", help="Finish the interrupted write: every file gets its new content."),
+    rollback: bool = typer.Option(False, "--rollback", help="Undo the interrupted write: every file gets its old content."),
+    root: Optional[Path] = RootOpt,
+) -> None:
+    """Finish or undo the write an interrupted `apply --in-place` left (its journal names every file)."""
+    from . import api
+    from .apply import recover_in_place
+
+    if complete == rollback:
+        raise UsageError("recover needs exactly one of --complete (finish the interrupted write) or --rollback (undo it)")
+    target = api.resolve_target([], root)
+    recovery = recover_in_place(target, "complete" if complete else "rollback")
+    if recovery is None:
+        typer.echo(f"nothing to recover: no interrupted write in {target.root}")
+        return
+    done = "completed" if complete else "rolled back"
+    for path in recovery.changed:
+        typer.echo(f"{done}: {path}")
+    for path in recovery.already:
+        typer.echo(f"already {'new' if complete else 'old'}: {path}")
+    for path in recovery.temporary_files:
+        typer.echo(f"removed temporary file: {path}")
+    for path in recovery.conflicts:
+        typer.echo(f"left as it is: {path} (changed since the interrupted write: neither its old nor its new content)")
+    total = len(recovery.changed) + len(recovery.already)
+    typer.echo(f"{done} the interrupted write: {total} file(s) {'new' if complete else 'old'}, "
+               f"{len(recovery.conflicts)} left as they are")
+    raise typer.Exit(1 if recovery.conflicts else 0)
 
 
 class MatrixFormat(str, Enum):
