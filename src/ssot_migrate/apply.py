@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
+import time
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +22,7 @@ from .errors import ForgeError, Interrupted, TargetError, UsageError
 from .gate import (
     DEFAULT_TIMEOUT,
     GATE_MODES,
+    GATE_PID_FILE,
     GateSettings,
     GateTree,
     GateVerdict,
@@ -27,11 +30,12 @@ from .gate import (
     SilentWatcher,
     TestRun,
     discover_tree,
+    end_orphaned_suite,
     judge,
     resolve_test_command,
     run_tests,
 )
-from .journal import Direction, Journal, Recovery, unfinished_message
+from .journal import Direction, Journal, Recovery, gate_pid_file, unfinished_message
 from .git import (
     ForeignCommit,
     GitFailure,
@@ -248,6 +252,9 @@ def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, 
 
     guard = guard or InterruptGuard()
     report = ApplyReport(_info(migration), "in-place")
+    orphan = end_orphaned_suite(gate_pid_file(target.root))
+    if orphan is not None:
+        _note(report, hooks, f"ended the test suite (process group {orphan}) an interrupted apply left running")
     settings = options.gate_settings(target.config.test_command)
     report.plan = _plan(target, migration, options, hooks)
     if _stop_before_writing(report, options):
@@ -268,8 +275,9 @@ def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, 
         return _finish(report, "written", f"wrote {_count(files, 'file')}")
 
     tree = discover_tree(target.root, target.root, target.config.roots)
+    pid_file = gate_pid_file(target.root)
     with _scratch() as scratch:
-        baseline = _in_place_baseline(target, tree, settings, scratch, hooks, report)
+        baseline = _in_place_baseline(target, tree, settings, scratch, hooks, report, pid_file)
         journal: Journal | None = None
         try:
             with signals_deferred():
@@ -277,7 +285,8 @@ def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, 
                 write_plan(target.root, files)
             after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
                               timeout=settings.timeout, watcher=hooks.watcher,
-                              check_imports=settings.baseline != "pristine", passed_env=settings.passed_env)
+                              check_imports=settings.baseline != "pristine", passed_env=settings.passed_env,
+                              pid_file=pid_file)
             report.gate = judge(baseline, after, settings)
             with signals_deferred():
                 if report.gate.passed:
@@ -310,12 +319,13 @@ def recover_in_place(target: Target, direction: Direction) -> Recovery | None:
 
 
 def _in_place_baseline(target: Target, tree: GateTree, settings: GateSettings, scratch: Path,
-                       hooks: ApplyHooks, report: ApplyReport) -> TestRun | None:
+                       hooks: ApplyHooks, report: ApplyReport, pid_file: Path) -> TestRun | None:
     if settings.baseline == "none":
         return None
     if settings.baseline == "pristine":
         return run_tests(tree, settings.command, label="baseline", report=scratch / "baseline.xml",
-                         timeout=settings.timeout, watcher=hooks.watcher, passed_env=settings.passed_env)
+                         timeout=settings.timeout, watcher=hooks.watcher, passed_env=settings.passed_env,
+                         pid_file=pid_file)
     repo = Repository(target.root)
     commit = repo.resolve_commit(settings.baseline_ref or "", "--baseline-ref")
     with repo.lock() as stale:
@@ -325,7 +335,8 @@ def _in_place_baseline(target: Target, tree: GateTree, settings: GateSettings, s
             project = checkout / target.root.relative_to(repo.top)
             return run_tests(discover_tree(checkout, project, load_config(project).roots), settings.command,
                              label=f"baseline ({settings.baseline_ref})", report=scratch / "baseline.xml",
-                             timeout=settings.timeout, watcher=hooks.watcher, passed_env=settings.passed_env)
+                             timeout=settings.timeout, watcher=hooks.watcher, passed_env=settings.passed_env,
+                             pid_file=checkout.parent / GATE_PID_FILE)
 
 
 # -- on a branch -----------------------------------------------------------------------------------
@@ -337,6 +348,10 @@ def apply_on_branch(target: Target, migration: Migration, options: ApplyOptions,
     run = _BranchRun(target, migration, options, hooks, guard or InterruptGuard())
     with run.repo.lock() as stale, run.holds:
         _clean_leftovers(run.repo, stale, hooks, run.report)
+        if stale is not None:
+            lock = run.repo.remove_stale_branch_lock(run.branch, time.time())
+            if lock is not None:
+                _note(run.report, hooks, f"removed the stale ref lock {lock} an interrupted apply left")
         run.check_checkout()
         try:
             if run.read_existing() and run.build_and_gate():
@@ -484,12 +499,14 @@ def _gate_branch(repo: Repository, relative: Path, base: str, baseline_commit: s
         with repo.isolated_checkout(commit) as checkout:
             baseline = run_tests(_tree(checkout, relative), settings.command, label=label,
                                  report=checkout.parent / "baseline.xml", timeout=settings.timeout,
-                                 watcher=hooks.watcher, passed_env=settings.passed_env)
+                                 watcher=hooks.watcher, passed_env=settings.passed_env,
+                                 pid_file=checkout.parent / GATE_PID_FILE)
     with repo.isolated_checkout(tip) as checkout:
         # The pristine baseline already checked where this tree's packages are imported from.
         after = run_tests(_tree(checkout, relative), settings.command, label="after",
                           report=checkout.parent / "after.xml", timeout=settings.timeout, watcher=hooks.watcher,
-                          check_imports=settings.baseline != "pristine", passed_env=settings.passed_env)
+                          check_imports=settings.baseline != "pristine", passed_env=settings.passed_env,
+                          pid_file=checkout.parent / GATE_PID_FILE)
     return judge(baseline, after, settings)
 
 
@@ -633,7 +650,11 @@ def _clean_leftovers(repo: Repository, stale: int | None, hooks: ApplyHooks, rep
         _note(report, hooks, f"a previous apply (pid {stale}) ended without cleaning up; its lock was released")
     for path in repo.remove_leftover_worktrees():
         _note(report, hooks, f"removed the leftover worktree {path} of an interrupted apply")
-    for folder in repo.remove_leftover_temp_folders():
+    for folder in repo.leftover_temp_folders():
+        orphan = end_orphaned_suite(folder / GATE_PID_FILE)
+        if orphan is not None:
+            _note(report, hooks, f"ended the test suite (process group {orphan}) an interrupted apply left running")
+        shutil.rmtree(folder, ignore_errors=True)
         _note(report, hooks, f"removed the leftover temporary folder {folder} of an interrupted apply")
     for ref in repo.remove_leftover_holds():
         _note(report, hooks, f"removed the leftover ref {ref} of an interrupted apply")

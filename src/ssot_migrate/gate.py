@@ -41,6 +41,8 @@ _GIT_LOCATION_VARIABLES = (
     "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
     "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
 )
+# In a run's temporary folder: the process group of the suite running there.
+GATE_PID_FILE = "gate.pid"
 NOTHING_TESTED = "nothing was tested: no test passed before the edits or after them"
 
 
@@ -440,6 +442,7 @@ def run_tests(
     watcher: GateWatcher | None = None,
     check_imports: bool = True,
     passed_env: Sequence[str] = (),
+    pid_file: Path | None = None,
 ) -> TestRun:
     """Run the test command once in `tree` and read its junit report (killed after `timeout` seconds)."""
     watcher = watcher or SilentWatcher()
@@ -453,7 +456,7 @@ def run_tests(
     try:
         process = subprocess.Popen(
             argv, cwd=tree.project, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
         )
     except FileNotFoundError:
         raise UsageError(
@@ -461,6 +464,8 @@ def run_tests(
         ) from None
     except OSError as exc:
         raise UsageError(f"cannot start the test command {command!r}: {exc.strerror or exc}") from None
+    if pid_file is not None:
+        record_suite(pid_file, process.pid)
     tail: deque[str] = deque(maxlen=_TAIL_LINES)
     reader = threading.Thread(target=_read_output, args=(process, tail, watcher), daemon=True)
     reader.start()
@@ -474,7 +479,16 @@ def run_tests(
     except BaseException:
         # Ctrl-C or SIGTERM while the suite runs: the suite runs in its own session, so it must be stopped here.
         _kill_group(process, grace=0.5)
+        if pid_file is not None:
+            pid_file.unlink(missing_ok=True)
         raise
+    # Whatever the suite started in its session and left running goes with it.
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if pid_file is not None:
+        pid_file.unlink(missing_ok=True)
     reader.join(timeout=5)
     seconds = time.monotonic() - started
     parsed = parse_junit(report, tree.top) if report.is_file() and not timed_out else None
@@ -491,6 +505,64 @@ def run_tests(
     )
     watcher.finished(run)
     return run
+
+
+def _die_with_parent() -> None:
+    """In the suite's process, before it runs: SIGKILL it when ssot-migrate dies (Linux), even by SIGKILL."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _start_time(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            fields = stat.read().rsplit(") ", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[19])
+
+
+def _group_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return int(stat.read().rsplit(") ", 1)[1].split()[2])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def record_suite(pid_file: Path, pid: int) -> None:
+    """Name the suite's process group (and when its leader started) so the next run can end an orphan."""
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(f"{pid} {_start_time(pid) or 0}\n", encoding="utf-8")
+
+
+def end_orphaned_suite(pid_file: Path) -> int | None:
+    """Kill what is left of the process group a pid file names (a killed run's test suite); its pid, or None.
+
+    Only processes of that group that started no earlier than its leader are ended: a reused pid is not ours.
+    """
+    try:
+        pid_text, started_text = pid_file.read_text(encoding="utf-8").split()
+        pid, started = int(pid_text), int(started_text)
+    except (OSError, ValueError):
+        return None
+    ended = None
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.isdigit():
+            continue
+        member = int(entry)
+        if _group_of(member) == pid and (_start_time(member) or 0) >= started:
+            try:
+                os.kill(member, signal.SIGKILL)
+                ended = pid
+            except (ProcessLookupError, PermissionError):
+                pass
+    pid_file.unlink(missing_ok=True)
+    return ended
 
 
 def _read_output(process: subprocess.Popen, tail: deque[str], watcher: GateWatcher) -> None:

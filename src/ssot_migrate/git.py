@@ -169,7 +169,9 @@ class Repository:
     def commit(self, worktree: Path, paths: Sequence[str], message: str, identity: Mapping[str, str]) -> str:
         """Commit exactly `paths` (relative to `worktree`) on the worktree's detached HEAD."""
         self.git("add", "--", *paths, cwd=worktree)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as handle:
+        # In the worktree's own temporary folder: a killed run's successor removes it with the folder.
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False,
+                                         dir=worktree.parent) as handle:
             handle.write(message)
         try:
             self.git("commit", "--quiet", "--no-verify", "--file", handle.name, cwd=worktree, env=identity)
@@ -255,24 +257,37 @@ class Repository:
                         pass
 
     def remove_leftover_holds(self) -> list[str]:
-        """`refs/ssot-migrate/*` of applies that were killed (only under the lock)."""
+        """`refs/ssot-migrate/*` of applies that were killed, and their ref locks (only under the lock)."""
+        for lock in (self.common_dir / HOLD_PREFIX).rglob("*.lock") if (self.common_dir / HOLD_PREFIX).is_dir() else ():
+            lock.unlink(missing_ok=True)
         refs = self.git("for-each-ref", "--format=%(refname)", HOLD_PREFIX).split()
         for ref in refs:
             self.git("update-ref", "-d", ref)
         return refs
 
-    def remove_leftover_temp_folders(self) -> list[Path]:
-        """Temporary folders of killed applies on this repository (only under the lock)."""
-        removed = []
-        for holder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
+    def remove_stale_branch_lock(self, branch: str, older_than: float) -> Path | None:
+        """`refs/heads/BRANCH.lock` that a killed apply left mid `update-ref` (only call it under the lock, when
+        the previous apply died): git would refuse every later update of the branch."""
+        lock = self.common_dir / "refs" / "heads" / f"{branch}.lock"
+        try:
+            if lock.stat().st_mtime > older_than:
+                return None  # written after this run started: someone else's git is at work
+        except OSError:
+            return None
+        lock.unlink(missing_ok=True)
+        return lock
+
+    def leftover_temp_folders(self) -> list[Path]:
+        """Temporary folders of killed applies on this repository (only meaningful under the lock)."""
+        found = []
+        for holder in sorted(Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*")):
             try:
                 owner = (holder / OWNER_FILE).read_text(encoding="utf-8").split("\n")[0]
             except OSError:
                 continue
             if owner == str(self.common_dir):
-                shutil.rmtree(holder, ignore_errors=True)
-                removed.append(holder)
-        return removed
+                found.append(holder)
+        return found
 
     def _temporary_folder(self) -> Path:
         holder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))

@@ -55,6 +55,12 @@ def journal_folder(root: Path) -> Path:
     return home / f"{JOURNAL_PREFIX}{key}"
 
 
+def gate_pid_file(root: Path) -> Path:
+    """Where an in-place run names its running test suite (the next run ends it if it was orphaned)."""
+    folder = journal_folder(root)
+    return folder.with_name(f"{folder.name}.gate.pid")
+
+
 def unfinished_message(journal: Journal) -> str:
     return (
         f"an interrupted `apply --in-place` left {len(journal.entries)} file(s) half written in {journal.root} "
