@@ -96,7 +96,7 @@ def git(repo: Path, *args: str) -> str:
                           check=True).stdout
 
 
-def build_fixture(root: Path, files: int, pids: Path) -> Path:
+def build_fixture(root: Path, files: int, pids: Path, module_bytes: int) -> Path:
     """A package whose `files` modules import a name from where it used to live, a real pytest suite, a spec."""
     repo = root / "template"
     (repo / "app").mkdir(parents=True)
@@ -105,7 +105,9 @@ def build_fixture(root: Path, files: int, pids: Path) -> Path:
     (repo / "app/new.py").write_text("X = 1\n")
     (repo / "app/old.py").write_text("from app.new import X  # the half-done move left a re-export\n")
     for n in range(files):
-        (repo / f"app/user_{n}.py").write_text(f"from app.old import X\n\nVALUE_{n} = X\n")
+        # Comment lines up to `module_bytes`: past 300 kB in all, planning runs in a process pool.
+        padding = "".join(f"# line {i} of the module's body, as in real code\n" for i in range(module_bytes // 44))
+        (repo / f"app/user_{n}.py").write_text(f"from app.old import X\n\n{padding}VALUE_{n} = X\n")
     (repo / "tests/test_users.py").write_text(SUITE_TEST.format(pids=str(pids)))
     (repo / "migration.toml").write_text(
         '[migration]\nname = "fault"\n\n[[codemod]]\nkind = "rename-import"\nold = "app.old.X"\nnew = "app.new:X"\n')
@@ -179,11 +181,11 @@ def apply_args(mode: str, python: str) -> list[str]:
 
 
 class Harness:
-    def __init__(self, work: Path, files: int, seed: int) -> None:
+    def __init__(self, work: Path, files: int, seed: int, module_bytes: int) -> None:
         self.work = work
         self.random = random.Random(seed)
         self.pids = work / "suite-pids"
-        self.template = build_fixture(work, files, self.pids)
+        self.template = build_fixture(work, files, self.pids, module_bytes)
         self.shim = work / "shim"
         self.shim.mkdir()
         (self.shim / "git").write_text(GIT_SHIM)
@@ -392,12 +394,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trials", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--files", type=int, default=80, help="modules in the fixture package")
+    parser.add_argument("--module-bytes", type=int, default=4096,
+                        help="size of each module (default 4096: 80 modules plan in a process pool)")
     parser.add_argument("--workdir", type=Path, default=None, help="where trials run (default: a temporary folder)")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="faults-", dir=args.workdir))
     try:
-        harness = Harness(work, args.files, args.seed)
-        print(f"fixture: {args.files} modules; undisturbed runs: "
+        harness = Harness(work, args.files, args.seed, args.module_bytes)
+        print(f"fixture: {args.files} modules of {args.module_bytes} bytes; undisturbed runs: "
               + ", ".join(f"{m} {harness.durations[m]:.2f}s / {harness.steps[m]} git calls" for m in MODES),
               flush=True)
         violations = 0
