@@ -149,11 +149,12 @@ def alive(pid: int) -> bool:
 
 
 def our_temp_folders(repo: Path) -> list[Path]:
-    common = str((repo / ".git").resolve())
+    """Temporary folders of ssot-migrate that belong to this repository (its git dir) or project (its root)."""
+    owners = {str((repo / ".git").resolve()), str(repo.resolve())}
     found = []
     for holder in Path(tempfile.gettempdir()).glob("ssot-migrate-*"):
         try:
-            if (holder / "ssot-migrate-owner").read_text().split("\n")[0] == common:
+            if (holder / "ssot-migrate-owner").read_text().split("\n")[0] in owners:
                 found.append(holder)
         except OSError:
             continue

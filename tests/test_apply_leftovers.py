@@ -7,6 +7,7 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -52,6 +53,10 @@ def test_a_sigkilled_apply_takes_its_suite_along_and_the_next_run_ends_what_the_
     # The suite dies with the apply that started it; the helper it started is an orphan in its group.
     wait_for(lambda: not alive(suite), "the suite to die with its apply")
     assert alive(helper)
+    scratch = [folder for folder in Path(tempfile.gettempdir()).glob("ssot-migrate-*")
+               if (folder / "ssot-migrate-owner").is_file()
+               and (folder / "ssot-migrate-owner").read_text().split("\n")[1] == str(process.pid)]
+    assert len(scratch) == 1, "the killed run's temporary folder is there, named as ours"
     if mode == "--in-place":
         run_cli("recover", "--rollback", cwd=repo)
     result = run_cli("apply", "--spec", "migration.toml", *target, *(("--no-gate",) if mode == "--branch" else ()),
@@ -60,6 +65,8 @@ def test_a_sigkilled_apply_takes_its_suite_along_and_the_next_run_ends_what_the_
     assert result.returncode == 0, stderr
     assert f"ended the test suite (process group {suite}) an interrupted apply left running" in stderr
     wait_for(lambda: not alive(helper), "the helper to be ended")
+    assert f"removed the leftover temporary folder {scratch[0]} of an interrupted apply" in stderr
+    assert not scratch[0].exists()
 
 
 def test_a_ref_lock_left_by_a_killed_update_ref_is_removed_with_a_note(tmp_path: Path) -> None:

@@ -255,6 +255,8 @@ def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, 
     orphan = end_orphaned_suite(gate_pid_file(target.root))
     if orphan is not None:
         _note(report, hooks, f"ended the test suite (process group {orphan}) an interrupted apply left running")
+    for folder in _remove_dead_scratch(target.root):
+        _note(report, hooks, f"removed the leftover temporary folder {folder} of an interrupted apply")
     settings = options.gate_settings(target.config.test_command)
     report.plan = _plan(target, migration, options, hooks)
     if _stop_before_writing(report, options):
@@ -276,7 +278,7 @@ def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, 
 
     tree = discover_tree(target.root, target.root, target.config.roots)
     pid_file = gate_pid_file(target.root)
-    with _scratch() as scratch:
+    with _scratch(target.root) as scratch:
         baseline = _in_place_baseline(target, tree, settings, scratch, hooks, report, pid_file)
         journal: Journal | None = None
         try:
@@ -681,11 +683,47 @@ def _count(items: Any, noun: str) -> str:
 
 
 @contextmanager
-def _scratch() -> Iterator[Path]:
+def _scratch(root: Path) -> Iterator[Path]:
+    """A temporary folder for the in-place gate's reports, owned (by `root` and this process) so that the next
+    in-place run on `root` removes it if this one is killed."""
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="ssot-migrate-gate-") as folder:
-        yield Path(folder)
+    from .git import OWNER_FILE, TEMP_PREFIX
+
+    folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}gate-"))
+    (folder / OWNER_FILE).write_text(f"{root}\n{os.getpid()}\n", encoding="utf-8")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_dead_scratch(root: Path) -> list[Path]:
+    """Report folders of killed in-place runs on `root` (their owner process is gone)."""
+    import tempfile
+
+    from .git import OWNER_FILE, TEMP_PREFIX
+
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}gate-*"):
+        try:
+            owner, pid = (folder / OWNER_FILE).read_text(encoding="utf-8").split("\n")[:2]
+        except (OSError, ValueError):
+            continue
+        if owner == str(root) and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class InterruptGuard:
