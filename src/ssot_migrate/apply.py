@@ -55,6 +55,8 @@ Outcome = Literal[
     "nothing-to-migrate", "strict", "written", "created", "updated", "up-to-date", "gate-failed", "refused", "error"
 ]
 ALREADY_THERE = "the branch already holds exactly this change"
+# What `--branch` may contain in braces (replaced by the migration's values).
+BRANCH_PLACEHOLDERS: tuple[str, ...] = ("name",)
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 EXIT_CODES: dict[str, int] = {
     "nothing-to-migrate": 0, "written": 0, "created": 0, "updated": 0, "up-to-date": 0,
@@ -96,6 +98,14 @@ class ApplyOptions:
     def validate(self) -> None:
         if bool(self.branch) == self.in_place:
             raise UsageError("apply needs exactly one of --branch NAME (a gated commit on a new branch) or --in-place")
+        for placeholder in re.findall(r"\{([^{}]*)\}", self.branch or ""):
+            if placeholder not in BRANCH_PLACEHOLDERS:
+                import difflib
+
+                hint = difflib.get_close_matches(placeholder, BRANCH_PLACEHOLDERS, n=1, cutoff=0.5)
+                extra = f"; did you mean {{{hint[0]}}}?" if hint else ""
+                raise UsageError(f"--branch {self.branch!r}: unknown placeholder {{{placeholder}}} (known: "
+                                 f"{', '.join('{' + p + '}' for p in BRANCH_PLACEHOLDERS)}){extra}")
         if self.gate not in GATE_MODES:
             raise UsageError(f"--gate {self.gate}: choose one of {', '.join(GATE_MODES)}")
         if self.no_gate and (self.test_command or self.baseline_ref or self.no_baseline):
