@@ -32,6 +32,8 @@ from .gate import (
     discover_tree,
     end_orphaned_suite,
     judge,
+    judge_reruns,
+    rerun_selection,
     resolve_test_command,
     run_tests,
 )
@@ -125,6 +127,7 @@ class ApplyOptions:
             only_branch = {
                 "--base": self.base != "HEAD", "--force": self.force, "--commit-per-codemod": self.commit_per_codemod,
                 "--author": self.author is not None, "--push": self.push, "--open-pr": self.open_pr,
+                "--gate-reruns": self.gate_reruns > 0,
             }
             used = [name for name, given in only_branch.items() if given]
             if used:
@@ -519,7 +522,23 @@ def _gate_branch(repo: Repository, relative: Path, base: str, baseline_commit: s
                           report=checkout.parent / "after.xml", timeout=settings.timeout, watcher=hooks.watcher,
                           check_imports=settings.baseline != "pristine", passed_env=settings.passed_env,
                           pid_file=checkout.parent / GATE_PID_FILE)
-    return judge(baseline, after, settings)
+    verdict = judge(baseline, after, settings)
+    differing = verdict.differing()
+    if settings.reruns and differing:
+        # Only the tests whose outcome differs, each tree afresh: a test that flips is flaky, not a regression.
+        reruns: dict[str, list[TestRun]] = {"baseline": [], "after": []}
+        trees = (("baseline", commit), ("after", tip)) if commit is not None else (("after", tip),)
+        for label, tree_commit in trees:
+            with repo.isolated_checkout(tree_commit) as checkout:
+                selection = rerun_selection(checkout.parent, differing)
+                for attempt in range(1, settings.reruns + 1):
+                    reruns[label].append(run_tests(
+                        _tree(checkout, relative), settings.command, label=f"{label} re-run {attempt}",
+                        report=checkout.parent / f"rerun-{attempt}.xml", timeout=settings.timeout,
+                        watcher=hooks.watcher, check_imports=False, passed_env=settings.passed_env,
+                        pid_file=checkout.parent / GATE_PID_FILE, extra_env=selection))
+        verdict = judge_reruns(verdict, reruns["baseline"], reruns["after"])
+    return verdict
 
 
 def _tree(checkout: Path, relative: Path) -> GateTree:

@@ -187,10 +187,18 @@ class GateVerdict:
     new_errors: tuple[NewCollectionError, ...] = ()
     fixed: tuple[str, ...] = ()
     still_failing: tuple[str, ...] = ()
+    # Tests whose outcome changed on a re-run (--gate-reruns): reported, not judged.
+    flipped: tuple[str, ...] = ()
+
+    def differing(self) -> list[str]:
+        """The tests whose outcome differs between the two runs (what --gate-reruns re-runs)."""
+        return sorted({r.test for r in self.regressed if r.before in _OUTCOME_RANK and r.after in _OUTCOME_RANK}
+                      | {t for t in self.fixed if "::" in t})
 
     def to_json(self) -> dict[str, Any]:
         return {
             "verdict": "pass" if self.passed else "fail",
+            "flipped": list(self.flipped),
             **self.settings.to_json(),
             "reasons": list(self.reasons),
             "baseline_run": self.baseline.to_json() if self.baseline else None,
@@ -210,6 +218,57 @@ def judge(baseline: TestRun | None, after: TestRun, settings: GateSettings) -> G
             and not (baseline is not None and _any_passed(baseline)):
         return replace(verdict, passed=False, reasons=(f"{NOTHING_TESTED} (pass --allow-empty-gate to accept)",))
     return verdict
+
+
+def judge_reruns(verdict: GateVerdict, baseline_reruns: Sequence[TestRun], after_reruns: Sequence[TestRun]) -> GateVerdict:
+    """The verdict once the differing tests were re-run: a test whose outcome changed on any re-run, in
+    either tree, flipped (flaky); it is reported and no longer counts as regressed or fixed."""
+    baseline = verdict.baseline.tests if verdict.baseline else {}
+    flipped = set()
+    for test in verdict.differing():
+        if any(run.tests.get(test, baseline.get(test)) != baseline.get(test) for run in baseline_reruns) or \
+                any(run.tests.get(test, verdict.after.tests.get(test)) != verdict.after.tests.get(test)
+                    for run in after_reruns):
+            flipped.add(test)
+    if not flipped:
+        return verdict
+    regressed = tuple(r for r in verdict.regressed if r.test not in flipped)
+    reasons = tuple(reason for reason in verdict.reasons if not reason.endswith(("test regressed", "tests regressed")))
+    if regressed:
+        reasons = (f"{len(regressed)} test{'s' if len(regressed) != 1 else ''} regressed", *reasons)
+    return replace(verdict, passed=not reasons, reasons=reasons, regressed=regressed,
+                   fixed=tuple(t for t in verdict.fixed if t not in flipped), flipped=tuple(sorted(flipped)))
+
+
+# A pytest plugin that keeps only the tests named (junit `classname::name`) in the file $SSOT_MIGRATE_RERUN names.
+RERUN_PLUGIN = "ssot_migrate_rerun"
+_RERUN_PLUGIN_SOURCE = '''"""ssot-migrate's --gate-reruns: keep only the tests being re-run."""
+import os, re
+
+
+def _junit_id(nodeid):
+    path, bracket, params = nodeid.partition("[")
+    names = path.split("::")
+    names[0] = re.sub(r"\\.py$", "", names[0].replace("/", "."))
+    names[-1] += bracket + params
+    return "::".join([".".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+
+
+def pytest_collection_modifyitems(config, items):
+    with open(os.environ["SSOT_MIGRATE_RERUN"], encoding="utf-8") as handle:
+        wanted = set(handle.read().splitlines())
+    kept = [item for item in items if _junit_id(item.nodeid) in wanted]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+'''
+
+
+def rerun_selection(folder: Path, tests: Sequence[str]) -> dict[str, str]:
+    """Environment additions that make pytest run only `tests` (the plugin lives in `folder`)."""
+    (folder / f"{RERUN_PLUGIN}.py").write_text(_RERUN_PLUGIN_SOURCE, encoding="utf-8")
+    (folder / "rerun.txt").write_text("\n".join(tests) + "\n", encoding="utf-8")
+    return {"SSOT_MIGRATE_RERUN": str(folder / "rerun.txt"), "SSOT_MIGRATE_RERUN_PATH": str(folder),
+            "SSOT_MIGRATE_RERUN_PLUGIN": RERUN_PLUGIN}
 
 
 def _any_passed(run: TestRun) -> bool:
@@ -343,9 +402,13 @@ def gate_environment(tree: GateTree, report: Path, base: Mapping[str, str] | Non
         if not (is_credential_variable(name) and name not in passed_env) and name not in _GIT_LOCATION_VARIABLES
     }
     injected = f"{shlex.quote(f'--junitxml={report}')} -p no:cacheprovider --continue-on-collection-errors"
+    if env.get("SSOT_MIGRATE_RERUN_PLUGIN"):
+        injected += f" -p {env['SSOT_MIGRATE_RERUN_PLUGIN']}"
     env["PYTEST_ADDOPTS"] = f"{env['PYTEST_ADDOPTS']} {injected}" if env.get("PYTEST_ADDOPTS") else injected
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     paths = tree.source_paths()
+    if env.get("SSOT_MIGRATE_RERUN_PATH"):
+        paths.append(env["SSOT_MIGRATE_RERUN_PATH"])
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
     env["PYTHONPATH"] = os.pathsep.join(paths)
@@ -443,12 +506,13 @@ def run_tests(
     check_imports: bool = True,
     passed_env: Sequence[str] = (),
     pid_file: Path | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> TestRun:
     """Run the test command once in `tree` and read its junit report (killed after `timeout` seconds)."""
     watcher = watcher or SilentWatcher()
     argv = split_command(command)
     report.unlink(missing_ok=True)
-    env = gate_environment(tree, report, passed_env=passed_env)
+    env = gate_environment(tree, report, {**os.environ, **(extra_env or {})}, passed_env=passed_env)
     if check_imports:
         check_imports_from_tree(tree, command, env)
     watcher.started(label, command)
