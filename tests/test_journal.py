@@ -3,7 +3,6 @@ refuses until `ssot-migrate recover --complete|--rollback` brings the tree to al
 
 from __future__ import annotations
 
-import os
 import shlex
 import signal
 import subprocess
@@ -52,6 +51,20 @@ def start_in_place(repo: Path, tmp_path: Path, env: dict[str, str]) -> tuple[sub
     return process, int(marker.read_text()), release
 
 
+def gone(pid: int) -> None:
+    """Wait for the suite a SIGKILLed apply started to die with it (the kernel kills it), then make sure."""
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(") ", 1)[1].startswith("Z"):
+                    return
+        except OSError:
+            return
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists(), "the suite outlived the SIGKILLed apply"
+
+
 def temporary_files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*.ssot-tmp"))
 
@@ -64,11 +77,11 @@ def test_a_sigkilled_in_place_run_is_refused_until_recovered_to_all_old_or_all_n
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
     repo = project(tmp_path / "repo", git)
     before = tree_bytes(repo)
-    process, suite, release = start_in_place(repo, tmp_path, env)
+    process, suite, _ = start_in_place(repo, tmp_path, env)
     written = tree_bytes(repo)
     process.kill()
     process.wait(timeout=30)
-    os.kill(suite, signal.SIGKILL)
+    gone(suite)
     changed = sorted(path for path in before if before[path] != written[path])
     assert len(changed) == FILES  # every file was written, none gated: the journal says so
     # A stray temporary file of a replace that was cut short, as a SIGKILL mid-write leaves one.
@@ -104,7 +117,7 @@ def test_recover_leaves_a_file_changed_since_the_interrupted_write_and_says_so(t
     process, suite, _ = start_in_place(repo, tmp_path, {})
     process.kill()
     process.wait(timeout=30)
-    os.kill(suite, signal.SIGKILL)
+    gone(suite)
     (repo / "app/user_0.py").write_text("# the user's own edit\n")
     result = run_cli("recover", "--rollback", cwd=repo)
     assert result.returncode == 1
@@ -121,7 +134,7 @@ def test_an_in_place_run_interrupted_during_its_gate_restores_every_file_and_say
 ) -> None:
     repo = project(tmp_path / "repo", True)
     before = tree_bytes(repo)
-    process, suite, _ = start_in_place(repo, tmp_path, {})
+    process, _, _ = start_in_place(repo, tmp_path, {})
     process.send_signal(sig)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + sig

@@ -37,7 +37,6 @@ from .gate import (
     resolve_test_command,
     run_tests,
 )
-from .journal import Direction, Journal, Recovery, gate_pid_file, unfinished_message
 from .git import (
     ForeignCommit,
     GitFailure,
@@ -45,8 +44,9 @@ from .git import (
     signals_deferred,
     validate_branch_name,
 )
-from .progress import SILENT, Progress
+from .journal import Direction, Journal, Recovery, gate_pid_file, unfinished_message
 from .plan import SCHEMA_VERSION, FileEdit, MigrationInfo, Plan, sha256_hex, tool_json
+from .progress import SILENT, Progress
 from .spec import Migration
 
 if TYPE_CHECKING:
