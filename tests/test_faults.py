@@ -22,5 +22,5 @@ def test_a_seeded_quick_fault_run_finds_no_violation(tmp_path: Path) -> None:
     trials = [line for line in lines if line.startswith("trial ")]
     assert len(trials) == 30 and result.returncode == 0
     # The seed covers each mode, each signal and both ways of striking.
-    for word in ("branch", "in-place-gated", "SIGTERM", "SIGINT", "SIGKILL", "git step", "after 0.", "group"):
+    for word in ("branch", "in-place-gated", "SIGTERM", "SIGINT", "SIGKILL", "git step", "s: exit", "group"):
         assert any(word in line for line in trials), word
