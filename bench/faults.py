@@ -361,6 +361,13 @@ class Harness:
             bad.append(f"lock file(s) left: {', '.join(locks)}")
         if (repo / ".git/ssot-migrate.lock").exists() and (repo / ".git/ssot-migrate.lock").read_text():
             bad.append("the apply lock still names a process")
+        # A folder of ours that lost its owner file (cut short while being removed) would never be cleaned.
+        ownerless = [p for p in Path(tempfile.gettempdir()).glob("ssot-migrate-*")
+                     if (p / repo.name).exists() and not (p / "ssot-migrate-owner").exists()]
+        if ownerless:
+            bad.append(f"temporary folder(s) without an owner left: {', '.join(map(str, ownerless))}")
+            for folder in ownerless:
+                shutil.rmtree(folder, ignore_errors=True)
         if our_temp_folders(repo):
             bad.append(f"temporary folder(s) left: {', '.join(map(str, our_temp_folders(repo)))}")
         # Only this fixture's commit messages count: other programs (other tests) use the temporary folder too.

@@ -7,6 +7,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -65,6 +66,16 @@ def gone(pid: int) -> None:
     assert not Path(f"/proc/{pid}").exists(), "the suite outlived the SIGKILLed apply"
 
 
+def owned_folders(repo: Path) -> list[Path]:
+    """Temporary folders of ssot-migrate that name this project as their owner."""
+    found = []
+    for folder in Path(tempfile.gettempdir()).glob("ssot-migrate-*"):
+        owner = folder / "ssot-migrate-owner"
+        if owner.is_file() and owner.read_text().split("\n")[0] == str(repo):
+            found.append(folder)
+    return found
+
+
 def temporary_files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*.ssot-tmp"))
 
@@ -119,8 +130,13 @@ def test_recover_leaves_a_file_changed_since_the_interrupted_write_and_says_so(t
     process.wait(timeout=30)
     gone(suite)
     (repo / "app/user_0.py").write_text("# the user's own edit\n")
+    scratch = owned_folders(repo)
+    assert len(scratch) == 1, "the killed run left its temporary folder"
     result = run_cli("recover", "--rollback", cwd=repo)
     assert result.returncode == 1
+    assert f"note: removed the leftover temporary folder {scratch[0]} of an interrupted apply" in \
+        " ".join(result.stderr.decode().split())
+    assert owned_folders(repo) == []
     lines = result.stdout.decode().splitlines()
     assert "left as it is: app/user_0.py (changed since the interrupted write: neither its old nor its new content)" \
         in lines

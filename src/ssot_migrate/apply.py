@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import time
 from contextlib import ExitStack, contextmanager, nullcontext
@@ -41,6 +40,7 @@ from .git import (
     ForeignCommit,
     GitFailure,
     Repository,
+    remove_owned_folder,
     signals_deferred,
     validate_branch_name,
 )
@@ -322,8 +322,15 @@ def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, 
     return _finish(report, "written", f"wrote {_count(files, 'file')}; the gate passed")
 
 
-def recover_in_place(target: Target, direction: Direction) -> Recovery | None:
-    """Finish or undo the write an interrupted `apply --in-place` left (None: nothing to recover)."""
+def recover_in_place(target: Target, direction: Direction,
+                     note: Callable[[str], None] = lambda text: None) -> Recovery | None:
+    """Finish or undo the write an interrupted `apply --in-place` left (None: nothing to recover); like the
+    next apply, it ends the suite that run left running and removes its temporary folder."""
+    orphan = end_orphaned_suite(gate_pid_file(target.root))
+    if orphan is not None:
+        note(f"ended the test suite (process group {orphan}) an interrupted apply left running")
+    for folder in _remove_dead_scratch(target.root):
+        note(f"removed the leftover temporary folder {folder} of an interrupted apply")
     journal = Journal.find(target.root)
     if journal is None:
         return None
@@ -685,7 +692,7 @@ def _clean_leftovers(repo: Repository, stale: int | None, hooks: ApplyHooks, rep
         orphan = end_orphaned_suite(folder / GATE_PID_FILE)
         if orphan is not None:
             _note(report, hooks, f"ended the test suite (process group {orphan}) an interrupted apply left running")
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_owned_folder(folder)
         _note(report, hooks, f"removed the leftover temporary folder {folder} of an interrupted apply")
     for ref in repo.remove_leftover_holds():
         _note(report, hooks, f"removed the leftover ref {ref} of an interrupted apply")
@@ -724,7 +731,8 @@ def _scratch(root: Path) -> Iterator[Path]:
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        with signals_deferred():
+            remove_owned_folder(folder)
 
 
 def _remove_dead_scratch(root: Path) -> list[Path]:
@@ -740,7 +748,7 @@ def _remove_dead_scratch(root: Path) -> list[Path]:
         except (OSError, ValueError):
             continue
         if owner == str(root) and pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_owned_folder(folder)
             removed.append(folder)
     return removed
 

@@ -375,7 +375,8 @@ def recover(
     if complete == rollback:
         raise UsageError("recover needs exactly one of --complete (finish the interrupted write) or --rollback (undo it)")
     target = api.resolve_target([], root)
-    recovery = recover_in_place(target, "complete" if complete else "rollback")
+    recovery = recover_in_place(target, "complete" if complete else "rollback",
+                                note=lambda text: typer.echo(f"note: {text}", err=True))
     if recovery is None:
         typer.echo(f"nothing to recover: no interrupted write in {target.root}")
         return

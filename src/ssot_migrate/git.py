@@ -308,7 +308,7 @@ class Repository:
             yield path
         finally:
             with signals_deferred():
-                shutil.rmtree(holder, ignore_errors=True)
+                remove_owned_folder(holder)
 
     @contextmanager
     def temporary_worktree(self, commit: str) -> Iterator[Path]:
@@ -330,13 +330,33 @@ class Repository:
             except GitFailure:
                 pass
         if path.parent.name.startswith(TEMP_PREFIX):
-            shutil.rmtree(path.parent, ignore_errors=True)
+            remove_owned_folder(path.parent)
         else:
             shutil.rmtree(path, ignore_errors=True)
         try:
             self.git("worktree", "prune")
         except GitFailure:
             pass
+
+
+def remove_owned_folder(holder: Path) -> None:
+    """Remove one of our temporary folders, its owner file last: a run killed halfway through leaves a folder
+    the next run still recognises as ours."""
+    try:
+        children = list(holder.iterdir())
+    except OSError:
+        return
+    for child in children:
+        if child.name == OWNER_FILE:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            try:
+                child.unlink()
+            except OSError:
+                pass
+    shutil.rmtree(holder, ignore_errors=True)
 
 
 def _subcommand(args: Sequence[str]) -> str:
