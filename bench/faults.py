@@ -311,7 +311,8 @@ class Harness:
                         died: bool) -> None:
         bad = trial.violations
         now = tree_state(repo)
-        journal = list((repo / ".git").glob("ssot-migrate-journal-*/journal.json"))
+        # The journal itself, not one being written (.staging) or being removed (.done): those name no pending write.
+        journal = [p for p in (repo / ".git").glob("ssot-migrate-journal-*/journal.json") if "." not in p.parent.name]
         if trial.exit_code == 0 and trial.outcome == "written" and now != self.new:
             bad.append("said the files were written, but the tree is not all new")
         if interrupted and now != self.old:

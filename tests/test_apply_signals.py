@@ -128,3 +128,25 @@ def test_after_a_sigkill_the_next_apply_cleans_up_the_stale_lock_and_leftover_wo
     assert worktrees(repo) == [str(repo)] and held(repo) == []
     assert branches(repo) == ["main", BRANCH]
     assert git(repo, "log", "-1", "--format=%s", BRANCH).stdout.strip() == "ssot-migrate: bridge-move"
+
+
+def test_an_interrupt_that_python_wrapped_in_another_error_is_still_one_line_and_exit_130(tmp_path: Path) -> None:
+    # What a SIGINT inside a class's __set_name__ during an import looks like when it reaches the top.
+    script = (
+        "import ssot_migrate.cli as cli\n"
+        "from ssot_migrate.errors import Interrupted\n"
+        "def interrupted_import():\n"
+        "    try:\n"
+        "        raise Interrupted(2)\n"
+        "    except Interrupted as exc:\n"
+        "        raise RuntimeError(\"Error calling __set_name__ on 'Field' instance\") from exc\n"
+        "cli.main = interrupted_import\n"
+        "from ssot_migrate.__main__ import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                            env=cli_env(), timeout=60)
+    assert result.returncode == 130
+    assert result.stderr.splitlines() == [
+        "interrupted (SIGINT): no branch was created or changed and no file was left written"
+    ]

@@ -13,6 +13,23 @@ def _early(signum: int, frame: object) -> None:
     raise Interrupted(signum)
 
 
+def _interrupting_signal(exc: BaseException) -> int | None:
+    """The signal behind `exc`, also when Python wrapped it (an interrupt inside a class's `__set_name__`
+    while a module is imported becomes a RuntimeError caused by it); None for any other error."""
+    from .errors import Interrupted
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, Interrupted):
+            return current.signum
+        if isinstance(current, KeyboardInterrupt):
+            return signal.SIGINT
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _early)
@@ -20,12 +37,12 @@ def main() -> None:
         from .cli import main as cli_main
 
         cli_main()
+    except SystemExit:
+        raise
     except BaseException as exc:
-        from .errors import Interrupted
-
-        if not isinstance(exc, (Interrupted, KeyboardInterrupt)):
+        signum = _interrupting_signal(exc)
+        if signum is None:
             raise
-        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
         # Nothing is imported or done yet (or the CLI's own handling was itself interrupted): say so plainly.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
