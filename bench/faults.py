@@ -191,6 +191,7 @@ class Harness:
         (self.shim / "git").write_text(GIT_SHIM)
         (self.shim / "git").chmod(0o755)
         self.old = tree_state(self.template)
+        self.stderr_dir: Path | None = None
         self.durations: dict[str, float] = {}
         self.steps: dict[str, int] = {}
         self.new: dict[str, bytes] = {}
@@ -266,6 +267,9 @@ class Harness:
             trial.violations.append("the run did not end within 300 s of the signal")
         trial.exit_code = process.returncode
         self._check(trial, repo, before, stdout.decode(), stderr.decode())
+        if trial.violations and self.stderr_dir is not None:
+            self.stderr_dir.mkdir(parents=True, exist_ok=True)
+            (self.stderr_dir / f"trial-{number}.stderr").write_bytes(stderr)
         shutil.rmtree(repo, ignore_errors=True)
         return trial
 
@@ -405,11 +409,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=80, help="modules in the fixture package")
     parser.add_argument("--module-bytes", type=int, default=4096,
                         help="size of each module (default 4096: 80 modules plan in a process pool)")
+    parser.add_argument("--stderr-dir", type=Path, default=None,
+                        help="keep the stderr of every violating trial here (trial-N.stderr)")
     parser.add_argument("--workdir", type=Path, default=None, help="where trials run (default: a temporary folder)")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="faults-", dir=args.workdir))
     try:
         harness = Harness(work, args.files, args.seed, args.module_bytes)
+        harness.stderr_dir = args.stderr_dir
         print(f"fixture: {args.files} modules of {args.module_bytes} bytes; undisturbed runs: "
               + ", ".join(f"{m} {harness.durations[m]:.2f}s / {harness.steps[m]} git calls" for m in MODES),
               flush=True)
