@@ -46,6 +46,12 @@ def start_apply(repo: Path, tmp_path: Path, branch: str = BRANCH) -> tuple[subpr
     return process, marker, release
 
 
+def held(repo: Path) -> list[str]:
+    """The names of the refs under refs/ssot-migrate/ (whatever pid they belong to)."""
+    refs = git(repo, "for-each-ref", "--format=%(refname)", "refs/ssot-migrate/").stdout.split()
+    return sorted(ref.rsplit("/", 1)[1] for ref in refs)
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -64,14 +70,16 @@ def test_an_interrupted_apply_removes_its_worktree_stops_the_suite_and_creates_n
 ) -> None:
     repo = make_repo(tmp_path / "repo", HALF_DONE)
     process, marker, _ = start_apply(repo, tmp_path)
-    suite_pid, worktree = marker.read_text().split("\n")
-    assert Path(worktree).is_dir() and len(worktrees(repo)) == 2
+    suite_pid, checkout = marker.read_text().split("\n")
+    # The suite runs in an isolated clone, not in a worktree of the user's repository; refs hold the commits.
+    assert Path(checkout).is_dir() and worktrees(repo) == [str(repo)]
+    assert (Path(checkout) / ".git").is_dir() and held(repo) == ["base", "tip"]
     process.send_signal(sig)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + sig, stderr.decode()
     assert f"interrupted ({sig.name})" in stderr.decode()
-    assert not Path(worktree).exists() and not Path(worktree).parent.exists()
-    assert worktrees(repo) == [str(repo)]
+    assert not Path(checkout).exists() and not Path(checkout).parent.exists()
+    assert worktrees(repo) == [str(repo)] and held(repo) == []
     assert branches(repo) == ["main"]
     assert not alive(int(suite_pid)), "the test suite was left running"
     assert (repo / ".git/ssot-migrate.lock").read_text() == "", "the lock was not released"
@@ -95,13 +103,16 @@ def test_a_second_apply_on_the_same_repository_is_refused_while_the_first_runs(t
 def test_after_a_sigkill_the_next_apply_cleans_up_the_stale_lock_and_leftover_worktree(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", HALF_DONE)
     process, marker, _ = start_apply(repo, tmp_path)
-    suite_pid, worktree = marker.read_text().split("\n")
+    suite_pid, checkout = marker.read_text().split("\n")
     process.kill()
     process.wait(timeout=30)
-    # The suite runs in its own session and outlives a SIGKILLed apply; stop it as a user would.
-    os.kill(int(suite_pid), signal.SIGKILL)
+    # The suite runs in its own session, but the kernel ends it with the apply that started it.
+    deadline = time.monotonic() + 30
+    while alive(int(suite_pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(int(suite_pid)), "the suite outlived a SIGKILLed apply"
     # Nothing could clean up, and no branch points at the ungated commit.
-    assert Path(worktree).is_dir() and len(worktrees(repo)) == 2
+    assert Path(checkout).is_dir() and held(repo) == ["base", "tip"]
     assert branches(repo) == ["main"]
     assert (repo / ".git/ssot-migrate.lock").read_text().split()[0] == str(process.pid)
 
@@ -109,8 +120,33 @@ def test_after_a_sigkill_the_next_apply_cleans_up_the_stale_lock_and_leftover_wo
     stderr = result.stderr.decode()
     assert result.returncode == 0, stderr
     assert f"a previous apply (pid {process.pid}) ended without cleaning up; its lock was released" in stderr
-    assert f"removed the leftover worktree {worktree} of an interrupted apply" in " ".join(stderr.split())
-    assert not Path(worktree).parent.exists()
-    assert worktrees(repo) == [str(repo)]
+    flat = "".join(stderr.split())
+    assert f"removedtheleftovertemporaryfolder{Path(checkout).parent}ofaninterruptedapply" in flat
+    for name in ("base", "tip"):
+        assert f"removedtheleftoverrefrefs/ssot-migrate/{process.pid}/{name}ofaninterruptedapply" in flat
+    assert not Path(checkout).parent.exists()
+    assert worktrees(repo) == [str(repo)] and held(repo) == []
     assert branches(repo) == ["main", BRANCH]
     assert git(repo, "log", "-1", "--format=%s", BRANCH).stdout.strip() == "ssot-migrate: bridge-move"
+
+
+def test_an_interrupt_that_python_wrapped_in_another_error_is_still_one_line_and_exit_130(tmp_path: Path) -> None:
+    # What a SIGINT inside a class's __set_name__ during an import looks like when it reaches the top.
+    script = (
+        "import ssot_migrate.cli as cli\n"
+        "from ssot_migrate.errors import Interrupted\n"
+        "def interrupted_import():\n"
+        "    try:\n"
+        "        raise Interrupted(2)\n"
+        "    except Interrupted as exc:\n"
+        "        raise RuntimeError(\"Error calling __set_name__ on 'Field' instance\") from exc\n"
+        "cli.main = interrupted_import\n"
+        "from ssot_migrate.__main__ import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                            env=cli_env(), timeout=60)
+    assert result.returncode == 130
+    assert result.stderr.splitlines() == [
+        "interrupted (SIGINT): no branch was created or changed and no file was left written"
+    ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from .helpers import git, make_repo, run_cli, write_files
 from .test_apply_branch import HALF_DONE, PYTEST
 
@@ -114,3 +116,29 @@ def test_a_bad_batch_file_names_every_problem_with_its_line(tmp_path: Path) -> N
     ]
     unknown = run_cli("batch", str(ROOT / "examples/ci/batch.toml"), "--only", "backend2", cwd=tmp_path)
     assert unknown.returncode == 2 and "did you mean 'backend'?" in unknown.stderr.decode()
+
+
+def test_a_members_gate_settings_become_its_apply_options(tmp_path: Path) -> None:
+    from ssot_migrate.batch import load_batch
+
+    for name in "abc":
+        (tmp_path / name).mkdir()
+    batch_file = tmp_path / "batch.toml"
+    batch_file.write_text(
+        '[defaults]\nspecs = ["catalog:x"]\ngate-env = ["NPM_TOKEN"]\nallow-empty-gate = true\n\n'
+        '[[member]]\nname = "a"\npath = "a"\ngate-reruns = 2\n\n'
+        '[[member]]\nname = "b"\npath = "b"\ngate = "off"\n\n'
+        '[[member]]\nname = "c"\npath = "c"\ngate-reruns = -1\n'
+    )
+    from ssot_migrate.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        load_batch(batch_file)
+    assert "gate-reruns" in caught.value.message and "a whole number, 0 or more" in caught.value.message
+    batch_file.write_text(batch_file.read_text().replace("gate-reruns = -1", "gate-reruns = 0"))
+    a, b, _ = load_batch(batch_file).members
+    args = a.apply_arguments(tmp_path, tmp_path / "a", None)
+    assert args[args.index("--gate-env") + 1] == "NPM_TOKEN" and "--allow-empty-gate" in args
+    assert args[args.index("--gate-reruns") + 1] == "2"
+    off = b.apply_arguments(tmp_path, tmp_path / "b", None)
+    assert "--no-gate" in off and not {"--gate-env", "--allow-empty-gate", "--gate-reruns"} & set(off)

@@ -135,3 +135,64 @@ def test_an_unreachable_api_is_retried_then_reported(server: FakeGitHub) -> None
         github.open_pull_for("b")
     assert waits == [1.0, 2.0, 4.0, 8.0]
     assert "tok-abc" not in caught.value.message
+
+
+# -- secrets: one redaction step, no redirect to another origin, no credentials in --api-url -------------------
+
+
+def test_an_error_body_echoing_the_authorization_header_never_shows_the_token(server: FakeGitHub) -> None:
+    server.scripted.append(Scripted(401, {"message": f"Bad credentials for request with Authorization: Bearer "
+                                                     f"{server.token}"}))
+    with client(server, []) as github, pytest.raises(ForgeError) as caught:
+        github.open_pull_for("b")
+    assert "401" in caught.value.message and "Authorization: ***" in caught.value.message
+    assert server.token not in caught.value.message and server.token not in str(caught.value)
+
+
+def test_a_proxy_error_page_quoting_the_request_is_redacted_on_every_retry(server: FakeGitHub) -> None:
+    page = (f"<html><body>502 Bad Gateway<pre>GET /repos/acme/app/pulls\nauthorization: token {server.token}\n"
+            f"</pre></body></html>").encode()
+    server.scripted += [Scripted(502, page) for _ in range(5)]
+    waits: list[float] = []
+    with client(server, waits) as github, pytest.raises(ForgeError, match="gave up after 5 attempts") as caught:
+        github.open_pull_for("b")
+    assert "502" in caught.value.message
+    assert server.token not in caught.value.message and "authorization: ***" in caught.value.message
+
+
+def test_a_redirect_to_another_origin_is_not_followed_and_names_both_origins(server: FakeGitHub) -> None:
+    elsewhere = FakeGitHub(token="other")
+    try:
+        server.scripted.append(Scripted(307, {}, {"Location": f"{elsewhere.url}/repos/acme/app/pulls"}))
+        with client(server, []) as github, pytest.raises(ForgeError) as caught:
+            github.create_pull(branch="b", base="main", title="secret title", body="private body", draft=False)
+    finally:
+        elsewhere.close()
+    assert elsewhere.requests == []
+    assert server.url in caught.value.message and elsewhere.url in caught.value.message
+    assert "never follows a redirect to another origin" in caught.value.message
+    assert server.pulls == {}
+
+
+def test_a_redirect_within_the_api_origin_is_followed_with_the_same_request(server: FakeGitHub) -> None:
+    server.scripted.append(Scripted(307, {}, {"Location": "/repos/acme/app/pulls"}, method="POST"))
+    with client(server, []) as github:
+        pull = github.create_pull(branch="b", base="main", title="t", body="B", draft=False)
+    assert pull["number"] == 1 and server.pulls[1]["body"] == "B"
+    assert [(r.method, r.path) for r in server.requests] == [("POST", "/repos/acme/app/pulls")] * 2
+
+
+@pytest.mark.parametrize("url", ["http://user:hunter2-secret@127.0.0.1:9/api", "http://hunter2-secret@127.0.0.1:9"])
+def test_an_api_url_with_credentials_is_refused_without_printing_them(url: str) -> None:
+    from ssot_migrate.errors import UsageError
+
+    with pytest.raises(UsageError, match="credentials in the URL are refused") as caught:
+        GitHub(url, "tok-abcdef", "acme/app")
+    assert "hunter2-secret" not in caught.value.message and "***@127.0.0.1" in caught.value.message
+
+
+def test_an_unreachable_api_with_a_token_in_the_error_text_is_redacted() -> None:
+    from ssot_migrate.redaction import redact
+
+    text = "cannot reach https://x:ghp_abcdefghijklmnopqrstuvwxyz@h/x\nProxy-Authorization: Basic dXNlcjpwYXNz"
+    assert redact(text) == "cannot reach https://***@h/x\nProxy-Authorization: ***"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import shlex
 import sys
 from pathlib import Path
@@ -81,8 +83,29 @@ def test_a_collection_error_whose_message_changed_is_a_new_error() -> None:
 
 def test_an_unchanged_collection_error_is_still_failing_not_new() -> None:
     error = ("ImportError", "cannot import name 'X' from 'app.legacy'")
-    verdict = judge(run("baseline", errors={"tests.test_a": error}), run(errors={"tests.test_a": error}), NO_REGRESSIONS)
+    other = {"tests.test_b::test_b": "passed"}
+    verdict = judge(run("baseline", other, errors={"tests.test_a": error}), run(tests=other, errors={"tests.test_a": error}),
+                    NO_REGRESSIONS)
     assert verdict.passed and verdict.still_failing == ("tests.test_a",)
+
+
+_IMPORT_ERROR = {"tests.test_a": ("ModuleNotFoundError", "No module named 'missing_dependency'")}
+
+
+@pytest.mark.parametrize(("settings", "errors"), [(NO_REGRESSIONS, _IMPORT_ERROR), (NO_REGRESSIONS, {}), (ALL_PASS, {})],
+                         ids=["every-module-failed-to-import", "only-skips", "all-pass-only-skips"])
+def test_a_gate_where_no_test_passed_before_or_after_is_nothing_tested(settings: GateSettings, errors: dict) -> None:
+    code = 1 if errors else 0
+    baseline = run("baseline", {"t::s": "skipped"}, errors=errors, exit_code=code)
+    after = run(tests={"t::s": "skipped"}, errors=errors, exit_code=code)
+    verdict = judge(baseline, after, settings)
+    assert not verdict.passed
+    assert verdict.reasons == ("nothing was tested: no test passed before the edits or after them "
+                               "(pass --allow-empty-gate to accept)",)
+    assert judge(baseline, after, replace(settings, allow_empty=True)).passed
+    # One test that passed before or after is enough.
+    assert judge(run("baseline", {"t::s": "skipped", "t::p": "passed"}, errors=errors, exit_code=code),
+                 run(tests={"t::s": "skipped", "t::p": "passed"}, errors=errors, exit_code=code), settings).passed
 
 
 def test_tests_that_could_not_be_collected_at_baseline_must_pass_after() -> None:

@@ -148,3 +148,15 @@ def test_a_rejected_push_is_reported_and_the_local_branch_stays(tmp_path: Path, 
     assert report["error"].startswith("git push: ") and "pushes to ssot/* need an approval" in report["error"]
     assert git(repo, "rev-parse", BRANCH).stdout.strip() == report["branch"]["commit"]
     assert remote_tip(repo) == ""
+
+
+@pytest.mark.parametrize("where", ["option", "environment"])
+def test_an_api_url_with_credentials_is_refused_before_any_work(repo: Path, github: FakeGitHub, where: str) -> None:
+    url = github.url.replace("http://", "http://bot:hunter2-secret@")
+    args = ("--api-url", url) if where == "option" else ()
+    env = {"GITHUB_TOKEN": github.token, "GITHUB_API_URL": url}
+    code, report, stderr = apply(repo, "--branch", BRANCH, "--open-pr", "--no-gate", *args, env=env)
+    assert code == 2
+    assert "credentials in the URL are refused" in stderr and "hunter2-secret" not in stderr
+    assert github.requests == [] and remote_tip(repo) == ""
+    assert git(repo, "branch", "--list", BRANCH).stdout == ""

@@ -1,5 +1,55 @@
-"""`python -m ssot_migrate` runs the CLI."""
+"""`python -m ssot_migrate` and the `ssot-migrate` script: Ctrl-C and SIGTERM are handled from the first
+instruction (a signal while the CLI is still being imported ends the run with one line, no traceback)."""
 
-from .cli import main
+from __future__ import annotations
 
-main()
+import signal
+import sys
+
+
+def _early(signum: int, frame: object) -> None:
+    from .errors import Interrupted
+
+    raise Interrupted(signum)
+
+
+def _interrupting_signal(exc: BaseException) -> int | None:
+    """The signal behind `exc`, also when Python wrapped it (an interrupt inside a class's `__set_name__`
+    while a module is imported becomes a RuntimeError caused by it); None for any other error."""
+    from .errors import Interrupted
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, Interrupted):
+            return current.signum
+        if isinstance(current, KeyboardInterrupt):
+            return signal.SIGINT
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def main() -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _early)
+    try:
+        from .cli import main as cli_main
+
+        cli_main()
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        signum = _interrupting_signal(exc)
+        if signum is None:
+            raise
+        # Nothing is imported or done yet (or the CLI's own handling was itself interrupted): say so plainly.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        sys.stderr.write(f"interrupted ({signal.Signals(signum).name}): no branch was created or changed and no "
+                         "file was left written\n")
+        sys.exit(128 + signum)
+
+
+if __name__ == "__main__":
+    main()

@@ -7,8 +7,10 @@ then push the branch and open or update its pull request.
 from __future__ import annotations
 
 import os
+import re
 import signal
-from contextlib import contextmanager, nullcontext
+import time
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator, Literal
@@ -19,6 +21,7 @@ from .errors import ForgeError, Interrupted, TargetError, UsageError
 from .gate import (
     DEFAULT_TIMEOUT,
     GATE_MODES,
+    GATE_PID_FILE,
     GateSettings,
     GateTree,
     GateVerdict,
@@ -26,7 +29,10 @@ from .gate import (
     SilentWatcher,
     TestRun,
     discover_tree,
+    end_orphaned_suite,
     judge,
+    judge_reruns,
+    rerun_selection,
     resolve_test_command,
     run_tests,
 )
@@ -34,11 +40,13 @@ from .git import (
     ForeignCommit,
     GitFailure,
     Repository,
+    remove_owned_folder,
     signals_deferred,
     validate_branch_name,
 )
-from .progress import SILENT, Progress
+from .journal import Direction, Journal, Recovery, gate_pid_file, unfinished_message
 from .plan import SCHEMA_VERSION, FileEdit, MigrationInfo, Plan, sha256_hex, tool_json
+from .progress import SILENT, Progress
 from .spec import Migration
 
 if TYPE_CHECKING:
@@ -49,6 +57,9 @@ Outcome = Literal[
     "nothing-to-migrate", "strict", "written", "created", "updated", "up-to-date", "gate-failed", "refused", "error"
 ]
 ALREADY_THERE = "the branch already holds exactly this change"
+# What `--branch` may contain in braces (replaced by the migration's values).
+BRANCH_PLACEHOLDERS: tuple[str, ...] = ("name",)
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 EXIT_CODES: dict[str, int] = {
     "nothing-to-migrate": 0, "written": 0, "created": 0, "updated": 0, "up-to-date": 0,
     "gate-failed": 1, "refused": 1, "error": 1, "strict": 3,
@@ -71,6 +82,9 @@ class ApplyOptions:
     baseline_ref: str | None = None
     no_baseline: bool = False
     gate_timeout: float = DEFAULT_TIMEOUT
+    gate_env: tuple[str, ...] = ()
+    allow_empty_gate: bool = False
+    gate_reruns: int = 0
     push: bool = False
     remote: str = "origin"
     open_pr: bool = False
@@ -86,18 +100,34 @@ class ApplyOptions:
     def validate(self) -> None:
         if bool(self.branch) == self.in_place:
             raise UsageError("apply needs exactly one of --branch NAME (a gated commit on a new branch) or --in-place")
+        for placeholder in re.findall(r"\{([^{}]*)\}", self.branch or ""):
+            if placeholder not in BRANCH_PLACEHOLDERS:
+                import difflib
+
+                hint = difflib.get_close_matches(placeholder, BRANCH_PLACEHOLDERS, n=1, cutoff=0.5)
+                extra = f"; did you mean {{{hint[0]}}}?" if hint else ""
+                raise UsageError(f"--branch {self.branch!r}: unknown placeholder {{{placeholder}}} (known: "
+                                 f"{', '.join('{' + p + '}' for p in BRANCH_PLACEHOLDERS)}){extra}")
         if self.gate not in GATE_MODES:
             raise UsageError(f"--gate {self.gate}: choose one of {', '.join(GATE_MODES)}")
         if self.no_gate and (self.test_command or self.baseline_ref or self.no_baseline):
             raise UsageError("--no-gate cannot be combined with --test-command, --baseline-ref or --no-baseline")
         if self.baseline_ref and self.no_baseline:
             raise UsageError("--baseline-ref and --no-baseline exclude each other")
-        if self.gate_timeout <= 0:
-            raise UsageError("--gate-timeout must be a positive number of seconds")
+        if not self.gate_timeout > 0 or self.gate_timeout == float("inf"):  # NaN compares false
+            raise UsageError(f"--gate-timeout must be a positive number of seconds (got {self.gate_timeout:g})")
+        if self.gate_reruns < 0:
+            raise UsageError(f"--gate-reruns {self.gate_reruns}: must be 0 or more")
+        for name in self.gate_env:
+            if not _ENV_NAME.fullmatch(name):
+                raise UsageError(f"--gate-env {name!r}: not an environment variable name (letters, digits, _)")
+        if self.no_gate and (self.gate_env or self.allow_empty_gate or self.gate_reruns):
+            raise UsageError("--no-gate cannot be combined with --gate-env, --allow-empty-gate or --gate-reruns")
         if self.in_place:
             only_branch = {
                 "--base": self.base != "HEAD", "--force": self.force, "--commit-per-codemod": self.commit_per_codemod,
                 "--author": self.author is not None, "--push": self.push, "--open-pr": self.open_pr,
+                "--gate-reruns": self.gate_reruns > 0,
             }
             used = [name for name, given in only_branch.items() if given]
             if used:
@@ -127,6 +157,9 @@ class ApplyOptions:
             timeout=self.gate_timeout,
             baseline=baseline,  # type: ignore[arg-type]
             baseline_ref=self.baseline_ref,
+            passed_env=self.gate_env,
+            allow_empty=self.allow_empty_gate,
+            reruns=self.gate_reruns,
         )
 
 
@@ -137,6 +170,9 @@ class ApplyHooks:
     note: Callable[[str], None] = lambda text: None
     watcher: GateWatcher = field(default_factory=SilentWatcher)
     planning: Callable[[], ContextManager[Progress]] = lambda: nullcontext(SILENT)
+    # The process exits after printing the report (the CLI): a signal after the result is final is ignored
+    # until then, so the report is always printed and the exit code is the run's.
+    exits_after: bool = False
 
 
 @dataclass
@@ -205,87 +241,139 @@ def run_apply(target: Target, migration: Migration, options: ApplyOptions, hooks
     """Validate the options, then carry out the migration in place or on a branch."""
     options.validate()
     hooks = hooks or ApplyHooks()
-    with _signals_interrupt():
+    unfinished = Journal.find(target.root)
+    if unfinished is not None:
+        raise TargetError(unfinished_message(unfinished))
+    with InterruptGuard(keep_ignoring=hooks.exits_after) as guard:
         if options.in_place:
-            return apply_in_place(target, migration, options, hooks)
-        return apply_on_branch(target, migration, options, hooks)
+            report = apply_in_place(target, migration, options, hooks, guard)
+        else:
+            report = apply_on_branch(target, migration, options, hooks, guard)
+        if guard.pending is not None:
+            _note(report, hooks, f"{signal.Signals(guard.pending).name} arrived after the run's result was final; "
+                                 "it completed: this report says what exists")
+        return report
 
 
 # -- in place --------------------------------------------------------------------------------------
 
 
-def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> ApplyReport:
-    """Write the working tree (all files or none); with `--test-command`, gate it and undo it on failure."""
+def apply_in_place(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks,
+                   guard: InterruptGuard | None = None) -> ApplyReport:
+    """Write the working tree (all files or none, journaled); with `--test-command`, gate it and undo it on failure."""
     from .write import write_plan
 
+    guard = guard or InterruptGuard()
     report = ApplyReport(_info(migration), "in-place")
+    orphan = end_orphaned_suite(gate_pid_file(target.root))
+    if orphan is not None:
+        _note(report, hooks, f"ended the test suite (process group {orphan}) an interrupted apply left running")
+    for folder in _remove_dead_scratch(target.root):
+        _note(report, hooks, f"removed the leftover temporary folder {folder} of an interrupted apply")
     settings = options.gate_settings(target.config.test_command)
     report.plan = _plan(target, migration, options, hooks)
     if _stop_before_writing(report, options):
         return report
+    files = report.plan.files
+    originals = {f.path: (target.root / f.path).read_bytes() for f in files}
     if settings is None:
         report.gate_skipped = "no --test-command (--in-place gates only when given one)"
         with signals_deferred():
-            write_plan(target.root, report.plan.files)
-        report.written = [f.path for f in report.plan.files]
-        return _finish(report, "written", f"wrote {_count(report.plan.files, 'file')}")
+            journal = Journal.begin(target.root, files, originals)
+            try:
+                write_plan(target.root, files)
+            finally:
+                # write_plan wrote every file or restored them all: either way the tree is final.
+                journal.finish()
+            guard.complete()
+        report.written = [f.path for f in files]
+        return _finish(report, "written", f"wrote {_count(files, 'file')}")
 
     tree = discover_tree(target.root, target.root, target.config.roots)
-    originals = {f.path: (target.root / f.path).read_bytes() for f in report.plan.files}
-    with _scratch() as scratch:
-        baseline = _in_place_baseline(target, tree, settings, scratch, hooks, report)
-        with signals_deferred():
-            write_plan(target.root, report.plan.files)
+    pid_file = gate_pid_file(target.root)
+    with _scratch(target.root) as scratch:
+        baseline = _in_place_baseline(target, tree, settings, scratch, hooks, report, pid_file)
+        journal: Journal | None = None
         try:
+            with signals_deferred():
+                journal = Journal.begin(target.root, files, originals)
+                write_plan(target.root, files)
             after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
                               timeout=settings.timeout, watcher=hooks.watcher,
-                              check_imports=settings.baseline != "pristine")
+                              check_imports=settings.baseline != "pristine", passed_env=settings.passed_env,
+                              pid_file=pid_file)
             report.gate = judge(baseline, after, settings)
+            with signals_deferred():
+                if report.gate.passed:
+                    journal.finish()
+                    guard.complete()
+                else:
+                    journal.recover("rollback")
+                    journal.finish()
         except BaseException:
-            _restore(target.root, report.plan.files, originals)
+            if journal is not None:
+                with signals_deferred():
+                    journal.recover("rollback")
+                    journal.finish()
             raise
     if not report.gate.passed:
-        _restore(target.root, report.plan.files, originals)
         return _finish(report, "gate-failed", "the gate failed: every file was restored")
-    report.written = [f.path for f in report.plan.files]
-    return _finish(report, "written", f"wrote {_count(report.plan.files, 'file')}; the gate passed")
+    report.written = [f.path for f in files]
+    return _finish(report, "written", f"wrote {_count(files, 'file')}; the gate passed")
+
+
+def recover_in_place(target: Target, direction: Direction,
+                     note: Callable[[str], None] = lambda text: None) -> Recovery | None:
+    """Finish or undo the write an interrupted `apply --in-place` left (None: nothing to recover); like the
+    next apply, it ends the suite that run left running and removes its temporary folder."""
+    orphan = end_orphaned_suite(gate_pid_file(target.root))
+    if orphan is not None:
+        note(f"ended the test suite (process group {orphan}) an interrupted apply left running")
+    for folder in _remove_dead_scratch(target.root):
+        note(f"removed the leftover temporary folder {folder} of an interrupted apply")
+    journal = Journal.find(target.root)
+    if journal is None:
+        return None
+    with signals_deferred():
+        recovery = journal.recover(direction)
+        journal.finish()
+    return recovery
 
 
 def _in_place_baseline(target: Target, tree: GateTree, settings: GateSettings, scratch: Path,
-                       hooks: ApplyHooks, report: ApplyReport) -> TestRun | None:
+                       hooks: ApplyHooks, report: ApplyReport, pid_file: Path) -> TestRun | None:
     if settings.baseline == "none":
         return None
     if settings.baseline == "pristine":
         return run_tests(tree, settings.command, label="baseline", report=scratch / "baseline.xml",
-                         timeout=settings.timeout, watcher=hooks.watcher)
+                         timeout=settings.timeout, watcher=hooks.watcher, passed_env=settings.passed_env,
+                         pid_file=pid_file)
     repo = Repository(target.root)
     commit = repo.resolve_commit(settings.baseline_ref or "", "--baseline-ref")
     with repo.lock() as stale:
         # Any worktree, even one for a baseline, is made under the lock: leftovers are only judged under it.
         _clean_leftovers(repo, stale, hooks, report)
-        with repo.temporary_worktree(commit) as worktree:
-            project = worktree / target.root.relative_to(repo.top)
-            return run_tests(discover_tree(worktree, project, load_config(project).roots), settings.command,
+        with repo.holding({"baseline": commit}), repo.isolated_checkout(commit) as checkout:
+            project = checkout / target.root.relative_to(repo.top)
+            return run_tests(discover_tree(checkout, project, load_config(project).roots), settings.command,
                              label=f"baseline ({settings.baseline_ref})", report=scratch / "baseline.xml",
-                             timeout=settings.timeout, watcher=hooks.watcher)
-
-
-def _restore(root: Path, files: list[FileEdit], originals: dict[str, bytes]) -> None:
-    """Put back what the edits replaced (the gate failed or the run was interrupted)."""
-    from .write import write_plan
-
-    with signals_deferred():
-        write_plan(root, [FileEdit(f.path, sha256_hex(f.new_bytes), originals[f.path], (), b"", f.encoding) for f in files])
+                             timeout=settings.timeout, watcher=hooks.watcher, passed_env=settings.passed_env,
+                             pid_file=checkout.parent / GATE_PID_FILE)
 
 
 # -- on a branch -----------------------------------------------------------------------------------
 
 
-def apply_on_branch(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> ApplyReport:
+def apply_on_branch(target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks,
+                    guard: InterruptGuard | None = None) -> ApplyReport:
     """Plan and commit in a temporary worktree at `--base`, gate, and only then create the branch ref."""
-    run = _BranchRun(target, migration, options, hooks)
-    with run.repo.lock() as stale:
+    run = _BranchRun(target, migration, options, hooks, guard or InterruptGuard())
+    with run.repo.lock() as stale, run.holds:
         _clean_leftovers(run.repo, stale, hooks, run.report)
+        if stale is not None:
+            lock = run.repo.remove_stale_branch_lock(run.branch, time.time())
+            if lock is not None:
+                _note(run.report, hooks, f"removed the stale ref lock {lock} an interrupted apply left")
         run.check_checkout()
         try:
             if run.read_existing() and run.build_and_gate():
@@ -302,7 +390,9 @@ def apply_on_branch(target: Target, migration: Migration, options: ApplyOptions,
 class _BranchRun:
     """One `apply --branch`: every check that needs no work is done in the constructor."""
 
-    def __init__(self, target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks) -> None:
+    def __init__(self, target: Target, migration: Migration, options: ApplyOptions, hooks: ApplyHooks,
+                 guard: InterruptGuard) -> None:
+        self.guard = guard
         self.repo = repo = Repository(target.root)
         self.target, self.migration, self.options, self.hooks = target, migration, options, hooks
         self.branch = (options.branch or "").replace("{name}", migration.name)
@@ -322,6 +412,8 @@ class _BranchRun:
         self.identity = repo.commit_identity(options.author)
         self.local_tip: str | None = None
         self.remote_tip: str | None = None
+        # The refs that keep this run's commits alive until the branch ref is written.
+        self.holds = ExitStack()
 
     def check_checkout(self) -> None:
         holder = self.repo.checked_out_in(self.branch)
@@ -363,29 +455,30 @@ class _BranchRun:
                 return False
             report.commits = _commit_steps(self.repo, worktree, tree_target, self.migration, report.plan, options,
                                            self.identity)
-            new_tree = self.repo.tree_of(report.commits[-1])
-            differing = [where for where, tip in self._tips().items() if self.repo.tree_of(tip) != new_tree]
-            if differing and not options.force:
-                _finish(report, "refused", (
-                    f"{' and '.join(differing)} already exist{'s' if len(differing) == 1 else ''} with different "
-                    "content; pass --force to replace it with this run's result (it has only ssot-migrate's commits)"
-                ))
-                return False
-            same = [tip for tip in (self.remote_tip, self.local_tip) if tip and self.repo.tree_of(tip) == new_tree]
-            if same:
-                report.commit, report.commits, report.gate_skipped = same[0], [], ALREADY_THERE
-                return True
-            report.commit = report.commits[-1]
-            settings = options.gate_settings(tree_target.config.test_command)
-            if settings is None:
-                report.gate_skipped = "--no-gate"
-                return True
-            report.gate = _gate_branch(self.repo, worktree, self.relative, tree_target, self.base,
-                                       self.baseline_commit, report.commit, settings, self.hooks)
-            if not report.gate.passed:
-                report.commit, report.commits = None, []
-                _finish(report, "gate-failed", "the gate failed: no branch was created or changed")
-                return False
+            self.holds.enter_context(self.repo.holding({"base": self.base, "tip": report.commits[-1]}))
+        new_tree = self.repo.tree_of(report.commits[-1])
+        differing = [where for where, tip in self._tips().items() if self.repo.tree_of(tip) != new_tree]
+        if differing and not options.force:
+            _finish(report, "refused", (
+                f"{' and '.join(differing)} already exist{'s' if len(differing) == 1 else ''} with different "
+                "content; pass --force to replace it with this run's result (it has only ssot-migrate's commits)"
+            ))
+            return False
+        same = [tip for tip in (self.remote_tip, self.local_tip) if tip and self.repo.tree_of(tip) == new_tree]
+        if same:
+            report.commit, report.commits, report.gate_skipped = same[0], [], ALREADY_THERE
+            return True
+        report.commit = report.commits[-1]
+        settings = options.gate_settings(tree_target.config.test_command)
+        if settings is None:
+            report.gate_skipped = "--no-gate"
+            return True
+        report.gate = _gate_branch(self.repo, self.relative, self.base, self.baseline_commit, report.commit,
+                                   settings, self.hooks)
+        if not report.gate.passed:
+            report.commit, report.commits = None, []
+            _finish(report, "gate-failed", "the gate failed: no branch was created or changed")
+            return False
         return True
 
     def publish(self) -> None:
@@ -395,47 +488,69 @@ class _BranchRun:
         if self.local_tip == report.commit:
             _finish(report, "up-to-date", f"branch {self.branch} is already up to date at {report.commit[:12]}")
         else:
-            self.repo.update_branch(self.branch, report.commit, self.local_tip, f"ssot-migrate: {self.migration.name}")
+            with signals_deferred():
+                self.repo.update_branch(self.branch, report.commit, self.local_tip,
+                                        f"ssot-migrate: {self.migration.name}")
+                # The branch exists from here on: the run is complete, whatever signal comes.
+                self.guard.complete()
             verb: Outcome = "updated" if self.local_tip else "created"
             if report.gate_skipped == ALREADY_THERE:
                 detail = f"the commit {report.remote} already has"
             else:
                 detail = f"{_count(report.commits, 'commit')} on {report.base} ({self.base[:12]})"
             _finish(report, verb, f"branch {self.branch} {verb} at {report.commit[:12]}: {detail}")
+        if self.guard.pending is not None:
+            _note(report, self.hooks, f"interrupted ({signal.Signals(self.guard.pending).name}) after the branch was "
+                                      "made: not pushed, no pull request")
+            return
         if self.push and self.remote_tip != report.commit:
             self.repo.push(self.options.remote, self.branch, report.commit, self.remote_tip)
             report.pushed = True
-        if self.forge is not None:
+        if self.forge is not None and self.guard.pending is None:
             report.pull_request = _open_pull_request(self.forge, report, self.options, self.branch)
 
 
-def _gate_branch(repo: Repository, worktree: Path, relative: Path, tree_target: Target, base: str,
-                 baseline_commit: str | None, tip: str, settings: GateSettings, hooks: ApplyHooks) -> GateVerdict:
-    """Baseline in the pristine worktree (or at --baseline-ref), then the run after the edits."""
-    tree = discover_tree(worktree, tree_target.root, tree_target.config.roots)
-    # Reports live next to the worktree, in the folder a killed run's successor removes with it.
-    scratch = worktree.parent / "gate"
-    scratch.mkdir(exist_ok=True)
+def _gate_branch(repo: Repository, relative: Path, base: str, baseline_commit: str | None, tip: str,
+                 settings: GateSettings, hooks: ApplyHooks) -> GateVerdict:
+    """Baseline (at --base, or at --baseline-ref) and the run after the edits, each in a fresh isolated clone:
+    the suite can touch neither the user's repository nor what the other run left behind."""
     baseline: TestRun | None = None
-    if settings.baseline == "pristine":
-        repo.checkout_detached(worktree, base)
-        try:
-            baseline = run_tests(tree, settings.command, label="baseline", report=scratch / "baseline.xml",
-                                 timeout=settings.timeout, watcher=hooks.watcher)
-        finally:
-            repo.checkout_detached(worktree, tip)
-    elif settings.baseline == "ref" and baseline_commit is not None:
-        with repo.temporary_worktree(baseline_commit) as other:
-            project = other / relative
-            baseline = run_tests(
-                discover_tree(other, project, load_config(project).roots), settings.command,
-                label=f"baseline ({settings.baseline_ref})", report=scratch / "baseline.xml",
-                timeout=settings.timeout, watcher=hooks.watcher,
-            )
-    # The pristine baseline already checked where this tree's packages are imported from.
-    after = run_tests(tree, settings.command, label="after", report=scratch / "after.xml",
-                      timeout=settings.timeout, watcher=hooks.watcher, check_imports=settings.baseline != "pristine")
-    return judge(baseline, after, settings)
+    commit = base if settings.baseline == "pristine" else baseline_commit if settings.baseline == "ref" else None
+    if commit is not None:
+        label = "baseline" if settings.baseline == "pristine" else f"baseline ({settings.baseline_ref})"
+        with repo.isolated_checkout(commit) as checkout:
+            baseline = run_tests(_tree(checkout, relative), settings.command, label=label,
+                                 report=checkout.parent / "baseline.xml", timeout=settings.timeout,
+                                 watcher=hooks.watcher, passed_env=settings.passed_env,
+                                 pid_file=checkout.parent / GATE_PID_FILE)
+    with repo.isolated_checkout(tip) as checkout:
+        # The pristine baseline already checked where this tree's packages are imported from.
+        after = run_tests(_tree(checkout, relative), settings.command, label="after",
+                          report=checkout.parent / "after.xml", timeout=settings.timeout, watcher=hooks.watcher,
+                          check_imports=settings.baseline != "pristine", passed_env=settings.passed_env,
+                          pid_file=checkout.parent / GATE_PID_FILE)
+    verdict = judge(baseline, after, settings)
+    differing = verdict.differing()
+    if settings.reruns and differing:
+        # Only the tests whose outcome differs, each tree afresh: a test that flips is flaky, not a regression.
+        reruns: dict[str, list[TestRun]] = {"baseline": [], "after": []}
+        trees = (("baseline", commit), ("after", tip)) if commit is not None else (("after", tip),)
+        for label, tree_commit in trees:
+            with repo.isolated_checkout(tree_commit) as checkout:
+                selection = rerun_selection(checkout.parent, differing)
+                for attempt in range(1, settings.reruns + 1):
+                    reruns[label].append(run_tests(
+                        _tree(checkout, relative), settings.command, label=f"{label} re-run {attempt}",
+                        report=checkout.parent / f"rerun-{attempt}.xml", timeout=settings.timeout,
+                        watcher=hooks.watcher, check_imports=False, passed_env=settings.passed_env,
+                        pid_file=checkout.parent / GATE_PID_FILE, extra_env=selection))
+        verdict = judge_reruns(verdict, reruns["baseline"], reruns["after"])
+    return verdict
+
+
+def _tree(checkout: Path, relative: Path) -> GateTree:
+    project = checkout / relative
+    return discover_tree(checkout, project, load_config(project).roots)
 
 
 def _commit_steps(repo: Repository, worktree: Path, tree_target: Target, migration: Migration, plan: Plan,
@@ -504,6 +619,7 @@ def _forge_settings(repo: Repository, options: ApplyOptions, branch: str) -> _Fo
         API_URL_VARIABLE,
         DEFAULT_API_URL,
         TOKEN_VARIABLE,
+        check_api_url,
         check_repo_name,
         repo_from_remote_url,
     )
@@ -526,7 +642,10 @@ def _forge_settings(repo: Repository, options: ApplyOptions, branch: str) -> _Fo
         raise UsageError(f"--open-pr: --base {options.base} is not a branch; pass the branch the pull request targets")
     if base_branch == branch:
         raise UsageError(f"--branch {branch} is the pull request's base branch; pick another --branch")
-    api_url = options.api_url or os.environ.get(API_URL_VARIABLE) or DEFAULT_API_URL
+    if options.api_url:
+        api_url = check_api_url(options.api_url)
+    else:
+        api_url = check_api_url(os.environ.get(API_URL_VARIABLE) or DEFAULT_API_URL, f"${API_URL_VARIABLE}")
     return _ForgeSettings(api_url, token, name, base_branch)
 
 
@@ -569,6 +688,14 @@ def _clean_leftovers(repo: Repository, stale: int | None, hooks: ApplyHooks, rep
         _note(report, hooks, f"a previous apply (pid {stale}) ended without cleaning up; its lock was released")
     for path in repo.remove_leftover_worktrees():
         _note(report, hooks, f"removed the leftover worktree {path} of an interrupted apply")
+    for folder in repo.leftover_temp_folders():
+        orphan = end_orphaned_suite(folder / GATE_PID_FILE)
+        if orphan is not None:
+            _note(report, hooks, f"ended the test suite (process group {orphan}) an interrupted apply left running")
+        remove_owned_folder(folder)
+        _note(report, hooks, f"removed the leftover temporary folder {folder} of an interrupted apply")
+    for ref in repo.remove_leftover_holds():
+        _note(report, hooks, f"removed the leftover ref {ref} of an interrupted apply")
 
 
 def _note(report: ApplyReport, hooks: ApplyHooks, text: str) -> None:
@@ -592,28 +719,79 @@ def _count(items: Any, noun: str) -> str:
 
 
 @contextmanager
-def _scratch() -> Iterator[Path]:
+def _scratch(root: Path) -> Iterator[Path]:
+    """A temporary folder for the in-place gate's reports, owned (by `root` and this process) so that the next
+    in-place run on `root` removes it if this one is killed."""
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="ssot-migrate-gate-") as folder:
-        yield Path(folder)
+    from .git import OWNER_FILE, TEMP_PREFIX
+
+    folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}gate-"))
+    (folder / OWNER_FILE).write_text(f"{root}\n{os.getpid()}\n", encoding="utf-8")
+    try:
+        yield folder
+    finally:
+        with signals_deferred():
+            remove_owned_folder(folder)
 
 
-@contextmanager
-def _signals_interrupt() -> Iterator[None]:
-    """Ctrl-C and SIGTERM unwind the run as `Interrupted`, so every `finally` (worktree removal, stopping
-    the suite, restoring files) runs and the CLI reports it, instead of the CLI framework swallowing it."""
+def _remove_dead_scratch(root: Path) -> list[Path]:
+    """Report folders of killed in-place runs on `root` (their owner process is gone)."""
+    import tempfile
 
-    def interrupt(signum: int, frame: object) -> None:
+    from .git import OWNER_FILE, TEMP_PREFIX
+
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}gate-*"):
+        try:
+            owner, pid = (folder / OWNER_FILE).read_text(encoding="utf-8").split("\n")[:2]
+        except (OSError, ValueError):
+            continue
+        if owner == str(root) and pid.isdigit() and not _alive(int(pid)):
+            remove_owned_folder(folder)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class InterruptGuard:
+    """Ctrl-C and SIGTERM, handled alike: before the run's result is final they unwind it as `Interrupted`,
+    so every `finally` (clones, the suite, the journal) runs and the CLI says nothing was left; once the
+    result is final (`complete`, called with signals blocked) they are only noted, and the run reports
+    what exists. Outside the main thread the caller handles signals."""
+
+    def __init__(self, keep_ignoring: bool = False) -> None:
+        self.completed = False
+        self.pending: int | None = None
+        self._keep_ignoring = keep_ignoring
+        self._previous: dict[int, Any] = {}
+
+    def complete(self) -> None:
+        self.completed = True
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.completed:
+            self.pending = self.pending or signum
+            return
         raise Interrupted(signum)
 
-    try:
-        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
-    except ValueError:  # not the main thread: the caller handles signals
-        yield
-        return
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    def __enter__(self) -> InterruptGuard:
+        try:
+            self._previous = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        except ValueError:  # not the main thread
+            self._previous = {}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            # A completed run's report is still to be printed: the process ignores signals until it exits.
+            signal.signal(sig, signal.SIG_IGN if self.completed and self._keep_ignoring else handler)

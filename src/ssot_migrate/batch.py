@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from .errors import UsageError
-from .git import redact
+from .redaction import redact
 from .plan import SCHEMA_VERSION, tool_json
 
 if sys.version_info >= (3, 11):
@@ -37,13 +37,15 @@ _GATES = ("no-regressions", "all-pass", "off")
 _STR = (lambda v: isinstance(v, str), "a string")
 _BOOL = (lambda v: isinstance(v, bool), "true or false")
 _STRS = (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), "a list of strings")
-_NUMBER = (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0, "a positive number")
+_NUMBER = (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < float("inf"),
+           "a positive number")
+_COUNT = (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a whole number, 0 or more")
 MEMBER_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "name": _STR, "path": _STR, "url": _STR, "root": _STR, "specs": _STRS, "renames": _STRS, "paths": _STRS,
     "branch": _STR, "base": _STR, "force": _BOOL, "commit-per-codemod": _BOOL, "author": _STR,
     "test-command": _STR, "gate": _STR, "baseline-ref": _STR, "baseline": _BOOL, "gate-timeout": _NUMBER,
     "push": _BOOL, "remote": _STR, "open-pr": _BOOL, "draft": _BOOL, "labels": _STRS, "repo": _STR,
-    "api-url": _STR, "strict": _BOOL,
+    "api-url": _STR, "strict": _BOOL, "gate-env": _STRS, "allow-empty-gate": _BOOL, "gate-reruns": _COUNT,
 }
 _MEMBER_ONLY = ("name", "path", "url")
 
@@ -79,7 +81,10 @@ class Member:
         else:
             args += ["--gate", gate] + (["--no-baseline"] if v.get("baseline") is False else [])
             options.update({"test-command": "--test-command", "baseline-ref": "--baseline-ref",
-                            "gate-timeout": "--gate-timeout"})
+                            "gate-timeout": "--gate-timeout", "gate-reruns": "--gate-reruns"})
+            flags["allow-empty-gate"] = "--allow-empty-gate"
+            for name in v.get("gate-env", ()):
+                args += ["--gate-env", name]
         if v.get("push") or v.get("open-pr"):
             flags["push"] = "--push"
             options["remote"] = "--remote"

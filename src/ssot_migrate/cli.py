@@ -286,6 +286,15 @@ def apply(
     no_baseline: bool = typer.Option(False, "--no-baseline", help="No baseline run: every test must pass after."),
     gate_timeout: float = typer.Option(1800.0, "--gate-timeout", metavar="S",
                                        help="Kill a test run after S seconds (it fails)."),
+    gate_env: Optional[List[str]] = typer.Option(None, "--gate-env", metavar="NAME",
+                                                 help="Pass this credential variable to the tests (dropped by "
+                                                      "default: *_TOKEN, *_SECRET, *_PASSWORD, SSH_AUTH_SOCK, "
+                                                      "askpass). Repeatable."),
+    allow_empty_gate: bool = typer.Option(False, "--allow-empty-gate",
+                                          help="Let the gate pass when no test passed before or after."),
+    gate_reruns: int = typer.Option(0, "--gate-reruns", metavar="N",
+                                    help="Re-run the tests whose outcome differs between the runs N times; "
+                                         "a test that flips is reported, not judged."),
     push: bool = typer.Option(False, "--push", help="Push the branch (force-with-lease over the tool's own branch)."),
     remote: str = typer.Option("origin", "--remote", metavar="R", help="The remote for --push and --open-pr."),
     open_pr: bool = typer.Option(False, "--open-pr", help="Push, then open or update the branch's pull request "
@@ -322,7 +331,8 @@ def apply(
     options = ApplyOptions(
         branch=branch, in_place=in_place, base=base, force=force, commit_per_codemod=commit_per_codemod,
         author=author, test_command=test_command, no_gate=no_gate, gate=gate.value, baseline_ref=baseline_ref,
-        no_baseline=no_baseline, gate_timeout=gate_timeout, push=push, remote=remote, open_pr=open_pr, draft=draft,
+        no_baseline=no_baseline, gate_timeout=gate_timeout, gate_env=tuple(gate_env or ()),
+        allow_empty_gate=allow_empty_gate, gate_reruns=gate_reruns, push=push, remote=remote, open_pr=open_pr, draft=draft,
         labels=tuple(label or ()), repo=repo, api_url=api_url, strict=strict, jobs=jobs,
     )
     options.validate()
@@ -337,6 +347,7 @@ def apply(
         note=lambda text: _note(style, f"note: {text}"),
         watcher=GateProgress(style.conversation(), live=style.stderr_live) if not style.quiet else SilentWatcher(),
         planning=lambda: _progress(style, "apply"),
+        exits_after=True,
     )
     report = run_apply(target, migration, options, hooks)
     if format is ApplyFormat.json:
@@ -349,6 +360,39 @@ def apply(
         _emit(apply_page(report, matrices, target.root), report_file if report_file is not None and format is not ApplyFormat.html
               else output)
     raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def recover(
+    complete: bool = typer.Option(False, "--complete", help="Finish the interrupted write: every file gets its new content."),
+    rollback: bool = typer.Option(False, "--rollback", help="Undo the interrupted write: every file gets its old content."),
+    root: Optional[Path] = RootOpt,
+) -> None:
+    """Finish or undo the write an interrupted `apply --in-place` left (its journal names every file)."""
+    from . import api
+    from .apply import recover_in_place
+
+    if complete == rollback:
+        raise UsageError("recover needs exactly one of --complete (finish the interrupted write) or --rollback (undo it)")
+    target = api.resolve_target([], root)
+    recovery = recover_in_place(target, "complete" if complete else "rollback",
+                                note=lambda text: typer.echo(f"note: {text}", err=True))
+    if recovery is None:
+        typer.echo(f"nothing to recover: no interrupted write in {target.root}")
+        return
+    done = "completed" if complete else "rolled back"
+    for path in recovery.changed:
+        typer.echo(f"{done}: {path}")
+    for path in recovery.already:
+        typer.echo(f"already {'new' if complete else 'old'}: {path}")
+    for path in recovery.temporary_files:
+        typer.echo(f"removed temporary file: {path}")
+    for path in recovery.conflicts:
+        typer.echo(f"left as it is: {path} (changed since the interrupted write: neither its old nor its new content)")
+    total = len(recovery.changed) + len(recovery.already)
+    typer.echo(f"{done} the interrupted write: {total} file(s) {'new' if complete else 'old'}, "
+               f"{len(recovery.conflicts)} left as they are")
+    raise typer.Exit(1 if recovery.conflicts else 0)
 
 
 class MatrixFormat(str, Enum):

@@ -1,7 +1,8 @@
 """Open or update the pull request of a migration branch through the GitHub REST API.
 
 The base URL is configurable (GitHub Enterprise); the token comes from `GITHUB_TOKEN` and only
-ever travels in the Authorization header: never in a URL, a message, a log line or an exception.
+ever travels in the Authorization header, and only to the API's own origin (no redirect to another
+host is followed): never in a URL, a message, a log line or an exception (every message is redacted).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import httpx
 
 from . import TOOL_NAME, __version__
 from .errors import ForgeError, UsageError
+from .redaction import redact
 
 DEFAULT_API_URL = "https://api.github.com"
 TOKEN_VARIABLE = "GITHUB_TOKEN"
@@ -26,6 +28,8 @@ BACKOFF = 1.0
 # A rate limit that resets later than this is reported instead of waited out.
 MAX_WAIT = 300.0
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+# Redirects followed within the API's origin (a renamed repository answers 301/307) before giving up.
+MAX_REDIRECTS = 5
 _REMOTE_PATH = re.compile(r"^(?:[a-z+]+://[^/]+(?::\d+)?/|[^@/:]+@[^:/]+:|[^@/:]+:(?!//))(?P<path>[^\s]+?)(?:\.git)?/?$")
 
 
@@ -52,6 +56,30 @@ def repo_from_remote_url(url: str) -> str | None:
     return candidate if _REPO.match(candidate) else None
 
 
+def check_api_url(url: str, where: str = "--api-url") -> str:
+    """The API base URL, refused when it carries credentials (they would be printed and sent to proxies)."""
+    parts = httpx.URL(url) if _parses(url) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.host:
+        raise UsageError(f"{where} {redact(url)!r}: not an http(s) URL; write it as https://HOST/api/v3")
+    if parts.userinfo:
+        raise UsageError(f"{where} {redact(url)!r}: credentials in the URL are refused; remove USER:PASSWORD@ and "
+                         f"put the token in {TOKEN_VARIABLE}")
+    return url
+
+
+def _parses(url: str) -> bool:
+    try:
+        httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return False
+    return True
+
+
+def _origin(url: httpx.URL) -> str:
+    port = f":{url.port}" if url.port else ""
+    return f"{url.scheme}://{url.host}{port}"
+
+
 def check_repo_name(repo: str) -> str:
     if not _REPO.match(repo):
         raise UsageError(f"--repo {repo!r}: write it as OWNER/NAME")
@@ -71,8 +99,9 @@ class GitHub:
         sleep: Callable[[float], None] = time.sleep,
         backoff: float = BACKOFF,
     ) -> None:
-        self.api_url = api_url.rstrip("/")
+        self.api_url = check_api_url(api_url).rstrip("/")
         self.repo = check_repo_name(repo)
+        self._token = token
         self._sleep = sleep
         self._backoff = backoff
         self._client = httpx.Client(
@@ -85,7 +114,8 @@ class GitHub:
             },
             timeout=httpx.Timeout(30.0),
             transport=transport,
-            follow_redirects=True,
+            # Redirects are followed by hand, within the API's origin only (the token and body stay there).
+            follow_redirects=False,
         )
 
     def __repr__(self) -> str:
@@ -140,10 +170,33 @@ class GitHub:
 
     # -- transport -----------------------------------------------------------------------------------
 
+    def _redact(self, text: str) -> str:
+        return redact(text, (self._token,))
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One call, following redirects only to the API's own origin."""
+        origin = _origin(httpx.URL(self.api_url))
+        url: str | httpx.URL = path
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._client.request(method, url, **kwargs)
+            if response.status_code not in (301, 302, 303, 307, 308) or "location" not in response.headers:
+                return response
+            target = response.url.join(response.headers["location"])
+            if _origin(target) != origin:
+                raise ForgeError(self._redact(
+                    f"GitHub API {method} {path} answered {response.status_code} redirecting from {origin} to "
+                    f"{_origin(target)}; ssot-migrate never follows a redirect to another origin (the token and "
+                    "the request would go there): check --api-url"
+                ))
+            if response.status_code == 303:
+                method, kwargs = "GET", {k: v for k, v in kwargs.items() if k not in ("json", "content", "data")}
+            url = target
+        raise ForgeError(self._redact(f"GitHub API {method} {path}: more than {MAX_REDIRECTS} redirects"))
+
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         for attempt in range(RETRIES + 1):
             try:
-                response = self._client.request(method, path, **kwargs)
+                response = self._send(method, path, **kwargs)
             except httpx.TimeoutException:
                 problem, wait = f"{method} {path} timed out", self._backoff * 2**attempt
             except httpx.TransportError as exc:
@@ -153,16 +206,16 @@ class GitHub:
                     return response.json() if response.content else None
                 wait_for = _transient_wait(response, self._backoff * 2**attempt)
                 if wait_for is None:
-                    raise ForgeError(_describe_failure(method, path, response, self.repo)) from None
+                    raise ForgeError(self._redact(_describe_failure(method, path, response, self.repo))) from None
                 problem, wait = _describe_failure(method, path, response, self.repo), wait_for
             if attempt == RETRIES:
                 break
             if wait > MAX_WAIT:
-                raise ForgeError(
+                raise ForgeError(self._redact(
                     f"{problem}; the API asks to wait {wait:.0f}s, more than ssot-migrate waits ({MAX_WAIT:.0f}s)"
-                )
+                ))
             self._sleep(wait)
-        raise ForgeError(f"{problem} (gave up after {RETRIES + 1} attempts)")
+        raise ForgeError(self._redact(f"{problem} (gave up after {RETRIES + 1} attempts)"))
 
 
 def _transient_wait(response: httpx.Response, backoff: float) -> float | None:

@@ -17,11 +17,12 @@ import threading
 import time
 import xml.etree.ElementTree as ElementTree
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Mapping, Protocol, Sequence
 
 from .errors import TargetError, UsageError
+from .redaction import is_credential_variable
 
 DEFAULT_TEST_COMMAND = "python -m pytest -q"
 DEFAULT_TIMEOUT = 1800.0
@@ -35,6 +36,14 @@ _COULD_NOT_RUN = {2: "interrupted", 3: "internal error", 4: "usage error"}
 # How long a killed test command gets between SIGTERM and SIGKILL.
 _KILL_GRACE = 3.0
 _TAIL_LINES = 40
+# git variables that would point the suite's git commands at the user's repository instead of its own tree.
+_GIT_LOCATION_VARIABLES = (
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
+)
+# In a run's temporary folder: the process group of the suite running there.
+GATE_PID_FILE = "gate.pid"
+NOTHING_TESTED = "nothing was tested: no test passed before the edits or after them"
 
 
 @dataclass(frozen=True)
@@ -46,10 +55,17 @@ class GateSettings:
     timeout: float = DEFAULT_TIMEOUT
     baseline: Literal["pristine", "ref", "none"] = "pristine"
     baseline_ref: str | None = None
+    # Credential variables passed to the suite on purpose (--gate-env); every other one is dropped.
+    passed_env: tuple[str, ...] = ()
+    # A gate where no test passed before or after passes only with --allow-empty-gate.
+    allow_empty: bool = False
+    # How many times the tests whose outcome differs between the two runs are re-run (--gate-reruns).
+    reruns: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"command": self.command, "mode": self.mode, "timeout": self.timeout,
-                "baseline": self.baseline_ref if self.baseline == "ref" else self.baseline}
+                "baseline": self.baseline_ref if self.baseline == "ref" else self.baseline,
+                "passed_env": list(self.passed_env), "allow_empty": self.allow_empty, "reruns": self.reruns}
 
 
 def resolve_test_command(option: str | None, configured: str | None) -> str:
@@ -171,10 +187,18 @@ class GateVerdict:
     new_errors: tuple[NewCollectionError, ...] = ()
     fixed: tuple[str, ...] = ()
     still_failing: tuple[str, ...] = ()
+    # Tests whose outcome changed on a re-run (--gate-reruns): reported, not judged.
+    flipped: tuple[str, ...] = ()
+
+    def differing(self) -> list[str]:
+        """The tests whose outcome differs between the two runs (what --gate-reruns re-runs)."""
+        return sorted({r.test for r in self.regressed if r.before in _OUTCOME_RANK and r.after in _OUTCOME_RANK}
+                      | {t for t in self.fixed if "::" in t})
 
     def to_json(self) -> dict[str, Any]:
         return {
             "verdict": "pass" if self.passed else "fail",
+            "flipped": list(self.flipped),
             **self.settings.to_json(),
             "reasons": list(self.reasons),
             "baseline_run": self.baseline.to_json() if self.baseline else None,
@@ -188,8 +212,70 @@ class GateVerdict:
 
 def judge(baseline: TestRun | None, after: TestRun, settings: GateSettings) -> GateVerdict:
     """Apply the rules of the gate (docs/gate.md) to a baseline run (or none) and the run after the edits."""
-    if settings.mode == "all-pass":
-        return _judge_all_pass(baseline, after, settings)
+    verdict = _judge_all_pass(baseline, after, settings) if settings.mode == "all-pass" else \
+        _judge_no_regressions(baseline, after, settings)
+    if verdict.passed and not settings.allow_empty and after.has_report and not _any_passed(after) \
+            and not (baseline is not None and _any_passed(baseline)):
+        return replace(verdict, passed=False, reasons=(f"{NOTHING_TESTED} (pass --allow-empty-gate to accept)",))
+    return verdict
+
+
+def judge_reruns(verdict: GateVerdict, baseline_reruns: Sequence[TestRun], after_reruns: Sequence[TestRun]) -> GateVerdict:
+    """The verdict once the differing tests were re-run: a test whose outcome changed on any re-run, in
+    either tree, flipped (flaky); it is reported and no longer counts as regressed or fixed."""
+    baseline = verdict.baseline.tests if verdict.baseline else {}
+    flipped = set()
+    for test in verdict.differing():
+        if any(run.tests.get(test, baseline.get(test)) != baseline.get(test) for run in baseline_reruns) or \
+                any(run.tests.get(test, verdict.after.tests.get(test)) != verdict.after.tests.get(test)
+                    for run in after_reruns):
+            flipped.add(test)
+    if not flipped:
+        return verdict
+    regressed = tuple(r for r in verdict.regressed if r.test not in flipped)
+    reasons = tuple(reason for reason in verdict.reasons if not reason.endswith(("test regressed", "tests regressed")))
+    if regressed:
+        reasons = (f"{len(regressed)} test{'s' if len(regressed) != 1 else ''} regressed", *reasons)
+    return replace(verdict, passed=not reasons, reasons=reasons, regressed=regressed,
+                   fixed=tuple(t for t in verdict.fixed if t not in flipped), flipped=tuple(sorted(flipped)))
+
+
+# A pytest plugin that keeps only the tests named (junit `classname::name`) in the file $SSOT_MIGRATE_RERUN names.
+RERUN_PLUGIN = "ssot_migrate_rerun"
+_RERUN_PLUGIN_SOURCE = '''"""ssot-migrate's --gate-reruns: keep only the tests being re-run."""
+import os, re
+
+
+def _junit_id(nodeid):
+    path, bracket, params = nodeid.partition("[")
+    names = path.split("::")
+    names[0] = re.sub(r"\\.py$", "", names[0].replace("/", "."))
+    names[-1] += bracket + params
+    return "::".join([".".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+
+
+def pytest_collection_modifyitems(config, items):
+    with open(os.environ["SSOT_MIGRATE_RERUN"], encoding="utf-8") as handle:
+        wanted = set(handle.read().splitlines())
+    kept = [item for item in items if _junit_id(item.nodeid) in wanted]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+'''
+
+
+def rerun_selection(folder: Path, tests: Sequence[str]) -> dict[str, str]:
+    """Environment additions that make pytest run only `tests` (the plugin lives in `folder`)."""
+    (folder / f"{RERUN_PLUGIN}.py").write_text(_RERUN_PLUGIN_SOURCE, encoding="utf-8")
+    (folder / "rerun.txt").write_text("\n".join(tests) + "\n", encoding="utf-8")
+    return {"SSOT_MIGRATE_RERUN": str(folder / "rerun.txt"), "SSOT_MIGRATE_RERUN_PATH": str(folder),
+            "SSOT_MIGRATE_RERUN_PLUGIN": RERUN_PLUGIN}
+
+
+def _any_passed(run: TestRun) -> bool:
+    return any(outcome == "passed" for outcome in run.tests.values())
+
+
+def _judge_no_regressions(baseline: TestRun | None, after: TestRun, settings: GateSettings) -> GateVerdict:
     reasons: list[str] = []
     if after.timed_out:
         reasons.append(f"the test command did not finish within {settings.timeout:g}s after the edits (killed)")
@@ -306,14 +392,23 @@ class GateTree:
                 for root in self.roots]
 
 
-def gate_environment(tree: GateTree, report: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
+def gate_environment(tree: GateTree, report: Path, base: Mapping[str, str] | None = None,
+                     passed_env: Sequence[str] = ()) -> dict[str, str]:
     """The environment of every gate run: the junit report and per-test judging injected for pytest,
-    no bytecode (a stale .pyc must not answer for an edited file), the tree's source roots first."""
-    env = dict(os.environ if base is None else base)
+    no bytecode (a stale .pyc must not answer for an edited file), the tree's source roots first;
+    credentials dropped unless passed on purpose, and no git variable that leads out of the tree."""
+    env = {
+        name: value for name, value in (os.environ if base is None else base).items()
+        if not (is_credential_variable(name) and name not in passed_env) and name not in _GIT_LOCATION_VARIABLES
+    }
     injected = f"{shlex.quote(f'--junitxml={report}')} -p no:cacheprovider --continue-on-collection-errors"
+    if env.get("SSOT_MIGRATE_RERUN_PLUGIN"):
+        injected += f" -p {env['SSOT_MIGRATE_RERUN_PLUGIN']}"
     env["PYTEST_ADDOPTS"] = f"{env['PYTEST_ADDOPTS']} {injected}" if env.get("PYTEST_ADDOPTS") else injected
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     paths = tree.source_paths()
+    if env.get("SSOT_MIGRATE_RERUN_PATH"):
+        paths.append(env["SSOT_MIGRATE_RERUN_PATH"])
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
     env["PYTHONPATH"] = os.pathsep.join(paths)
@@ -409,12 +504,15 @@ def run_tests(
     timeout: float,
     watcher: GateWatcher | None = None,
     check_imports: bool = True,
+    passed_env: Sequence[str] = (),
+    pid_file: Path | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> TestRun:
     """Run the test command once in `tree` and read its junit report (killed after `timeout` seconds)."""
     watcher = watcher or SilentWatcher()
     argv = split_command(command)
     report.unlink(missing_ok=True)
-    env = gate_environment(tree, report)
+    env = gate_environment(tree, report, {**os.environ, **(extra_env or {})}, passed_env=passed_env)
     if check_imports:
         check_imports_from_tree(tree, command, env)
     watcher.started(label, command)
@@ -422,7 +520,7 @@ def run_tests(
     try:
         process = subprocess.Popen(
             argv, cwd=tree.project, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
         )
     except FileNotFoundError:
         raise UsageError(
@@ -430,6 +528,8 @@ def run_tests(
         ) from None
     except OSError as exc:
         raise UsageError(f"cannot start the test command {command!r}: {exc.strerror or exc}") from None
+    if pid_file is not None:
+        record_suite(pid_file, process.pid)
     tail: deque[str] = deque(maxlen=_TAIL_LINES)
     reader = threading.Thread(target=_read_output, args=(process, tail, watcher), daemon=True)
     reader.start()
@@ -443,7 +543,16 @@ def run_tests(
     except BaseException:
         # Ctrl-C or SIGTERM while the suite runs: the suite runs in its own session, so it must be stopped here.
         _kill_group(process, grace=0.5)
+        if pid_file is not None:
+            pid_file.unlink(missing_ok=True)
         raise
+    # Whatever the suite started in its session and left running goes with it.
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if pid_file is not None:
+        pid_file.unlink(missing_ok=True)
     reader.join(timeout=5)
     seconds = time.monotonic() - started
     parsed = parse_junit(report, tree.top) if report.is_file() and not timed_out else None
@@ -460,6 +569,64 @@ def run_tests(
     )
     watcher.finished(run)
     return run
+
+
+def _die_with_parent() -> None:
+    """In the suite's process, before it runs: SIGKILL it when ssot-migrate dies (Linux), even by SIGKILL."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _start_time(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            fields = stat.read().rsplit(") ", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[19])
+
+
+def _group_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return int(stat.read().rsplit(") ", 1)[1].split()[2])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def record_suite(pid_file: Path, pid: int) -> None:
+    """Name the suite's process group (and when its leader started) so the next run can end an orphan."""
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(f"{pid} {_start_time(pid) or 0}\n", encoding="utf-8")
+
+
+def end_orphaned_suite(pid_file: Path) -> int | None:
+    """Kill what is left of the process group a pid file names (a killed run's test suite); its pid, or None.
+
+    Only processes of that group that started no earlier than its leader are ended: a reused pid is not ours.
+    """
+    try:
+        pid_text, started_text = pid_file.read_text(encoding="utf-8").split()
+        pid, started = int(pid_text), int(started_text)
+    except (OSError, ValueError):
+        return None
+    ended = None
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.isdigit():
+            continue
+        member = int(entry)
+        if _group_of(member) == pid and (_start_time(member) or 0) >= started:
+            try:
+                os.kill(member, signal.SIGKILL)
+                ended = pid
+            except (ProcessLookupError, PermissionError):
+                pass
+    pid_file.unlink(missing_ok=True)
+    return ended
 
 
 def _read_output(process: subprocess.Popen, tail: deque[str], watcher: GateWatcher) -> None:

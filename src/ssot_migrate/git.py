@@ -21,25 +21,24 @@ import git as gitpython
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from .errors import TargetError, UsageError
+from .redaction import redact
 
 TRAILER = "Ssot-Migrate"
 DEFAULT_IDENTITY = "ssot-migrate <ssot-migrate@users.noreply.localhost>"
 LOCK_FILE = "ssot-migrate.lock"
 WORKTREE_REASON = "ssot-migrate apply"
 TEMP_PREFIX = "ssot-migrate-"
+# Refs that keep a run's commits alive (a `git gc --prune=now` mid-run must not lose them); removed after.
+HOLD_PREFIX = "refs/ssot-migrate/"
+# In every temporary folder of ours: which repository and which process it belongs to.
+OWNER_FILE = "ssot-migrate-owner"
 # The user's hooks (post-checkout, pre-commit, pre-push) are theirs, not the bot's: never run them.
 _NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}")
 _IDENTITY = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+)>\s*$")
-_URL_CREDENTIALS = re.compile(r"(://)[^/@\s]+@")
 
 
 class GitFailure(Exception):
     """A git command failed in a way the run reports (push rejected, remote unreachable)."""
-
-
-def redact(text: str) -> str:
-    """Credentials in URLs (`https://user:token@host`) never reach the output."""
-    return _URL_CREDENTIALS.sub(r"\1***@", text)
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,9 @@ class Repository:
     def commit(self, worktree: Path, paths: Sequence[str], message: str, identity: Mapping[str, str]) -> str:
         """Commit exactly `paths` (relative to `worktree`) on the worktree's detached HEAD."""
         self.git("add", "--", *paths, cwd=worktree)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as handle:
+        # In the worktree's own temporary folder: a killed run's successor removes it with the folder.
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False,
+                                         dir=worktree.parent) as handle:
             handle.write(message)
         try:
             self.git("commit", "--quiet", "--no-verify", "--file", handle.name, cwd=worktree, env=identity)
@@ -240,9 +241,79 @@ class Repository:
         return removed
 
     @contextmanager
+    def holding(self, commits: Mapping[str, str]) -> Iterator[None]:
+        """Keep `commits` (name -> sha) alive under `refs/ssot-migrate/<pid>/` while the block runs."""
+        refs = [f"{HOLD_PREFIX}{os.getpid()}/{name}" for name in commits]
+        try:
+            for ref, commit in zip(refs, commits.values()):
+                self.git("update-ref", "-m", "ssot-migrate: held while the run lasts", ref, commit)
+            yield
+        finally:
+            with signals_deferred():
+                for ref in refs:
+                    try:
+                        self.git("update-ref", "-d", ref)
+                    except GitFailure:
+                        pass
+
+    def remove_leftover_holds(self) -> list[str]:
+        """`refs/ssot-migrate/*` of applies that were killed, and their ref locks (only under the lock)."""
+        for lock in (self.common_dir / HOLD_PREFIX).rglob("*.lock") if (self.common_dir / HOLD_PREFIX).is_dir() else ():
+            lock.unlink(missing_ok=True)
+        refs = self.git("for-each-ref", "--format=%(refname)", HOLD_PREFIX).split()
+        for ref in refs:
+            self.git("update-ref", "-d", ref)
+        return refs
+
+    def remove_stale_branch_lock(self, branch: str, older_than: float) -> Path | None:
+        """`refs/heads/BRANCH.lock` that a killed apply left mid `update-ref` (only call it under the lock, when
+        the previous apply died): git would refuse every later update of the branch."""
+        lock = self.common_dir / "refs" / "heads" / f"{branch}.lock"
+        try:
+            if lock.stat().st_mtime > older_than:
+                return None  # written after this run started: someone else's git is at work
+        except OSError:
+            return None
+        lock.unlink(missing_ok=True)
+        return lock
+
+    def leftover_temp_folders(self) -> list[Path]:
+        """Temporary folders of killed applies on this repository (only meaningful under the lock)."""
+        found = []
+        for holder in sorted(Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*")):
+            try:
+                owner = (holder / OWNER_FILE).read_text(encoding="utf-8").split("\n")[0]
+            except OSError:
+                continue
+            if owner == str(self.common_dir):
+                found.append(holder)
+        return found
+
+    def _temporary_folder(self) -> Path:
+        holder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        (holder / OWNER_FILE).write_text(f"{self.common_dir}\n{os.getpid()}\n", encoding="utf-8")
+        return holder
+
+    @contextmanager
+    def isolated_checkout(self, commit: str) -> Iterator[Path]:
+        """A clone of the repository checked out at `commit`, sharing nothing writable with it: its own
+        refs, stash, index and config, no remote; objects are read through `--shared` (alternates)."""
+        holder = self._temporary_folder()
+        path = holder / self.top.name
+        try:
+            self.git("clone", "--quiet", "--shared", "--no-checkout", "--", str(self.common_dir), str(path),
+                     cwd=holder)
+            self.git("remote", "remove", "origin", cwd=path)
+            self.git("-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit, cwd=path)
+            yield path
+        finally:
+            with signals_deferred():
+                remove_owned_folder(holder)
+
+    @contextmanager
     def temporary_worktree(self, commit: str) -> Iterator[Path]:
         """A detached worktree at `commit` in a fresh temporary folder, removed on every way out."""
-        holder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        holder = self._temporary_folder()
         path = holder / self.top.name
         try:
             self.git("worktree", "add", "--quiet", "--detach", "--lock", "--reason",
@@ -259,13 +330,33 @@ class Repository:
             except GitFailure:
                 pass
         if path.parent.name.startswith(TEMP_PREFIX):
-            shutil.rmtree(path.parent, ignore_errors=True)
+            remove_owned_folder(path.parent)
         else:
             shutil.rmtree(path, ignore_errors=True)
         try:
             self.git("worktree", "prune")
         except GitFailure:
             pass
+
+
+def remove_owned_folder(holder: Path) -> None:
+    """Remove one of our temporary folders, its owner file last: a run killed halfway through leaves a folder
+    the next run still recognises as ours."""
+    try:
+        children = list(holder.iterdir())
+    except OSError:
+        return
+    for child in children:
+        if child.name == OWNER_FILE:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            try:
+                child.unlink()
+            except OSError:
+                pass
+    shutil.rmtree(holder, ignore_errors=True)
 
 
 def _subcommand(args: Sequence[str]) -> str:

@@ -27,7 +27,10 @@ class DottedName:
     def parse(cls, text: str) -> DottedName:
         if not isinstance(text, str) or not text.strip():
             raise DottedNameError("expected a dotted name such as 'pkg.module.Name', got an empty value")
-        text = text.strip()
+        if text != text.strip():
+            raise DottedNameError(f"{text!r} has whitespace around it: write {text.strip()!r}")
+        if any(ord(c) < 32 or ord(c) == 127 or c.isspace() for c in text):
+            raise DottedNameError(f"{text!r} contains whitespace or a control character")
         module_len: int | None = None
         if ":" in text:
             if text.count(":") > 1:

@@ -359,7 +359,8 @@ def gate_markdown(verdict, skipped: str | None = None) -> str:
         for e in verdict.new_errors:
             before = _md(e.before.describe()) if e.before else "none"
             lines.append(f"| `{_md(e.error.module)}` | {_md(e.error.describe())} | {before} |")
-    for title, items in (("Fixed", verdict.fixed), ("Still failing", verdict.still_failing)):
+    for title, items in (("Fixed", verdict.fixed), ("Still failing", verdict.still_failing),
+                         ("Flipped on a re-run (flaky, not judged)", verdict.flipped)):
         if items:
             lines += ["", *_folded(f"{title} ({len(items)})", [f"- `{_md(i)}`" for i in items], bold=True)]
     return "\n".join(lines).rstrip("\n")
@@ -377,6 +378,7 @@ def gate_lines(verdict) -> list[str]:
                      f"(before: {_one_line(before)})")
     lines += [f"gate: fixed: {item}" for item in verdict.fixed]
     lines += [f"gate: still failing: {item}" for item in verdict.still_failing]
+    lines += [f"gate: flipped on a re-run (flaky, not judged): {item}" for item in verdict.flipped]
     for run in (verdict.baseline, verdict.after):
         if run is not None and run.could_not_run and run.output_tail:
             lines += [f"gate: {_run_title(run)} output: {line}" for line in run.output_tail.rstrip("\n").splitlines()]

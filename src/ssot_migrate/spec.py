@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from .config import parse_toml, pattern_problem, read_toml_bytes
 from .errors import SpecError
 from .names import DottedName, DottedNameError
 from .types import CodemodSpec, Option
@@ -20,6 +21,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 CATALOG_PREFIX = "catalog:"
+BOM = b"\xef\xbb\xbf"
 MIGRATION_KEYS = ("name", "description", "paths", "exclude")
 COMMAND_LINE = "<command line>"
 
@@ -151,9 +153,11 @@ def resolve_spec_source(source: str, base: Path) -> Path:
     """A `--spec` value as a file: a path, or `catalog:NAME` for a recipe that ships with the tool."""
     if source.startswith(CATALOG_PREFIX):
         name = source[len(CATALOG_PREFIX) :]
-        matches = sorted(catalog_dir().rglob(f"{name}.toml"))
+        recipes = {p.stem: p for p in sorted(catalog_dir().rglob("*.toml"))}
+        # Only an exact recipe name: no glob (`*`), no path (`../elsewhere/evil`).
+        matches = [recipes[name]] if name in recipes else []
         if not matches:
-            known = sorted(p.stem for p in catalog_dir().rglob("*.toml"))
+            known = sorted(recipes)
             hint = difflib.get_close_matches(name, known, n=1)
             extra = f"; did you mean 'catalog:{hint[0]}'?" if hint else ""
             raise SpecError(f"{source}: no such catalog recipe (run `ssot-migrate codemods` to list them){extra}")
@@ -186,14 +190,11 @@ def load_migration(
         path = resolve_spec_source(source, base)
         display = source if source.startswith(CATALOG_PREFIX) else _display(path, display_base or base)
         displays.append(display)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise SpecError(f"{display}: cannot read spec: {exc.strerror or exc}") from None
+        data = read_toml_bytes(path, display, "--spec", SpecError)
         hasher.update(display.encode() + b"\0" + data + b"\0")
         try:
-            text = data.decode("utf-8")
-            document = tomllib.loads(text)
+            text = data[len(BOM):].decode("utf-8") if data.startswith(BOM) else data.decode("utf-8")
+            document = parse_toml(text, display, SpecError)
         except UnicodeDecodeError:
             errors.append(f"{display}: a spec must be UTF-8 TOML")
             continue
@@ -297,6 +298,9 @@ def _validate_document(
             not isinstance(value, list) or not all(isinstance(v, str) for v in value)
         ):
             errors.append(f"{display}:{line}: [migration]: key {key!r}: expected a list of strings")
+        elif key in ("paths", "exclude") and any(pattern_problem(v) for v in value):
+            problem = next(pattern_problem(v) for v in value if pattern_problem(v))
+            errors.append(f"{display}:{line}: [migration]: key {key!r}: {problem}")
         else:
             migration[key] = value
 
