@@ -40,3 +40,33 @@ def test_a_symbol_rename_inside_a_moved_module_uses_the_new_module_path(tmp_path
     result = run_cli("apply", "--spec", "migration.toml", "--in-place", cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
     assert (repo / "app/main.py").read_text() == "from app.services.bridge import create_bridge\n\ncreate_bridge()\n"
+
+
+def _signal_myself(payload: object, arguments: list[int]) -> list[bool]:
+    """A pool task: Ctrl-C lands on this worker (as it does on the whole foreground group), then it reports."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGINT)
+    return [signal.getsignal(signal.SIGTERM) is signal.SIG_DFL for _ in arguments]
+
+
+def test_pool_workers_leave_signals_to_the_main_process() -> None:
+    """A signal to the process group reaches the planning workers too: they must neither raise (a traceback beside
+    the one-line outcome) nor run the CLI's handler they were forked with. Found by bench/faults.py (trial 216)."""
+    import signal
+
+    from ssot_migrate.engine import WorkPool
+
+    def cli_handler(signum: int, frame: object) -> None:
+        raise RuntimeError("the CLI's handler ran in a worker")
+
+    previous = {sig: signal.signal(sig, cli_handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    pool = WorkPool(2)
+    try:
+        results = dict(pool.run(_signal_myself, None, [(n, n) for n in range(8)], lambda item: 1))
+    finally:
+        pool.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    assert results == {n: True for n in range(8)}

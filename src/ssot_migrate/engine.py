@@ -278,13 +278,25 @@ class WorkPool:
         if self._executor is None:
             from concurrent.futures import ProcessPoolExecutor  # only when there is enough work for a pool
 
-            self._executor = ProcessPoolExecutor(max_workers=self.jobs)
+            self._executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=quiet_worker)
         return self._executor
 
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+
+def quiet_worker() -> None:
+    """A pool worker leaves signals to the main process, which owns the run's outcome (apply.py, __main__.py).
+
+    Workers are forked with the CLI's handlers, so a Ctrl-C or a SIGTERM sent to the whole process group would
+    otherwise raise inside a worker and print its traceback beside the main process's one-line outcome. Ctrl-C is
+    ignored (the main process unwinds and shuts the pool down); SIGTERM ends the worker silently."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def request_pool(request: PlanRequest) -> WorkPool:
