@@ -105,6 +105,11 @@ def test_a_sigkilled_in_place_run_is_refused_until_recovered_to_all_old_or_all_n
     assert line.endswith("run `ssot-migrate recover --complete` to finish the write or `ssot-migrate recover "
                          "--rollback` to undo it")
     assert tree_bytes(repo) == {**written, "app/.user_3.py.k2j9x0ab.ssot-tmp": b"half"}
+    # Commands that only read the tree still run, and each says in one line that it is half written.
+    for command in (["plan"], ["check"], ["audit"]):
+        warned = run_cli(*command, cwd=repo, env=env).stderr.decode().splitlines()
+        assert f"warning: {line[len('error: '):]}" in warned, (command, warned)
+    assert tree_bytes(repo) == {**written, "app/.user_3.py.k2j9x0ab.ssot-tmp": b"half"}
 
     result = run_cli("recover", f"--{direction}", cwd=repo, env=env)
     out = result.stdout.decode()
@@ -117,6 +122,7 @@ def test_a_sigkilled_in_place_run_is_refused_until_recovered_to_all_old_or_all_n
     assert tree_bytes(repo) == (written if direction == "complete" else before)
     again = run_cli("recover", "--rollback", cwd=repo, env=env)
     assert again.returncode == 0 and again.stdout.decode().startswith("nothing to recover")
+    assert "interrupted `apply --in-place`" not in run_cli("plan", cwd=repo, env=env).stderr.decode()
     # The next apply starts: after a rollback it writes the migration again, after completion there is nothing left.
     code = run_cli("apply", "--spec", "migration.toml", "--in-place", cwd=repo, env=env)
     assert code.returncode == 0, code.stderr.decode()

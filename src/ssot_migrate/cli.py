@@ -166,6 +166,17 @@ def _emit_text(style: OutputStyle, output: Optional[Path], draw: Callable[[Conso
     _emit(buffer.getvalue(), output)
 
 
+def _warn_unfinished_write(root: Path) -> None:
+    """plan, check and audit read the tree as it is: when an interrupted `apply --in-place` left it half written,
+    say so in one line (apply refuses to start; `recover` completes or rolls back)."""
+    from .journal import pending, unfinished_message
+
+    journal = pending(root)
+    if journal is not None:
+        sys.stdout.flush()
+        sys.stderr.write(f"warning: {unfinished_message(journal)}\n")
+
+
 def _note(style: OutputStyle, text: str) -> None:
     if not style.quiet:
         from rich.text import Text
@@ -200,6 +211,7 @@ def plan(
 
     style = _style(output_format, color, quiet, verbose, to_file=output is not None)
     target = api.resolve_target(paths or [], root)
+    _warn_unfinished_write(target.root)
     prefetch(target.root)
     migration = api.load_target_migration(target, spec or [], rename or [])
     cache = api.open_cache(target, cache_dir, enabled=not no_cache)
@@ -470,6 +482,7 @@ def check(
     from .render import finding_lines, findings_sarif, github_annotations, to_json
 
     target = api.resolve_target(files or [], root)
+    _warn_unfinished_write(target.root)
     prefetch(target.root)  # the file listing runs while the spec's kinds (and libcst) are imported
     migration = api.load_target_migration(target, spec or [])
     cache = api.open_cache(target, cache_dir, enabled=not no_cache)
@@ -556,6 +569,7 @@ def audit(
         raise UsageError("--emit-guard prints to stdout, like --format json/sarif/html: use one of them per run")
     style = _style(output_format, color, quiet, verbose, to_file=output is not None)
     target = api.resolve_target(paths or [], root)
+    _warn_unfinished_write(target.root)
     with _progress(style, "audit") as progress:
         report = api.audit_target(target, pattern or [], jobs=jobs, progress=progress,
                                   all_duplicates=duplicates is Duplicates.all, importers=importers)

@@ -55,6 +55,37 @@ def journal_folder(root: Path) -> Path:
     return home / f"{JOURNAL_PREFIX}{key}"
 
 
+def _git_common_dir(root: Path) -> Path | None:
+    """The common git dir of the repository holding `root`, read from the files alone (no git, no GitPython:
+    `check` calls this on every commit); None outside a repository."""
+    for folder in (root, *root.parents):
+        dot = folder / ".git"
+        if dot.is_dir():
+            return dot.resolve()
+        if dot.is_file():  # a linked worktree or a submodule: "gitdir: <path>", whose commondir names the shared one
+            text = dot.read_text(encoding="utf-8", errors="replace").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            gitdir = (folder / text[len("gitdir:"):].strip()).resolve()
+            common = gitdir / "commondir"
+            return (gitdir / common.read_text(encoding="utf-8").strip()).resolve() if common.is_file() else gitdir
+    return None
+
+
+def pending(root: Path) -> Journal | None:
+    """The unfinished journal of the project at `root`, looked up cheaply: git and GitPython start only when the
+    journal file exists where `journal_folder` would put it."""
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    common = _git_common_dir(root.resolve())
+    if common is None:
+        from .cache import default_cache_dir
+
+        common = default_cache_dir() / "journals"
+    if not (common / f"{JOURNAL_PREFIX}{key}" / JOURNAL_FILE).is_file():
+        return None
+    return Journal.find(root)
+
+
 def gate_pid_file(root: Path) -> Path:
     """Where an in-place run names its running test suite (the next run ends it if it was orphaned)."""
     folder = journal_folder(root)
