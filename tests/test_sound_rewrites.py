@@ -507,6 +507,21 @@ CASES = [
         },
         findings=("SSOT110", "SSOT103", "SSOT110"),
     ),
+    # Found by the soundness fuzzer (bench/soundness, seed 0 trial 11: boltons -> boltons_moved).
+    Case(
+        "a top-level package renamed: its function-local `from pkg.mod import b` is rewritten too",
+        {"old": "pkg", "new": "pkg_moved"},
+        {
+            "pkg_moved/__init__.py": "", "pkg_moved/mod.py": "def a():\n    return 1\n\n\ndef b():\n    return 2\n",
+            "app.py": "from pkg.mod import a\n\n\ndef f():\n    from pkg.mod import b\n    return b()\n\n\nassert f() == 2\n",
+            "lone.py": "def f():\n    from pkg.mod import b\n    return b()\n\n\nassert f() == 2\n",
+        },
+        {
+            "app.py": "from pkg_moved.mod import a\n\n\ndef f():\n    from pkg_moved.mod import b\n    return b()\n\n\nassert f() == 2\n",
+            "lone.py": "def f():\n    from pkg_moved.mod import b\n    return b()\n\n\nassert f() == 2\n",
+        },
+        run="import app, lone",
+    ),
 ]
 
 

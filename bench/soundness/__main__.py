@@ -60,7 +60,7 @@ class Result:
             codes = sorted({f["code"] for f in self.findings if f["code"] in REFUSALS})
             text += f" ({', '.join(codes)})"
         if self.failures:
-            text += " (" + " | ".join(f[:300] for f in self.failures) + ")"
+            text += " (" + " | ".join(" ".join(f.split())[:300] for f in self.failures) + ")"
         return text
 
     def record(self) -> dict:

@@ -98,6 +98,11 @@ class TestRun:
     passed: int
     tail: str
 
+    @property
+    def ran(self) -> int:
+        """Tests that passed or failed (a flaky test moves between the two, and still ran)."""
+        return self.passed + len(self.failing)
+
 
 _FAILED = re.compile(r"^(FAILED|ERROR) (\S+)")
 _PASSED = re.compile(r"(\d+) passed")
@@ -204,17 +209,15 @@ def judge(baseline: Baseline, root: Path, moved: dict[str, str], words: tuple[st
         # rewrite's doing: it counts only if it fails again in the rewritten tree and passes in the original.
         again = run_tests(root, project, only=new_failing).failing
         before_again = run_tests(baseline.copy(), project, only=sorted(again)).failing if again else frozenset()
-        excused = len(new_failing) - len(again - before_again)
         new_failing = sorted(again - before_again)
-    else:
-        excused = 0
     if after_tests.returncode not in (0, 1):
-        verdict.failures.append(f"tests: pytest exit {after_tests.returncode}: {after_tests.tail[-600:]}")
+        last = after_tests.tail.strip().splitlines()[-1:] or [""]
+        verdict.failures.append(f"tests: pytest exit {after_tests.returncode}: {last[0]}")
     elif new_failing:
         shown = ", ".join(new_failing[:5]) + (f" (+{len(new_failing) - 5} more)" if len(new_failing) > 5 else "")
         verdict.failures.append(f"tests: {len(new_failing)} newly failing: {shown}")
-    elif after_tests.passed + excused < before_tests.passed:
-        verdict.failures.append(f"tests: {after_tests.passed} passed, {before_tests.passed} before")
+    elif after_tests.ran < before_tests.ran:  # a test file that silently stopped being collected
+        verdict.failures.append(f"tests: {after_tests.ran} ran, {before_tests.ran} before")
     if second_plan:
         verdict.failures.append(f"second plan: edits {', '.join(second_plan[:5])}")
     return verdict
