@@ -79,6 +79,10 @@ def _module_move(rng: random.Random, seed: int, number: int, project: Project, i
     module = rng.choice(modules)
     parent, leaf = module.name.rsplit(".", 1)
     others = [p for p in idx.packages if p != parent and not _taken(idx, p, leaf) and _quiet(idx, p)]
+    if not _quiet(idx, parent):
+        # Out of a package whose `__init__` imports the project (mistune.directives re-exports admonition, and
+        # admonition imports the package's _base): the moved module would import a package that imports it.
+        others = []
     if others and rng.random() < 0.5:
         new = f"{rng.choice(others)}.{leaf}"
     else:
@@ -95,6 +99,7 @@ def _package_move(rng: random.Random, seed: int, number: int, project: Project, 
         parent, leaf = package.name.rsplit(".", 1)
         others = [p for p in idx.packages if p != parent and p != package.name
                   and not p.startswith(package.name + ".") and not _taken(idx, p, leaf) and _quiet(idx, p)]
+        others = others if _quiet(idx, parent) else []
         new = f"{rng.choice(others)}.{leaf}" if others and rng.random() < 0.5 else f"{parent}.{leaf}_moved"
     old_dir = package.path.rsplit("/", 1)[0]
     return Trial(seed, number, project, "package-move", package.name, new,
