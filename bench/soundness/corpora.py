@@ -50,10 +50,13 @@ PROJECTS = {
         # over an iterator, which would make a whole test file fail to collect before any rewrite.
         # test_echo_via_pager runs a real pager in a subprocess and fails now and then on a loaded machine
         # on the unmodified tree too (seen in the baseline and in trials that did not touch its code).
+        # test_light_imports pins the exact set of stdlib modules `import click` loads: a definition the person
+        # moved into a module that imports `textwrap` changes that set whatever the rewrite (seed 0 trial 187).
         Project("click", "click==8.2.1", "click-8.2.1.tar.gz",
                 "27c491cc05d968d271d5a1db13e3b5a184636d9d930f148c50b038f0d0646202", "src", ("click",),
                 pytest_args=("-W", "ignore:Passing a non-Collection iterable",
-                             "--deselect", "tests/test_utils.py::test_echo_via_pager")),
+                             "--deselect", "tests/test_utils.py::test_echo_via_pager",
+                             "--deselect", "tests/test_imports.py::test_light_imports")),
         # boltons' conftest.py implements a hook with the `path` argument pytest >= 9 removed (it only skips
         # Python-2-only test files, of which 25.0.0 has none), so pytest would not start with it.
         Project("boltons", "boltons==25.0.0", "boltons-25.0.0.tar.gz",
