@@ -522,6 +522,39 @@ CASES = [
         },
         run="import app, lone",
     ),
+    # Found by the soundness fuzzer (seed 0 trials 53 and 200: click._compat -> click._compat_moved, where
+    # tests/test_utils.py patches both `click._termui_impl.isatty`, a re-export of `click._compat.isatty`, and
+    # `click._compat.isatty` through the one `click` that `import click._termui_impl` binds).
+    Case(
+        "a re-export reached through the same package binding does not stop the old module's uses from moving",
+        {"old": "pkg._compat", "new": "pkg._compat_moved"},
+        {
+            "pkg/__init__.py": "",
+            "pkg/_termui_impl.py": "from ._compat import isatty\n",
+            "pkg/_compat_moved.py": "def isatty(x):\n    return False\n",
+            "app.py": src(
+                """
+                import pkg._termui_impl
+
+                assert pkg._termui_impl.isatty(1) is False
+                assert pkg._compat.isatty(1) is False
+                """
+            ),
+        },
+        {
+            "pkg/_termui_impl.py": "from ._compat_moved import isatty\n",
+            "app.py": src(
+                """
+                import pkg._termui_impl
+                from pkg import _compat_moved
+
+                assert pkg._termui_impl.isatty(1) is False
+                assert _compat_moved.isatty(1) is False
+                """
+            ),
+        },
+        run="import app",
+    ),
 ]
 
 
