@@ -180,6 +180,7 @@ def _free_names(node: ast.AST) -> set[str]:
     """Names a definition reads that nothing inside it binds (an over-approximation of its free names)."""
     loads: set[str] = set()
     bound: set[str] = set()
+    declared: set[str] = set()  # `global`/`nonlocal` names reach outside the definition, bound inside or not
     for child in ast.walk(node):
         if isinstance(child, ast.Name):
             (loads if isinstance(child.ctx, ast.Load) else bound).add(child.id)
@@ -192,8 +193,8 @@ def _free_names(node: ast.AST) -> set[str]:
         elif isinstance(child, ast.ExceptHandler) and child.name:
             bound.add(child.name)
         elif isinstance(child, (ast.Global, ast.Nonlocal)):
-            loads.update(child.names)  # a global statement reaches the module: not self-contained
-    return loads - bound
+            declared.update(child.names)
+    return (loads - bound) | declared
 
 
 def _has_string_annotation(node: ast.AST) -> bool:
