@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import builtins
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -69,8 +70,6 @@ PROJECTS = {
 
 
 def run(cmd: list[str], cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    import os
-
     result = subprocess.run(cmd, cwd=cwd, env={**os.environ, **GIT_ENV}, capture_output=True)
     if check and result.returncode != 0:
         raise SystemExit(f"failed ({result.returncode}): {' '.join(cmd)}\n{result.stderr.decode(errors='replace')}")
@@ -98,18 +97,22 @@ def corpus(project: Project) -> Path:
     if (repo / ".git").is_dir():
         return repo
     archive = fetch(project)
-    staging = WORK / "corpora" / f".{project.name}-extract"
+    # Built aside and renamed into place, so that two runs started at once never see half a corpus.
+    staging = WORK / "corpora" / f".{project.name}-extract-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     with tarfile.open(archive) as tar:
         tar.extractall(staging, filter="data")
     [top] = list(staging.iterdir())
-    shutil.rmtree(repo, ignore_errors=True)
-    top.rename(repo)
-    staging.rmdir()
-    run(["git", "init", "-q", "-b", "main"], cwd=repo)
-    run(["git", "add", "-A"], cwd=repo)
-    run(["git", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "corpus"], cwd=repo)
+    run(["git", "init", "-q", "-b", "main"], cwd=top)
+    run(["git", "add", "-A"], cwd=top)
+    run(["git", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "corpus"], cwd=top)
+    try:
+        top.rename(repo)
+    except OSError:
+        if not (repo / ".git").is_dir():
+            raise
+    shutil.rmtree(staging, ignore_errors=True)
     return repo
 
 
