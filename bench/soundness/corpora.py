@@ -62,9 +62,11 @@ PROJECTS = {
                              "--deselect", "tests/test_imports.py::test_light_imports")),
         # boltons' conftest.py implements a hook with the `path` argument pytest >= 9 removed (it only skips
         # Python-2-only test files, of which 25.0.0 has none), so pytest would not start with it.
+        # test_iter_find_files asserts that a file named `fileutils.py` exists: a file name, which moving the
+        # module changes whatever the rewrite (seed 1 trial 125: boltons.fileutils -> boltons.fileutils_moved).
         Project("boltons", "boltons==25.0.0", "boltons-25.0.0.tar.gz",
                 "e110fbdc30b7b9868cb604e3f71d4722dd8f4dcb4a5ddd06028ba8f1ab0b5ace", ".", ("boltons",),
-                pytest_args=("--noconftest",)),
+                pytest_args=("--noconftest", "--deselect", "tests/test_fileutils.py::test_iter_find_files")),
     )
 }
 
