@@ -507,6 +507,54 @@ CASES = [
         },
         findings=("SSOT110", "SSOT103", "SSOT110"),
     ),
+    # Found by the soundness fuzzer (bench/soundness, seed 0 trial 11: boltons -> boltons_moved).
+    Case(
+        "a top-level package renamed: its function-local `from pkg.mod import b` is rewritten too",
+        {"old": "pkg", "new": "pkg_moved"},
+        {
+            "pkg_moved/__init__.py": "", "pkg_moved/mod.py": "def a():\n    return 1\n\n\ndef b():\n    return 2\n",
+            "app.py": "from pkg.mod import a\n\n\ndef f():\n    from pkg.mod import b\n    return b()\n\n\nassert f() == 2\n",
+            "lone.py": "def f():\n    from pkg.mod import b\n    return b()\n\n\nassert f() == 2\n",
+        },
+        {
+            "app.py": "from pkg_moved.mod import a\n\n\ndef f():\n    from pkg_moved.mod import b\n    return b()\n\n\nassert f() == 2\n",
+            "lone.py": "def f():\n    from pkg_moved.mod import b\n    return b()\n\n\nassert f() == 2\n",
+        },
+        run="import app, lone",
+    ),
+    # Found by the soundness fuzzer (seed 0 trials 53 and 200: click._compat -> click._compat_moved, where
+    # tests/test_utils.py patches both `click._termui_impl.isatty`, a re-export of `click._compat.isatty`, and
+    # `click._compat.isatty` through the one `click` that `import click._termui_impl` binds).
+    Case(
+        "a re-export reached through the same package binding does not stop the old module's uses from moving",
+        {"old": "pkg._compat", "new": "pkg._compat_moved"},
+        {
+            "pkg/__init__.py": "",
+            "pkg/_termui_impl.py": "from ._compat import isatty\n",
+            "pkg/_compat_moved.py": "def isatty(x):\n    return False\n",
+            "app.py": src(
+                """
+                import pkg._termui_impl
+
+                assert pkg._termui_impl.isatty(1) is False
+                assert pkg._compat.isatty(1) is False
+                """
+            ),
+        },
+        {
+            "pkg/_termui_impl.py": "from ._compat_moved import isatty\n",
+            "app.py": src(
+                """
+                import pkg._termui_impl
+                from pkg import _compat_moved
+
+                assert pkg._termui_impl.isatty(1) is False
+                assert _compat_moved.isatty(1) is False
+                """
+            ),
+        },
+        run="import app",
+    ),
 ]
 
 

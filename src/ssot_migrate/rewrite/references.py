@@ -134,12 +134,15 @@ class ReferenceRewriter:
                     continue
                 if binding.imported == old and old not in self.modules.shadowed:
                     return rule, "moved", []
-                if old.startswith(binding.imported + "."):
+                if old.startswith(binding.imported + ".") and not rule.report_only:
                     parents.append(rule)
             else:
                 if is_dotted_under(binding.imported, old):
                     return rule, "moved", []
-                if old.startswith(binding.bound + "."):
+                # A re-export that keeps working (report-only) is reported at its import alone: as a parent it
+                # must not stand for the binding, or the binding's other rules would never run (`import pkg.a`
+                # with `pkg.a.x` re-exporting `pkg.old.x`, and `pkg.old.y` used through the same `pkg`).
+                if old.startswith(binding.bound + ".") and not rule.report_only:
                     parents.append(rule)
         if parents:
             return parents[0], "parent", parents

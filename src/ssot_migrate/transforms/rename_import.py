@@ -191,6 +191,9 @@ class RenameImport(Kind):
                 # A string whose whole value is a path under the old name (a setting, a plugin list).
                 rb"[\"']" + re.escape(rule.old.dotted.encode()) + rb"[.:\"']",
             ]
+            if "." not in rule.old.dotted:
+                # `from old.mod import x` (also in a function): a top-level name has no dot before it.
+                patterns.append(rb"from[\s\\]+" + leaf + rb"(?![A-Za-z0-9_])")
             changing = {
                 use.local for use in scan.uses
                 if use.local != "*" and relation(use, rule.old.dotted, scan.chains) and self._usages_change(use, rule, scan)

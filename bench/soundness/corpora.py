@@ -1,0 +1,273 @@
+"""The pinned projects the fuzzer rewrites, fetched once, and an index of their modules and definitions."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE.parent / ".work" / "soundness"
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "soundness", "GIT_AUTHOR_EMAIL": "soundness@example.invalid",
+    "GIT_COMMITTER_NAME": "soundness", "GIT_COMMITTER_EMAIL": "soundness@example.invalid",
+    "GIT_AUTHOR_DATE": "2025-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2025-01-01T00:00:00Z",
+}
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    requirement: str
+    archive: str
+    sha256: str
+    source_root: str  # where the top-level package lives, relative to the project root
+    packages: tuple[str, ...]
+    # Extra pytest arguments the project's suite needs under the pytest this environment has (each with its reason).
+    pytest_args: tuple[str, ...] = ()
+    tests: tuple[str, ...] = ("tests",)
+
+
+# Pure-Python projects whose own test suites run offline with nothing but pytest. Not django or rich
+# (bench/run.py's corpora): the fuzzer should see code the speed benchmark does not.
+PROJECTS = {
+    p.name: p
+    for p in (
+        Project("pathspec", "pathspec==0.12.1", "pathspec-0.12.1.tar.gz",
+                "a482d51503a1ab33b1c67a6c3813a26953dbdc71c31dacaef9a838c4e29f5712", ".", ("pathspec",)),
+        Project("sqlparse", "sqlparse==0.5.1", "sqlparse-0.5.1.tar.gz",
+                "bb6b4df465655ef332548e24f08e205afc81b9ab86cb1c45657a7ff173a3a00e", ".", ("sqlparse",)),
+        Project("mistune", "mistune==3.0.2", "mistune-3.0.2.tar.gz",
+                "fc7f93ded930c92394ef2cb6f04a8aabab4117a91449e72dcc8dfa646a508be8", "src", ("mistune",)),
+        # click's pyproject turns warnings into errors; pytest >= 9 warns that its tests parametrize
+        # over an iterator, which would make a whole test file fail to collect before any rewrite.
+        # test_echo_via_pager runs a real pager in a subprocess and fails now and then on a loaded machine
+        # on the unmodified tree too (seen in the baseline and in trials that did not touch its code).
+        # test_light_imports pins the exact set of stdlib modules `import click` loads: a definition the person
+        # moved into a module that imports `textwrap` changes that set whatever the rewrite (seed 0 trial 187);
+        # and it runs click code held in a string literal (`click.echo(...)` in a script), which no rewrite of
+        # Python code reaches (seed 0 trial 127: click.utils.echo renamed).
+        Project("click", "click==8.2.1", "click-8.2.1.tar.gz",
+                "27c491cc05d968d271d5a1db13e3b5a184636d9d930f148c50b038f0d0646202", "src", ("click",),
+                pytest_args=("-W", "ignore:Passing a non-Collection iterable",
+                             "--deselect", "tests/test_utils.py::test_echo_via_pager",
+                             "--deselect", "tests/test_imports.py::test_light_imports")),
+        # boltons' conftest.py implements a hook with the `path` argument pytest >= 9 removed (it only skips
+        # Python-2-only test files, of which 25.0.0 has none), so pytest would not start with it.
+        # test_iter_find_files asserts that a file named `fileutils.py` exists: a file name, which moving the
+        # module changes whatever the rewrite (seed 1 trial 125: boltons.fileutils -> boltons.fileutils_moved).
+        Project("boltons", "boltons==25.0.0", "boltons-25.0.0.tar.gz",
+                "e110fbdc30b7b9868cb604e3f71d4722dd8f4dcb4a5ddd06028ba8f1ab0b5ace", ".", ("boltons",),
+                pytest_args=("--noconftest", "--deselect", "tests/test_fileutils.py::test_iter_find_files")),
+    )
+}
+
+
+def run(cmd: list[str], cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    result = subprocess.run(cmd, cwd=cwd, env={**os.environ, **GIT_ENV}, capture_output=True)
+    if check and result.returncode != 0:
+        raise SystemExit(f"failed ({result.returncode}): {' '.join(cmd)}\n{result.stderr.decode(errors='replace')}")
+    return result
+
+
+def fetch(project: Project) -> Path:
+    """The project's source distribution, downloaded with pip once and checked against its pinned hash."""
+    downloads = WORK / "downloads"
+    archive = downloads / project.archive
+    if not archive.exists():
+        downloads.mkdir(parents=True, exist_ok=True)
+        print(f"downloading {project.requirement} (sdist) with pip ...", file=sys.stderr)
+        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+             "--dest", str(downloads), project.requirement])
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    if digest != project.sha256:
+        raise SystemExit(f"{archive}: sha256 {digest} is not the pinned {project.sha256}; delete it and rerun")
+    return archive
+
+
+def corpus(project: Project) -> Path:
+    """The extracted project as a git repository with one commit (extracted once; never edited)."""
+    repo = WORK / "corpora" / project.name
+    if (repo / ".git").is_dir():
+        return repo
+    archive = fetch(project)
+    # Built aside and renamed into place, so that two runs started at once never see half a corpus.
+    staging = WORK / "corpora" / f".{project.name}-extract-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(staging, filter="data")
+    [top] = list(staging.iterdir())
+    run(["git", "init", "-q", "-b", "main"], cwd=top)
+    run(["git", "add", "-A"], cwd=top)
+    run(["git", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "corpus"], cwd=top)
+    try:
+        top.rename(repo)
+    except OSError:
+        if not (repo / ".git").is_dir():
+            raise
+    shutil.rmtree(staging, ignore_errors=True)
+    return repo
+
+
+def fresh_copy(source: Path, target: Path) -> Path:
+    """A throwaway clone with its own checkout, so nothing a trial does reaches the corpus."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    run(["git", "clone", "-q", "--local", str(source), str(target)])
+    return target
+
+
+# -- the index ------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BUILTINS = frozenset(dir(builtins)) - {n for n in dir(builtins) if n.startswith("__")}
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    path: str  # relative to the project root, posix
+    is_package: bool
+
+
+@dataclass(frozen=True)
+class Definition:
+    module: str
+    name: str
+    start: int  # first line (its first decorator), 1-based
+    end: int
+    line: int  # the line of `def`/`class`
+    self_contained: bool  # it uses no name but builtins and itself, so it can move anywhere
+
+
+@dataclass
+class Index:
+    project: Project
+    modules: dict[str, Module] = field(default_factory=dict)
+    definitions: list[Definition] = field(default_factory=list)
+    bindings: dict[str, set[str]] = field(default_factory=dict)  # module -> names bound at its top level
+    imports_project: dict[str, bool] = field(default_factory=dict)  # module -> imports a project module at top level
+    star_imports: set[str] = field(default_factory=set)  # modules that do `from x import *`
+    words: set[str] = field(default_factory=set)  # every identifier-like word in the project's Python files
+
+    @property
+    def packages(self) -> list[str]:
+        return sorted(m.name for m in self.modules.values() if m.is_package)
+
+
+def _top_level_bindings(body: list[ast.stmt]) -> list[str]:
+    names: list[str] = []
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names += [(a.asname or a.name).split(".")[0] for a in node.names]
+            continue
+        for child in ast.walk(node):
+            if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
+                names.append(child.id)
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.append(child.name)
+            elif isinstance(child, (ast.Import, ast.ImportFrom)):
+                names += [(a.asname or a.name).split(".")[0] for a in child.names]
+    return names
+
+
+def _free_names(node: ast.AST) -> set[str]:
+    """Names a definition reads that nothing inside it binds (an over-approximation of its free names)."""
+    loads: set[str] = set()
+    bound: set[str] = set()
+    declared: set[str] = set()  # `global`/`nonlocal` names reach outside the definition, bound inside or not
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            (loads if isinstance(child.ctx, ast.Load) else bound).add(child.id)
+        elif isinstance(child, ast.arg):
+            bound.add(child.arg)
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(child.name)
+        elif isinstance(child, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in child.names)
+        elif isinstance(child, ast.ExceptHandler) and child.name:
+            bound.add(child.name)
+        elif isinstance(child, (ast.Global, ast.Nonlocal)):
+            declared.update(child.names)
+    return (loads - bound) | declared
+
+
+def _has_string_annotation(node: ast.AST) -> bool:
+    annotations: list[ast.AST] = []
+    for child in ast.walk(node):
+        if isinstance(child, ast.arg) and child.annotation is not None:
+            annotations.append(child.annotation)
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) and child.returns is not None:
+            annotations.append(child.returns)
+        elif isinstance(child, ast.AnnAssign):
+            annotations.append(child.annotation)
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) for a in annotations for n in ast.walk(a))
+
+
+def index(project: Project, root: Path) -> Index:
+    """Every module of the project's packages, and every top-level def/class bound once in its module."""
+    result = Index(project)
+    source_root = root / project.source_root
+    for package in project.packages:
+        for path in sorted((source_root / package).rglob("*.py")):
+            rel = path.relative_to(source_root)
+            parts = list(rel.with_suffix("").parts)
+            if any(not p.isidentifier() for p in parts):
+                continue
+            is_package = parts[-1] == "__init__"
+            if is_package:
+                parts.pop()
+            name = ".".join(parts)
+            result.modules[name] = Module(name, path.relative_to(root).as_posix(), is_package)
+    for path in sorted(root.rglob("*.py")):
+        if ".git" not in path.parts:
+            result.words.update(_WORD.findall(path.read_text("utf-8", "replace")))
+    tops = set(project.packages)
+    for module in result.modules.values():
+        text = (root / module.path).read_text("utf-8")
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        names = _top_level_bindings(tree.body)
+        result.bindings[module.name] = set(names)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+                result.star_imports.add(module.name)
+        local = {id(n) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 for n in ast.walk(f)}
+        result.imports_project[module.name] = any(
+            (isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").split(".")[0] in tops))
+            or (isinstance(node, ast.Import) and any(a.name.split(".")[0] in tops for a in node.names))
+            for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+            and id(node) not in local
+        )
+        globals_declared = {n for node in ast.walk(tree) if isinstance(node, ast.Global) for n in node.names}
+        statements = tree.body
+        for i, node in enumerate(statements):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if node.name.startswith("__") or names.count(node.name) != 1 or node.name in globals_declared:
+                continue
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            end = node.end_lineno or node.lineno
+            if (i and (statements[i - 1].end_lineno or 0) >= start) or (
+                    i + 1 < len(statements) and statements[i + 1].lineno <= end):
+                continue  # shares a line with another statement
+            free = _free_names(node) - {node.name}
+            contained = not (free - _BUILTINS) and not _has_string_annotation(node)
+            result.definitions.append(Definition(module.name, node.name, start, end, node.lineno, contained))
+    return result
+

@@ -1,0 +1,206 @@
+"""Trials: a seeded choice of one migration, and the physical change a person makes before running the tool."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpora import Definition, Index, Project
+
+KINDS = ("module-move", "package-move", "symbol-rename", "symbol-move")
+
+
+@dataclass(frozen=True)
+class Trial:
+    seed: int
+    number: int
+    project: Project
+    kind: str
+    old: str
+    new: str
+    # What the person does first: files or folders to rename (relative to the project root), or a definition
+    # to rename in place (`rename`) or cut from its module and append to another (`move_to`).
+    rename_path: tuple[str, str] | None = None
+    definition: Definition | None = None
+    move_to: str | None = None  # the target module's file, relative to the project root
+    definition_path: str | None = None  # the file that holds `definition`
+
+    @property
+    def ident(self) -> str:
+        return f"{self.seed}:{self.number}"
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.old} -> {self.new}"
+
+
+@dataclass
+class Change:
+    """What the physical change did: file moves (old path -> new path, relative to the project root)."""
+
+    moved: dict[str, str] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+
+
+def choose(seed: int, number: int, projects: list[Project], indexes: dict[str, Index]) -> Trial:
+    """Trial `number` of `seed`: the same inputs always give the same trial, whatever ran before it."""
+    rng = random.Random(f"{seed}:{number}")
+    project = rng.choice(projects)
+    idx = indexes[project.name]
+    makers = {"module-move": _module_move, "package-move": _package_move,
+              "symbol-rename": _symbol_rename, "symbol-move": _symbol_move}
+    first = rng.choice(KINDS)
+    for kind in [first, *(k for k in KINDS if k != first)]:
+        trial = makers[kind](rng, seed, number, project, idx)
+        if trial is not None:
+            return trial
+    raise SystemExit(f"{project.name}: no trial of any kind can be made")
+
+
+def _taken(idx: Index, package: str, leaf: str) -> bool:
+    return f"{package}.{leaf}" in idx.modules or leaf in idx.bindings.get(package, set())
+
+
+def _quiet(idx: Index, package: str) -> bool:
+    """Whether importing something in `package` runs no package `__init__` that imports the project, beyond the
+    top-level one (which runs for every module anyway). Moving a module into a package whose `__init__` imports
+    the module's own importers closes an import cycle (sqlparse.exceptions into sqlparse.engine: the engine's
+    `__init__` imports sqlparse.sql, which imports the exceptions): no rewrite can avoid that, so the fuzzer does
+    not ask for it."""
+    parts = package.split(".")
+    return not any(idx.imports_project.get(".".join(parts[:n]), True) for n in range(2, len(parts) + 1))
+
+
+def _module_move(rng: random.Random, seed: int, number: int, project: Project, idx: Index) -> Trial | None:
+    modules = [m for m in idx.modules.values() if not m.is_package and not m.name.endswith(".__main__")]
+    if not modules:
+        return None
+    module = rng.choice(modules)
+    parent, leaf = module.name.rsplit(".", 1)
+    others = [p for p in idx.packages if p != parent and not _taken(idx, p, leaf) and _quiet(idx, p)]
+    if not _quiet(idx, parent):
+        # Out of a package whose `__init__` imports the project (mistune.directives re-exports admonition, and
+        # admonition imports the package's _base): the moved module would import a package that imports it.
+        others = []
+    if others and rng.random() < 0.5:
+        new = f"{rng.choice(others)}.{leaf}"
+    else:
+        new = f"{parent}.{leaf}_moved"
+    target = _module_file(project, new, package=False)
+    return Trial(seed, number, project, "module-move", module.name, new, rename_path=(module.path, target))
+
+
+def _package_move(rng: random.Random, seed: int, number: int, project: Project, idx: Index) -> Trial | None:
+    package = idx.modules[rng.choice(idx.packages)]
+    if "." not in package.name:
+        new = f"{package.name}_moved"
+    else:
+        parent, leaf = package.name.rsplit(".", 1)
+        others = [p for p in idx.packages if p != parent and p != package.name
+                  and not p.startswith(package.name + ".") and not _taken(idx, p, leaf) and _quiet(idx, p)]
+        others = others if _quiet(idx, parent) else []
+        new = f"{rng.choice(others)}.{leaf}" if others and rng.random() < 0.5 else f"{parent}.{leaf}_moved"
+    old_dir = package.path.rsplit("/", 1)[0]
+    return Trial(seed, number, project, "package-move", package.name, new,
+                 rename_path=(old_dir, _module_file(project, new, package=True).rsplit("/", 1)[0]))
+
+
+def _renamed(name: str, idx: Index) -> str | None:
+    new = f"{name}Renamed" if name[:1].isupper() or name.lstrip("_")[:1].isupper() else f"{name}_renamed"
+    return None if new in idx.words else new
+
+
+def _symbol_rename(rng: random.Random, seed: int, number: int, project: Project, idx: Index) -> Trial | None:
+    if not idx.definitions:
+        return None
+    definition = rng.choice(idx.definitions)
+    new = _renamed(definition.name, idx)
+    if new is None:
+        return None
+    return Trial(seed, number, project, "symbol-rename", f"{definition.module}.{definition.name}",
+                 f"{definition.module}:{new}", definition=definition,
+                 definition_path=idx.modules[definition.module].path)
+
+
+def _symbol_move(rng: random.Random, seed: int, number: int, project: Project, idx: Index) -> Trial | None:
+    movable = [d for d in idx.definitions if d.self_contained]
+    if not movable:
+        return None
+    definition = rng.choice(movable)
+    # An existing module that imports no project module at its top level (so the move cannot close an import
+    # cycle a person would then have to break by hand), or a new module beside the old one.
+    targets = [m for m in idx.modules.values() if m.name != definition.module and not m.name.endswith(".__main__")
+               and not idx.imports_project.get(m.name, True) and m.name not in idx.star_imports
+               and definition.name not in idx.bindings.get(m.name, set())
+               and _quiet(idx, m.name if m.is_package else m.name.rsplit(".", 1)[0])]
+    if targets and rng.random() < 0.5:
+        target = rng.choice(targets)
+        module, path = target.name, target.path
+    else:
+        holder = idx.modules[definition.module]
+        package = definition.module if holder.is_package else definition.module.rsplit(".", 1)[0]
+        leaf = "moved_definitions"
+        if _taken(idx, package, leaf):
+            return None
+        module = f"{package}.{leaf}"
+        path = _module_file(project, module, package=False)
+    return Trial(seed, number, project, "symbol-move", f"{definition.module}.{definition.name}",
+                 f"{module}:{definition.name}", definition=definition, move_to=path,
+                 definition_path=idx.modules[definition.module].path)
+
+
+def _module_file(project: Project, module: str, *, package: bool) -> str:
+    parts = module.split(".")
+    rel = "/".join(parts) + ("/__init__.py" if package else ".py")
+    return rel if project.source_root in ("", ".") else f"{project.source_root}/{rel}"
+
+
+# -- the person's change ----------------------------------------------------------------------------
+
+
+def make_physical_change(trial: Trial, root: Path) -> Change:
+    """Move the file or folder, rename the definition, or cut and paste it, as a person would before the tool."""
+    change = Change()
+    if trial.rename_path is not None:
+        old, new = trial.rename_path
+        source, target = root / old, root / new
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            for path in sorted(source.rglob("*")):
+                if path.is_file():
+                    rel = path.relative_to(source).as_posix()
+                    change.moved[f"{old}/{rel}"] = f"{new}/{rel}"
+        else:
+            change.moved[old] = new
+        source.rename(target)
+        return change
+    definition = trial.definition
+    assert definition is not None
+    assert trial.definition_path is not None
+    holder = root / trial.definition_path
+    lines = holder.read_text("utf-8").splitlines(keepends=True)
+    if trial.kind == "symbol-rename":
+        new_name = trial.new.rsplit(":", 1)[1]
+        pattern = re.compile(rf"^(\s*(?:async\s+def|def|class)\s+){re.escape(definition.name)}\b")
+        line = lines[definition.line - 1]
+        if not pattern.search(line):
+            raise SystemExit(f"trial {trial.ident}: no definition of {definition.name} on line {definition.line}")
+        lines[definition.line - 1] = pattern.sub(rf"\g<1>{new_name}", line, count=1)
+        holder.write_text("".join(lines), "utf-8")
+        return change
+    # symbol-move: cut the definition's lines and append them to the target module.
+    cut = lines[definition.start - 1:definition.end]
+    del lines[definition.start - 1:definition.end]
+    holder.write_text("".join(lines), "utf-8")
+    assert trial.move_to is not None
+    target = root / trial.move_to
+    if target.exists():
+        text = target.read_text("utf-8")
+        text = text.rstrip("\n") + "\n\n\n" if text.strip() else text
+    else:
+        change.created.append(trial.move_to)
+        text = ""
+    target.write_text(text + "".join(cut).rstrip("\n") + "\n", "utf-8")
+    return change
+
