@@ -555,6 +555,38 @@ CASES = [
         },
         run="import app",
     ),
+    Case(
+        "`hasattr`/`getattr`/`setattr` naming a renamed re-export follow it (the soundness fuzzer: pathspec)",
+        {"old": "pkg.patterns.OldPattern", "new": "pkg.patterns:NewPattern"},
+        {
+            "pkg/__init__.py": "from pkg.patterns import OldPattern\n",
+            "pkg/patterns.py": "class NewPattern:\n    pass\n",
+            "app.py": src(
+                """
+                import pkg
+
+                assert hasattr(pkg, "OldPattern")
+                cls = getattr(pkg, "OldPattern")
+                setattr(pkg, "OldPattern", cls)
+                assert not hasattr(pkg, "Unrelated")
+                """
+            ),
+        },
+        {
+            "pkg/__init__.py": "from pkg.patterns import NewPattern\n",
+            "app.py": src(
+                """
+                import pkg
+
+                assert hasattr(pkg, "NewPattern")
+                cls = getattr(pkg, "NewPattern")
+                setattr(pkg, "NewPattern", cls)
+                assert not hasattr(pkg, "Unrelated")
+                """
+            ),
+        },
+        run="import app",
+    ),
 ]
 
 

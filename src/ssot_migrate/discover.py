@@ -189,9 +189,10 @@ _COMMENT = rb"#[^\n]*(?![^\n])"
 def import_fragments(name: str) -> list[bytes]:
     """Regexes for the fragments through which a file can import something called `name`:
     `.name`/`:name` (a dotted path, a relative import, an attribute chain, a `module:attr`
-    string) or `name` in the list of an `import` statement (one line, continued lines or
-    parentheses). They start with a literal or a character class, for speed, and may let
-    in a little more than they must (an identifier ending in `import`), never less."""
+    string), `name` in the list of an `import` statement (one line, continued lines or
+    parentheses), or `"name"` (an attribute named by a string: `getattr(module, "name")`). They
+    start with a literal or a character class, for speed, and may let in a little more than
+    they must (an identifier ending in `import`), never less."""
     word = re.escape(name.encode())
     return [
         word + rb"(?<=[.:]" + word + rb")" + _END,
@@ -203,6 +204,8 @@ def import_fragments(name: str) -> list[bytes]:
         # parenthesized list would multiply the ways to match (catastrophic backtracking).
         rb"import(?:(?:[^\n;#()\\]|\\\r?\n)*?,|[ \t]*\((?:(?:[^)#]|" + _COMMENT + rb")*?,)?)?(?:[\s\\]|"
         + _COMMENT + rb")*" + _word(name),
+        # `"name"` as a string: `hasattr(pkg, "name")`, `patch.object(pkg, "name")` reach it as an attribute.
+        rb"[\"']" + word + rb"[\"']",
     ]
 
 

@@ -537,6 +537,7 @@ def _chains(node: ast.AST) -> Iterator[ast.expr]:
 
 
 _OBJECT_ATTRIBUTE_CALLS = ("patch.object", "monkeypatch.setattr", "monkeypatch.delattr")
+_ATTRIBUTE_BUILTINS = ("getattr", "hasattr", "setattr", "delattr")
 
 
 def _is_object_attribute_call(call: ast.Call) -> bool:
@@ -549,7 +550,11 @@ def _is_object_attribute_call(call: ast.Call) -> bool:
     if not isinstance(target, (ast.Name, ast.Attribute)):
         return False
     written = _dotted(call.func)
-    return written is not None and any(written == c or written.endswith("." + c) for c in _OBJECT_ATTRIBUTE_CALLS)
+    if written is None:
+        return False
+    if written.removeprefix("builtins.") in _ATTRIBUTE_BUILTINS:
+        return True
+    return any(written == c or written.endswith("." + c) for c in _OBJECT_ATTRIBUTE_CALLS)
 
 
 def _dotted(node: ast.expr) -> str | None:

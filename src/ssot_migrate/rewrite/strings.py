@@ -41,10 +41,15 @@ FIXTURE_STRING_CALLS = {
 }
 
 
-# `patch.object(module, "name")`-style calls: (object, attribute-name string).
+# `patch.object(module, "name")`-style calls: (object, attribute-name string). The builtins that name an attribute
+# by a string (`hasattr(pkg, "Name")`) follow a renamed or moved attribute the same way.
 OBJECT_ATTRIBUTE_CALLS = {
     "unittest.mock.patch.object",
     "mock.patch.object",
+    "builtins.getattr",
+    "builtins.hasattr",
+    "builtins.setattr",
+    "builtins.delattr",
 }
 
 
