@@ -150,3 +150,30 @@ def test_an_interrupt_that_python_wrapped_in_another_error_is_still_one_line_and
     assert result.stderr.splitlines() == [
         "interrupted (SIGINT): no branch was created or changed and no file was left written"
     ]
+
+
+def test_an_interrupt_inside_a_finalizer_is_one_line_never_a_traceback() -> None:
+    """Python swallows an exception raised in a `__del__`, a finalizer or an exit callback and prints its traceback.
+    A signal landing there (bench/faults.py: SIGINT at the very end of an in-place run) must say one line; the run
+    goes on to its real outcome."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, signal, sys\n"
+        "from ssot_migrate import __main__ as entry\n"
+        "for sig in (signal.SIGINT, signal.SIGTERM):\n"
+        "    signal.signal(sig, entry._early)\n"
+        "sys.unraisablehook = entry._unraisable\n"
+        "class Cleanup:\n"
+        "    def __del__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        sum(range(1000))\n"
+        "c = Cleanup()\n"
+        "del c\n"
+        "print('went on')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "went on\n"), done.stderr
+    assert done.stderr == ("note: SIGINT arrived during a cleanup step and was not acted on; the run's own report "
+                           "says what exists\n")

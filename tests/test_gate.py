@@ -298,3 +298,31 @@ def _gone(pid: int) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_a_suite_whose_ssot_migrate_died_before_it_started_never_runs(tmp_path: Path) -> None:
+    """The suite is SIGKILLed with ssot-migrate (PR_SET_PDEATHSIG), but a parent that died between the fork and the
+    child's prctl would leave it running: the child compares its parent and does not start (bench/faults.py, trial
+    75 of seed 11). Here the hook is made in this process and used by another one, as if this one had died."""
+    import os
+    import subprocess
+    import sys
+
+    from ssot_migrate.gate import die_with_parent_hook
+
+    hook = die_with_parent_hook()
+    assert hook is not None
+    started = tmp_path / "started"
+    code = "import pathlib, sys; pathlib.Path(sys.argv[1]).write_text('ran')"
+    pid = os.fork()
+    if pid == 0:  # another process than the one the hook names as the parent
+        try:
+            child = subprocess.run([sys.executable, "-c", code, str(started)], preexec_fn=hook)
+            os._exit(0 if child.returncode == 1 else 2)
+        except BaseException:
+            os._exit(3)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and not started.exists()
+    # The parent it names may start it.
+    subprocess.run([sys.executable, "-c", code, str(started)], preexec_fn=hook, check=True)
+    assert started.read_text() == "ran"

@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ElementTree
 from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Mapping, Protocol, Sequence
+from typing import Any, Callable, Literal, Mapping, Protocol, Sequence
 
 from .errors import TargetError, UsageError
 from .redaction import is_credential_variable
@@ -520,7 +520,7 @@ def run_tests(
     try:
         process = subprocess.Popen(
             argv, cwd=tree.project, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
+            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent_hook(),
         )
     except FileNotFoundError:
         raise UsageError(
@@ -571,14 +571,24 @@ def run_tests(
     return run
 
 
-def _die_with_parent() -> None:
-    """In the suite's process, before it runs: SIGKILL it when ssot-migrate dies (Linux), even by SIGKILL."""
+def die_with_parent_hook() -> Callable[[], None] | None:
+    """What the suite's process runs before it starts: it is SIGKILLed when ssot-migrate dies (Linux), even by
+    SIGKILL. libc is loaded here, in the parent, so the forked child does as little as possible; and a parent that
+    died before the child's `prctl` (which then never fires) is caught by comparing the child's parent."""
+    parent = os.getpid()
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass
+        return None
+
+    def hook() -> None:
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # ssot-migrate is gone already: do not start the suite at all
+            os._exit(1)
+
+    return hook
 
 
 def _start_time(pid: int) -> int | None:
