@@ -88,7 +88,8 @@ class Trial:
         where = f"git step {self.step} ({self.when})" if self.step is not None else f"after {self.delay:.3f}s"
         target = "group" if self.group else "process"
         verdict = "ok" if not self.violations else "VIOLATION: " + "; ".join(self.violations)
-        early = " (before the interpreter installed a handler)" if self.before_handlers else ""
+        died = self.exit_code is not None and self.exit_code == -self.sig
+        early = " (before the interpreter installed a handler)" if self.before_handlers and died else ""
         return (f"trial {self.number}: {self.mode} {self.sig.name} to the {target} {where}{early}: exit "
                 f"{self.exit_code} {self.outcome or '-'}: {verdict}")
 
