@@ -32,6 +32,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from sdists import GIT_ENV  # bench/ is the script's folder
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -40,11 +42,6 @@ else:  # pragma: no cover - Python 3.10
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
 MANIFEST = HERE / "audit_corpus.toml"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-    "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-    "GIT_AUTHOR_DATE": "2025-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2025-01-01T00:00:00Z",
-}
 WARNING_TARGET = 0.90
 
 

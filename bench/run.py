@@ -12,7 +12,6 @@ so a slow phase of a shared machine hits all of them alike. See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -27,14 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import sdists  # bench/ is the script's folder
+from sdists import run
+
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
 RESULTS = HERE / "results"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-    "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-    "GIT_AUTHOR_DATE": "2025-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2025-01-01T00:00:00Z",
-}
 
 
 @dataclass(frozen=True)
@@ -91,27 +88,8 @@ CORPORA["django-big"] = Corpus(
 # -- corpora ----------------------------------------------------------------------------------
 
 
-def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    full_env = {**os.environ, **GIT_ENV, **(env or {})}
-    result = subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True)
-    if check and result.returncode != 0:
-        raise SystemExit(f"failed ({result.returncode}): {' '.join(cmd)}\n{result.stderr.decode(errors='replace')}")
-    return result
-
-
 def fetch(corpus: Corpus) -> Path:
-    """The corpus's source distribution, downloaded with pip once and checked against its hash."""
-    downloads = WORK / "downloads"
-    archive = downloads / corpus.archive
-    if not archive.exists():
-        downloads.mkdir(parents=True, exist_ok=True)
-        print(f"downloading {corpus.requirement} (sdist) with pip ...", file=sys.stderr)
-        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-             "--dest", str(downloads), corpus.requirement])
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
-    if digest != corpus.sha256:
-        raise SystemExit(f"{archive}: sha256 {digest} is not the pinned {corpus.sha256}; delete it and rerun")
-    return archive
+    return sdists.fetch(corpus, WORK / "downloads")
 
 
 def corpus_repo(corpus: Corpus) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import hashlib
 import os
 import re
 import shutil
@@ -16,11 +15,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE.parent / ".work" / "soundness"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "soundness", "GIT_AUTHOR_EMAIL": "soundness@example.invalid",
-    "GIT_COMMITTER_NAME": "soundness", "GIT_COMMITTER_EMAIL": "soundness@example.invalid",
-    "GIT_AUTHOR_DATE": "2025-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2025-01-01T00:00:00Z",
-}
+sys.path.insert(0, str(HERE.parent))  # bench/sdists.py, shared with the other bench scripts
+import sdists  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -72,25 +68,11 @@ PROJECTS = {
 
 
 def run(cmd: list[str], cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    result = subprocess.run(cmd, cwd=cwd, env={**os.environ, **GIT_ENV}, capture_output=True)
-    if check and result.returncode != 0:
-        raise SystemExit(f"failed ({result.returncode}): {' '.join(cmd)}\n{result.stderr.decode(errors='replace')}")
-    return result
+    return sdists.run(cmd, cwd=cwd, check=check)
 
 
 def fetch(project: Project) -> Path:
-    """The project's source distribution, downloaded with pip once and checked against its pinned hash."""
-    downloads = WORK / "downloads"
-    archive = downloads / project.archive
-    if not archive.exists():
-        downloads.mkdir(parents=True, exist_ok=True)
-        print(f"downloading {project.requirement} (sdist) with pip ...", file=sys.stderr)
-        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-             "--dest", str(downloads), project.requirement])
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
-    if digest != project.sha256:
-        raise SystemExit(f"{archive}: sha256 {digest} is not the pinned {project.sha256}; delete it and rerun")
-    return archive
+    return sdists.fetch(project, WORK / "downloads")
 
 
 def corpus(project: Project) -> Path:
