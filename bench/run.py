@@ -20,7 +20,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,27 +87,9 @@ CORPORA["django-big"] = Corpus(
 # -- corpora ----------------------------------------------------------------------------------
 
 
-def fetch(corpus: Corpus) -> Path:
-    return sdists.fetch(corpus, WORK / "downloads")
-
-
 def corpus_repo(corpus: Corpus) -> Path:
     """The extracted corpus as a git repository with one commit (made once)."""
-    repo = WORK / "corpora" / corpus.repo_name
-    if (repo / ".git").is_dir():
-        return repo
-    archive = fetch(corpus)
-    staging = WORK / "corpora" / f".{corpus.repo_name}-extract"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(staging, filter="data")
-    [top] = list(staging.iterdir())
-    shutil.rmtree(repo, ignore_errors=True)
-    top.rename(repo)
-    staging.rmdir()
-    make_repo(repo)
-    return repo
+    return sdists.extracted_repo(corpus, WORK / "downloads", WORK / "corpora" / corpus.repo_name)
 
 
 def make_repo(root: Path) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 from typing import Protocol
 
@@ -43,3 +45,27 @@ def fetch(pinned: Pinned, downloads: Path) -> Path:
     if digest != pinned.sha256:
         raise SystemExit(f"{archive}: sha256 {digest} is not the pinned {pinned.sha256}; delete it and rerun")
     return archive
+
+
+def extracted_repo(pinned: Pinned, downloads: Path, repo: Path) -> Path:
+    """The sdist extracted into `repo` as a git repository with one commit, made once. Built aside and renamed into
+    place, so that two runs started at once never see half a corpus."""
+    if (repo / ".git").is_dir():
+        return repo
+    archive = fetch(pinned, downloads)
+    staging = repo.parent / f".{repo.name}-extract-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(staging, filter="data")
+    [top] = list(staging.iterdir())
+    run(["git", "init", "-q", "-b", "main"], cwd=top)
+    run(["git", "add", "-A"], cwd=top)
+    run(["git", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "corpus"], cwd=top)
+    try:
+        top.rename(repo)
+    except OSError:
+        if not (repo / ".git").is_dir():
+            raise
+    shutil.rmtree(staging, ignore_errors=True)
+    return repo

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import ast
 import builtins
-import os
 import re
 import shutil
 import subprocess
 import sys
-import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,33 +69,9 @@ def run(cmd: list[str], cwd: Path | None = None, check: bool = True) -> subproce
     return sdists.run(cmd, cwd=cwd, check=check)
 
 
-def fetch(project: Project) -> Path:
-    return sdists.fetch(project, WORK / "downloads")
-
-
 def corpus(project: Project) -> Path:
     """The extracted project as a git repository with one commit (extracted once; never edited)."""
-    repo = WORK / "corpora" / project.name
-    if (repo / ".git").is_dir():
-        return repo
-    archive = fetch(project)
-    # Built aside and renamed into place, so that two runs started at once never see half a corpus.
-    staging = WORK / "corpora" / f".{project.name}-extract-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(staging, filter="data")
-    [top] = list(staging.iterdir())
-    run(["git", "init", "-q", "-b", "main"], cwd=top)
-    run(["git", "add", "-A"], cwd=top)
-    run(["git", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "corpus"], cwd=top)
-    try:
-        top.rename(repo)
-    except OSError:
-        if not (repo / ".git").is_dir():
-            raise
-    shutil.rmtree(staging, ignore_errors=True)
-    return repo
+    return sdists.extracted_repo(project, WORK / "downloads", WORK / "corpora" / project.name)
 
 
 def fresh_copy(source: Path, target: Path) -> Path:
