@@ -45,14 +45,20 @@ def journal_folder(root: Path) -> Path:
     """Where the journal of the project at `root` lives: the repository's git dir, else the user cache."""
     from .git import Repository
 
-    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     try:
-        home = Repository(root).common_dir
+        common: Path | None = Repository(root).common_dir
     except TargetError:
+        common = None
+    return _journal_in(common, root)
+
+
+def _journal_in(common: Path | None, root: Path) -> Path:
+    """The journal folder of `root` under the git dir `common`, or in the user cache when there is no repository."""
+    if common is None:
         from .cache import default_cache_dir
 
-        home = default_cache_dir() / "journals"
-    return home / f"{JOURNAL_PREFIX}{key}"
+        common = default_cache_dir() / "journals"
+    return common / f"{JOURNAL_PREFIX}{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]}"
 
 
 def _git_common_dir(root: Path) -> Path | None:
@@ -75,13 +81,7 @@ def _git_common_dir(root: Path) -> Path | None:
 def pending(root: Path) -> Journal | None:
     """The unfinished journal of the project at `root`, looked up cheaply: git and GitPython start only when the
     journal file exists where `journal_folder` would put it."""
-    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    common = _git_common_dir(root.resolve())
-    if common is None:
-        from .cache import default_cache_dir
-
-        common = default_cache_dir() / "journals"
-    if not (common / f"{JOURNAL_PREFIX}{key}" / JOURNAL_FILE).is_file():
+    if not (_journal_in(_git_common_dir(root.resolve()), root) / JOURNAL_FILE).is_file():
         return None
     return Journal.find(root)
 
