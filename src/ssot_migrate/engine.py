@@ -426,10 +426,16 @@ def _plan_file(
     old_sha = sha256_hex(data)
     tree = parse_tree(data, path)
     scan = scan_tree(tree, info, path) if isinstance(tree, ast.Module) else FileScan(False, error=tree, path=path)
-    if not any(_wants(c, data, scan) for c in selected):
+    wanting = [c for c in selected if _wants(c, data, scan)]
+    if not wanting:
         return FileOutcome(path, old_sha, None, (), (), b"", "utf-8", parsed=False)
     if isinstance(tree, tuple):
         return _unparsable(path, old_sha, tree)
+    settled = _settle(wanting, scan, tree)
+    if settled is not None:
+        # Every codemod that can act here proved from the `ast` scan that it edits nothing: the text stays as it
+        # is, so no later codemod sees anything an earlier one wrote.
+        return FileOutcome(path, old_sha, None, (), tuple(settled), b"", "utf-8", parsed=False)
     import libcst as cst  # only a file that must be parsed pays for libcst (a `check` of unrelated files never does)
 
     clock = _spent("scan", clock)
@@ -455,6 +461,17 @@ def _plan_file(
         return _failed(path, old_sha, exc)
     finally:
         _spent("verification", clock)
+
+
+def _settle(wanting: Sequence[Kind], scan: FileScan, tree: ast.Module) -> list[Finding] | None:
+    """The findings of a file that no codemod edits, when each codemod can say so without libcst."""
+    findings: list[Finding] = []
+    for codemod in wanting:
+        own = codemod.settle(scan, tree)
+        if own is None:
+            return None
+        findings += own
+    return findings
 
 
 def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:

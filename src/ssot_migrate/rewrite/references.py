@@ -803,11 +803,7 @@ class ReferenceRewriter:
         if assignments:
             first = assignments[0].node
             if home.new_module != home.module:
-                self._finding(
-                    first, "warning", "SSOT108",
-                    f"{self.kind.label}: {home.module}.{home.old} is still defined here; move the definition to "
-                    f"{home.new_module} and plan again (its uses in this module are left as they are)",
-                )
+                self._finding(first, "warning", "SSOT108", home.still_defined(self.kind.label))
                 return
             if scope.assignments[home.new]:
                 self._finding(

@@ -67,6 +67,13 @@ class HomeRename:
     def path_of_old(self) -> str:
         return f"{self.module}.{self.old}"
 
+    def still_defined(self, label: str) -> str:
+        """SSOT108's message: the definition is still here while `new` is in another module."""
+        return (
+            f"{label}: {self.module}.{self.old} is still defined here; move the definition to {self.new_module} and "
+            "plan again (its uses in this module are left as they are)"
+        )
+
 
 @dataclass(frozen=True)
 class ModuleFacts:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import hashlib
 import json
 import textwrap
@@ -114,6 +116,13 @@ class Kind(ABC):
     def focus(self, scan: FileScan) -> Focus | None:
         """Which statements of a confirmed file this codemod can act on; the engine leaves the
         others out of the libcst parse and metadata (None: the whole file)."""
+        return None
+
+    def settle(self, scan: FileScan, tree: ast.Module) -> list[Finding] | None:
+        """Everything this codemod would report on a confirmed file that it would not edit, when the `ast` scan
+        alone proves it (the engine then skips libcst for the file); None: the file needs the libcst path.
+
+        The result must equal what `transform` gives on the file: the same findings, and no edit."""
         return None
 
     def fingerprint(self) -> str:

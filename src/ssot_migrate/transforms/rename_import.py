@@ -10,13 +10,10 @@ semantically (libcst qualified names), never as text.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
-
-
-
 import re
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
-
 
 from ..discover import import_fragments
 from ..focus import Focus
@@ -203,6 +200,26 @@ class RenameImport(Kind):
                 names.update(rule.new.parts)
         return Focus(frozenset(words), frozenset(names), tuple(patterns), frozenset(chained))
 
+    def settle(self, scan: FileScan, tree: ast.Module) -> list[Finding] | None:
+        """The home module of a symbol that moves to another module, planned before the definition moved: when
+        nothing in the file can reach an old path through an import, a dotted string or a literal that may start
+        one, and the old name has exactly one binding in the whole file (an undecorated top-level `def` or
+        `class`), the libcst path would report SSOT108 at that definition and edit nothing (`_rewrite_home`
+        leaves the module's own uses as they are). A big module would pay libcst's parse and scope analysis of
+        every statement that mentions the name for that one finding."""
+        home = self.facts.home
+        if (
+            home is None or scan.path != home.path or home.new_module == home.module or self.moved_from
+            or not scan.parsed or not scan.expressions
+            or rules_may_match(scan, self.rules, self.values["strings"])
+        ):
+            return None
+        definition = _sole_definition(tree, home.old)
+        if definition is None or _may_start_a_path(tree, [r.old.dotted for r in self.rules]):
+            return None
+        return [self.finding(scan.path, definition.lineno, definition.col_offset + 1, "warning", "SSOT108",
+                             home.still_defined(self.label))]
+
     def _usages_change(self, use: ImportUse, rule: RenameRule, scan: FileScan) -> bool:
         """Whether usages of a binding related to `rule` can be rewritten (else only its import is).
 
@@ -253,6 +270,50 @@ class RenameImport(Kind):
         from ..rewrite.strings import rewrite_text_tokens
 
         return rewrite_text_tokens(data, [r for r in self.rules if not r.report_only and r.via is None])
+
+
+_BINDING_FIELDS = ("id", "name", "asname", "arg", "rest")
+
+
+def _sole_definition(tree: ast.Module, name: str) -> ast.stmt | None:
+    """The top-level undecorated `def`/`class` that is the only binding of `name` anywhere in the file (any
+    scope, any kind: assignment, import, parameter, `global`, `except ... as`, a match capture, ...), or None.
+    Every field that can hold a bound name counts, so this errs towards None."""
+    found: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if node.id == name and not isinstance(node.ctx, ast.Load):
+                found.append(node)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            if name in node.names:
+                found.append(node)
+        elif isinstance(node, ast.alias):
+            if (node.asname or node.name.partition(".")[0]) == name or node.name == "*":
+                found.append(node)
+        elif any(getattr(node, field, None) == name for field in _BINDING_FIELDS):
+            found.append(node)
+        if len(found) > 1:
+            return None
+    if len(found) != 1:
+        return None
+    (definition,) = found
+    if (
+        isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        and not definition.decorator_list and definition in tree.body
+    ):
+        return definition
+    return None
+
+
+def _may_start_a_path(tree: ast.Module, olds: list[str]) -> bool:
+    """A string literal that is a start of an old path (the literal part of a concatenation that may build it)
+    or names a path under it: the libcst path reports those."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:
+            value = node.value
+            if any(old.startswith(value) or is_dotted_under(value.rstrip(".:"), old) for old in olds):
+                return True
+    return False
 
 
 _MODULE_MOVE = {"old": "pkg.old", "new": "pkg.new"}
