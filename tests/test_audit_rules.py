@@ -396,6 +396,8 @@ def test_variant_names_without_shared_api_or_outside_production_are_no_name_fami
         "app/factory.py": "class WebSocketManagerFactory:\n    def create(self, user):\n        pass\n",
         "app/settings.py": "class WebSocketManagerSettings:\n    timeout = 3\n\n    def __eq__(self, other):\n        return True\n",
         "app/errors.py": "class WebSocketManagerError(Exception):\n    pass\n",
+        # A qualifier before the stem keeps the head noun, but nothing of the API is shared.
+        "app/remote.py": "class RemoteWebSocketManager:\n    def ping(self):\n        pass\n",
         # The same methods, but another head noun: a client the manager delegates to is another kind of thing.
         "app/client.py": "class WebSocketManagerClient:\n" + MANAGER_API,
         # Mixins are stacked by inheritance: one overriding another's method is design.
