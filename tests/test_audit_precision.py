@@ -265,9 +265,18 @@ def test_the_drafted_spec_applied_on_a_branch_leaves_only_what_a_person_fixes(tm
              if p.is_file() and "__pycache__" not in p.parts}
     repo = make_repo(tmp_path / "example", files)
     draft = tmp_path / "draft.toml"
-    audited = run_cli("audit", "--pattern", "*WebSocketManager*", "--emit-spec", str(draft), cwd=repo)
+    # Default settings: the duplicate managers are found as one name family, no --pattern needed.
+    audited = run_cli("audit", "--emit-spec", str(draft), cwd=repo)
     assert audited.returncode == 0, audited.stderr.decode()
     text = draft.read_text()
+    ws = "netra_backend.app.websocket_core"
+    assert (
+        '[[codemod]]\nkind = "collapse-class"\n'
+        f'canonical = "{ws}.websocket_manager.UnifiedWebSocketManager"\n'
+        f'duplicates = ["netra_backend.app.routes.websocket.EmergencyWebSocketManager", "{ws}.manager.WebSocketManager", '
+        f'"{ws}.unified_manager._UnifiedWebSocketManagerImplementation", '
+        f'"{ws}.websocket_manager_factory.IsolatedWebSocketManager"]\n'
+    ) in text, "the collapse is drafted live"
     assert "# Confirm before merging: data = {} (an empty Dict, from its annotation)." in text
     assert '"Service initialization failed" = "SERVICE_INIT_FAILED"' in text  # the pair the tests already write
     applied = run_cli("apply", "--spec", str(draft), "--branch", "ssot/{name}", cwd=repo)

@@ -300,3 +300,116 @@ def test_pattern_groups_never_suggest_collapsing_interfaces_or_unrelated_classes
     text = draft.read_text()
     assert "app.legacy.LegacyWebSocketManager" in text
     assert "WebSocketManagerProtocol" not in text.split("duplicates", 1)[-1].split("]", 1)[0]
+
+
+# -- name families (SSOT522): duplicates found without --pattern -----------------------------------------------
+
+MANAGER_API = (
+    "    def connect(self, connection_id):\n        pass\n\n    def disconnect(self, connection_id):\n        pass\n\n"
+    "    def send_to_user(self, message):\n        pass\n"
+)
+
+
+def family_findings(tmp_path: Path, files: dict[str, str]) -> list[dict]:
+    repo = make_repo(tmp_path / "repo", files)
+    result = run_cli("audit", "--format", "json", cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    return [f for f in json.loads(result.stdout)["findings"] if f["code"].startswith("SSOT52")]
+
+
+def test_classes_whose_names_are_variants_and_share_api_are_one_group_without_a_pattern(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/manager.py": "class WebSocketManager:\n" + MANAGER_API + "\n    def broadcast(self):\n        pass\n",
+        "app/unified.py": "class UnifiedWebSocketManager:\n" + MANAGER_API,
+        "app/impl.py": "class _UnifiedWebSocketManagerImplementation:\n" + MANAGER_API,
+        "app/routes.py": "class EmergencyWebSocketManager:\n" + MANAGER_API + "\n\nmanager = EmergencyWebSocketManager()\n",
+        "app/protocols.py": "from typing import Protocol\n\n\nclass WebSocketManagerProtocol(Protocol):\n" + MANAGER_API,
+        "app/modes.py": "import enum\n\n\nclass WebSocketManagerMode(enum.Enum):\n    ISOLATED = 1\n",
+        "app/factory.py": "class WebSocketManagerFactory:\n    def create(self):\n        pass\n",
+        "app/users.py": "from app.unified import UnifiedWebSocketManager\n",
+        "app/more_users.py": "from app.unified import UnifiedWebSocketManager\n",
+        "app/legacy_users.py": "from app.manager import WebSocketManager\n",
+    }
+    found = family_findings(tmp_path, files)
+    assert {(f["path"], f["code"], f["severity"]) for f in found} == {
+        ("app/manager.py", "SSOT522", "warning"), ("app/unified.py", "SSOT522", "warning"),
+        ("app/impl.py", "SSOT522", "warning"), ("app/routes.py", "SSOT522", "warning"),
+    }
+    group = ["app.impl._UnifiedWebSocketManagerImplementation", "app.manager.WebSocketManager",
+             "app.routes.EmergencyWebSocketManager", "app.unified.UnifiedWebSocketManager"]
+    assert all(f["group"] == group for f in found)
+    legacy = next(f for f in found if f["path"] == "app/manager.py")
+    assert legacy["suggestion"] == {"old": "app.manager.WebSocketManager", "new": "app.unified.UnifiedWebSocketManager"}
+    assert legacy["message"] == (
+        "4 classes are variants of the name WebSocketManager and share public API: " + ", ".join(group)
+        + "; suggested canonical: app.unified.UnifiedWebSocketManager (2 imports); 75% of public members shared "
+        "with it: connect, disconnect, send_to_user; it lacks broadcast"
+    )
+
+    draft = tmp_path / "draft.toml"
+    assert run_cli("audit", "--emit-spec", str(draft), cwd=tmp_path / "repo").returncode == 0
+    text = draft.read_text()
+    assert (
+        "# SSOT522 classes whose names are variants of one another and share public API: 3 duplicates of "
+        "app.unified.UnifiedWebSocketManager, the class most imports reach.\n"
+    ) in text
+    assert (
+        '\n[[codemod]]\nkind = "collapse-class"\ncanonical = "app.unified.UnifiedWebSocketManager"\n'
+        'duplicates = ["app.impl._UnifiedWebSocketManagerImplementation", "app.manager.WebSocketManager", '
+        '"app.routes.EmergencyWebSocketManager"]\nleave = "deprecated-alias"\n'
+    ) in text
+
+    # Named with --pattern as well, the family is reported once, as the group the person named.
+    result = run_cli("audit", "--format", "json", "--pattern", "*WebSocketManager*", cwd=tmp_path / "repo")
+    codes = [f["code"] for f in json.loads(result.stdout)["findings"] if f["code"].startswith("SSOT52")]
+    assert codes and set(codes) == {"SSOT521"}
+
+
+def test_a_subclass_and_its_base_are_no_name_family(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/manager.py": "class WebSocketManager:\n" + MANAGER_API,
+        "app/unified.py": (
+            "from app.manager import WebSocketManager\n\n\nclass UnifiedWebSocketManager(WebSocketManager):\n" + MANAGER_API
+        ),
+        # Two implementations of one base, the more imported one the canonical: polymorphism, not duplication.
+        "app/sessions.py": "class SessionStore:\n" + MANAGER_API,
+        "app/redis.py": (
+            "from app.sessions import SessionStore\n\n\nclass RedisSessionStore(SessionStore):\n" + MANAGER_API
+        ),
+        "app/files.py": (
+            "from app.sessions import SessionStore\n\n\nclass FileSessionStore(SessionStore):\n" + MANAGER_API
+        ),
+        "app/users.py": "from app.unified import UnifiedWebSocketManager\nfrom app.redis import RedisSessionStore\n",
+        "app/more_users.py": "from app.redis import RedisSessionStore\n",
+    }
+    found = family_findings(tmp_path, files)
+    # UnifiedWebSocketManager extends WebSocketManager; the *SessionStore classes are one hierarchy.
+    assert [(f["path"], f["code"]) for f in found] == []
+
+
+def test_variant_names_without_shared_api_or_outside_production_are_no_name_family(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/manager.py": "class WebSocketManager:\n" + MANAGER_API,
+        "app/factory.py": "class WebSocketManagerFactory:\n    def create(self, user):\n        pass\n",
+        "app/settings.py": "class WebSocketManagerSettings:\n    timeout = 3\n\n    def __eq__(self, other):\n        return True\n",
+        "app/errors.py": "class WebSocketManagerError(Exception):\n    pass\n",
+        # A qualifier before the stem keeps the head noun, but nothing of the API is shared.
+        "app/remote.py": "class RemoteWebSocketManager:\n    def ping(self):\n        pass\n",
+        # The same methods, but another head noun: a client the manager delegates to is another kind of thing.
+        "app/client.py": "class WebSocketManagerClient:\n" + MANAGER_API,
+        # Mixins are stacked by inheritance: one overriding another's method is design.
+        "app/mixins.py": (
+            "class ContextMixin:\n    def get_context_data(self):\n        pass\n\n\n"
+            "class PasswordContextMixin:\n    def get_context_data(self):\n        pass\n"
+        ),
+        "tests/__init__.py": "",
+        "tests/fakes.py": "class FakeWebSocketManager:\n" + MANAGER_API,
+        "app/users.py": "from app.manager import WebSocketManager\n",
+    }
+    assert family_findings(tmp_path, files) == []
+    # The same classes under a name that keeps the head noun are a family: the rule is the names, not the API.
+    files["app/client.py"] = "class LegacyWebSocketManager:\n" + MANAGER_API
+    assert {f["path"] for f in family_findings(tmp_path / "again", files)} == {"app/manager.py", "app/client.py"}

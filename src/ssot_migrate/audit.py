@@ -56,6 +56,7 @@ STRING_TARGET = "SSOT507"
 ROOT_NOT_CONFIGURED = "SSOT508"
 DUPLICATE_NAME = "SSOT520"
 DUPLICATE_PATTERN = "SSOT521"
+NAME_FAMILY = "SSOT522"
 CALL_DOES_NOT_BIND = "SSOT530"
 SIGNATURES_DISAGREE = "SSOT531"
 PARSE_ERROR = "SSOT001"
@@ -72,6 +73,15 @@ TRANSPARENT_DECORATORS = frozenset({
 CLOSE_SPELLING_CUTOFF = 0.85
 # Same-name classes are one thing written twice when they share at least this share of the smaller public API.
 MEANINGFUL_SHARE = 0.5
+# A name family's stem (`WebSocketManager` in `UnifiedWebSocketManager`) has at least this many CamelCase words.
+FAMILY_STEM_WORDS = 2
+# Words after a stem that keep it the same thing (`_UnifiedWebSocketManagerImplementation`); any other word there is a
+# new head noun, another kind of thing (`RedisCacheClient` next to `RedisCache`, `WebSocketManagerFactory`).
+FAMILY_SAME_THING_SUFFIXES = frozenset({
+    "Impl", "Implementation", "Legacy", "Compat", "Compatibility", "Old", "New", "Fallback", "V",
+})
+# Stems whose classes are meant to be stacked by inheritance: a mixin overriding another's method is no duplicate.
+FAMILY_STACKED_HEADS = frozenset({"Mixin"})
 # Standard-library modules of Python versions newer than some that run audit: imported behind a version
 # check that is a constant of the project's own (`if PY314: import annotationlib`).
 NEWER_STDLIB = frozenset({"tomllib", "_pyrepl", "annotationlib", "compression", "_interpreters", "_interpqueues"})
@@ -1167,6 +1177,7 @@ class _Auditor:
             members = [(m, d) for m, d in classes if fnmatch.fnmatchcase(d.name, pattern)]
             if len(members) > 1:
                 groups.append((DUPLICATE_PATTERN, pattern, members))
+        groups += [(NAME_FAMILY, stem, members) for stem, members in self._name_families(classes)]
         reported: set[frozenset[str]] = set()
         for code, label, members in groups:
             if not any((self.modules.path_of(m) or m) in audited for m, _ in members):
@@ -1178,8 +1189,64 @@ class _Auditor:
             names = tuple(f"{m}.{d.name}" for m, d in members)
             if frozenset(names) in reported:
                 continue
+            if code == NAME_FAMILY and any(frozenset(names) <= group for group in reported):
+                continue  # already in a group a person named (`--pattern`), or a larger family
             reported.add(frozenset(names))
             self._report_group(code, label, members, names, audited)
+
+    def _name_families(self, classes: list[tuple[str, Definition]]) -> list[tuple[str, list[tuple[str, Definition]]]]:
+        """Groups of production classes whose names are variants of one stem (`WebSocketManager`,
+        `UnifiedWebSocketManager`, `_UnifiedWebSocketManagerImplementation`: the stem's CamelCase words with
+        qualifier words before them, and after them only words that keep the head noun, such as `Implementation`)
+        that are one thing written several times: outside one class hierarchy, and sharing at least half their
+        public API, a public method or attribute among it, with the group's canonical. Largest family first;
+        interfaces, enums, record types and mixins stay out."""
+        candidates = [
+            (m, d) for m, d in classes
+            if not self._is_test_or_support(m) and not self.summaries[m].in_main_block(d.line)
+            and _interface_base(d) is None and _family_api(d)
+        ]
+        by_words: dict[tuple[str, ...], list[tuple[str, Definition]]] = defaultdict(list)
+        words_of: dict[tuple[str, str], tuple[str, ...]] = {}
+        for module, definition in candidates:
+            words = _camel_words(definition.name)
+            words_of[(module, definition.name)] = words
+            by_words[words].append((module, definition))
+        families: dict[tuple[str, ...], list[tuple[str, Definition]]] = defaultdict(list)
+        for module, definition in candidates:
+            words = words_of[(module, definition.name)]
+            # Every shorter run of its words that is another class's name: that class is the stem, this a variant.
+            runs = {
+                words[i:j] for i in range(len(words)) for j in range(i + FAMILY_STEM_WORDS, len(words) + 1)
+                if all(w in FAMILY_SAME_THING_SUFFIXES or w.isdigit() for w in words[j:])
+            }
+            for run in runs:
+                if len(run) < len(words) and run in by_words and run[-1] not in FAMILY_STACKED_HEADS:
+                    families[run].append((module, definition))
+        found: list[tuple[str, list[tuple[str, Definition]]]] = []
+        for stem, variants in families.items():
+            members = _unique(by_words[stem] + variants)
+            ancestors = {(m, d.name): self._ancestors(m, d) for m, d in members}
+            # An enum or protocol through a base of the project's own (`class Mode(ChoicesEnum)`) stays out too.
+            members = [(m, d) for m, d in members
+                       if not any(_leaf(a) in _INTERFACE_BASES for a in ancestors[(m, d.name)])]
+            if len(members) < 2:
+                continue
+            canonical = min(members, key=self._canonical_rank)
+
+            def one_thing(member: tuple[str, Definition]) -> bool:
+                (module, definition), (c_module, c_definition) = member, canonical
+                mine, theirs = ancestors[(module, definition.name)], ancestors[(c_module, c_definition.name)]
+                if mine & theirs or f"{c_module}.{c_definition.name}" in mine or f"{module}.{definition.name}" in theirs:
+                    return False  # one extends the other, or both implement one base: polymorphism
+                api, canonical_api = _public_api(definition), _public_api(c_definition)
+                shared = api & canonical_api
+                return any(not n.startswith("__") for n in shared) and _similarity(api, canonical_api) >= MEANINGFUL_SHARE
+
+            kept = [canonical] + [member for member in members if member is not canonical and one_thing(member)]
+            if len(kept) > 1:
+                found.append((by_words[stem][0][1].name, sorted(kept, key=lambda md: (md[0], md[1].name))))
+        return sorted(found, key=lambda item: (-len(item[1]), item[0]))
 
     def _meaningful(self, members: list[tuple[str, Definition]]) -> list[tuple[str, Definition]]:
         """The members of a same-name group that may be SSOT debt: production code (no test module, test
@@ -1235,25 +1302,28 @@ class _Auditor:
         name = Path(path).name
         return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or "/tests/" in f"/{path}"
 
+    def _canonical_rank(self, member: tuple[str, Definition]) -> tuple:
+        """The suggested canonical of a group sorts first: the most imports reach it, then public, non-test,
+        exported, shallow."""
+        module, definition = member
+        summary = self.summaries[module]
+        exported = summary.all_names is not None and definition.name in summary.all_names
+        return (
+            -self.references(f"{module}.{definition.name}"), definition.name.startswith("_"),
+            self._is_test_module(module), not exported,
+        ) + _module_rank(module) + (definition.name,)
+
     def _report_group(
         self, code: str, label: str, members: list[tuple[str, Definition]], names: tuple[str, ...], audited: set[str]
     ) -> None:
-        def rank(member: tuple[str, Definition]) -> tuple:
-            module, definition = member
-            summary = self.summaries[module]
-            exported = summary.all_names is not None and definition.name in summary.all_names
-            return (
-                -self.references(f"{module}.{definition.name}"), definition.name.startswith("_"),
-                self._is_test_module(module), not exported,
-            ) + _module_rank(module) + (definition.name,)
-
-        canonical_module, canonical = min(members, key=rank)
+        canonical_module, canonical = min(members, key=self._canonical_rank)
         canonical_fqn = f"{canonical_module}.{canonical.name}"
         canonical_api = _public_api(canonical)
         references = self.references(canonical_fqn)
         head = (
             f"{canonical.name} is defined in {len(members)} modules" if code == DUPLICATE_NAME
-            else f"{len(members)} classes match {label!r}"
+            else f"{len(members)} classes are variants of the name {label} and share public API"
+            if code == NAME_FAMILY else f"{len(members)} classes match {label!r}"
         )
         not_duplicates = {
             f"{module}.{definition.name}": reason
@@ -1263,7 +1333,7 @@ class _Auditor:
         runner_up = max((self.references(n) for n in names if n != canonical_fqn), default=0)
         fix = CollapseFix(
             canonical_fqn, tuple(n for n in names if n != canonical_fqn and n not in not_duplicates),
-            decided=code == DUPLICATE_PATTERN and references > runner_up,
+            decided=code in (DUPLICATE_PATTERN, NAME_FAMILY) and references > runner_up,
         )
         if code == DUPLICATE_NAME and not self.all_duplicates:
             if not fix.duplicates:
@@ -1402,14 +1472,23 @@ def _public_api(definition: Definition) -> set[str]:
 _INTERFACE_BASES = ("Protocol", "ABC", "Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "NamedTuple", "TypedDict")
 
 
+def _leaf(base: str) -> str:
+    """`typing.Protocol[T]` -> `Protocol`."""
+    return base.split("[", 1)[0].rsplit(".", 1)[-1]
+
+
+def _interface_base(definition: Definition) -> str | None:
+    """The base that makes a class an interface, enum or record type (`Protocol`, `Enum`, `NamedTuple`...)."""
+    return next((_leaf(base) for base in definition.bases if _leaf(base) in _INTERFACE_BASES), None)
+
+
 def _not_a_duplicate(definition: Definition, canonical: Definition, canonical_api: set[str]) -> str | None:
     """Why a class that matched a name pattern is not an implementation to collapse (None: it may be one)."""
     if definition is canonical:
         return None
-    for base in definition.bases:
-        leaf = base.rsplit(".", 1)[-1].split("[", 1)[0]
-        if leaf in _INTERFACE_BASES:
-            return f"it is a {leaf} (an interface, enum or record type, not an implementation)"
+    leaf = _interface_base(definition)
+    if leaf is not None:
+        return f"it is a {leaf} (an interface, enum or record type, not an implementation)"
     api = _public_api(definition)
     if api and canonical_api and not api & canonical_api:
         return "it shares no public member with the suggested canonical"
@@ -1420,3 +1499,27 @@ def _similarity(a: set[str], b: set[str]) -> float:
     if not a and not b:
         return 1.0
     return len(a & b) / len(a | b)
+
+
+_CAMEL_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+
+def _camel_words(name: str) -> tuple[str, ...]:
+    """`_UnifiedWebSocketManagerImplementation` -> (Unified, Web, Socket, Manager, Implementation); `HTTPServer` ->
+    (HTTP, Server)."""
+    return tuple(_CAMEL_WORD.findall(name))
+
+
+def _family_api(definition: Definition) -> set[str]:
+    """The public members a name-family member can share: methods and attributes, not protocol dunders alone."""
+    return {m for m in _public_api(definition) if not m.startswith("__")}
+
+
+def _unique(members: list[tuple[str, Definition]]) -> list[tuple[str, Definition]]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for module, definition in members:
+        if (module, definition.name) not in seen:
+            seen.add((module, definition.name))
+            kept.append((module, definition))
+    return kept

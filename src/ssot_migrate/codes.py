@@ -469,6 +469,24 @@ CODES: dict[str, CodeDoc] = _table(
         "As for SSOT520: pick the canonical class and collapse the rest into it.",
     ),
     CodeDoc(
+        "SSOT522", "Classes whose names are variants of one another share public API",
+        "Without any `--pattern`, classes group by name family: one class name (the stem, at least two CamelCase "
+        "words, `WebSocketManager`) is another's with qualifier words around it (`UnifiedWebSocketManager`, "
+        "`IsolatedWebSocketManager`, `_UnifiedWebSocketManagerImplementation`); after the stem only words that keep "
+        "its head noun count (`Impl`, `Implementation`, `Legacy`, `Compat`, `Old`, `New`, `Fallback`, `V2`), so "
+        "`RedisCacheClient` is no variant of `RedisCache`, and `...Mixin` stems form no family. A family is "
+        "reported when at least two of its classes are one thing written twice: production code (as for SSOT520), "
+        "neither extending the "
+        "other nor one common base, and sharing at least half their public API with the suggested canonical, a "
+        "public method or attribute among it (protocol dunders alone are not enough). Protocols, ABCs, enums and "
+        "record types stay out, and so does every member that shares too little with the canonical. The findings "
+        "work as for SSOT520 and say what each class shares; `audit --emit-spec` drafts the collapse-class codemod "
+        "live when one class is reached by more imports than any other. A family inside a `--pattern` group is "
+        "reported once, as SSOT521.",
+        "As for SSOT520: confirm the canonical and that each duplicate is the same thing, then collapse the rest into "
+        "it (or apply the drafted collapse-class).",
+    ),
+    CodeDoc(
         "SSOT530", "A call does not fit the signature of the function it reaches",
         "A call to a function (or class) of this repository, followed through imports, re-exports and fallbacks, "
         "would raise TypeError: a missing required argument, an unexpected keyword, or too many positional "

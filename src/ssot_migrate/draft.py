@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Iterable, Sequence
 
 from . import __version__
-from .audit import AuditItem, CallArgsFix, CollapseFix, ErrorCodeFix, RenameFix
+from .audit import NAME_FAMILY, AuditItem, CallArgsFix, CollapseFix, ErrorCodeFix, RenameFix
 from .types import Finding
 
 DRAFT_NAME = "audit-fixes"
@@ -67,8 +67,12 @@ def draft_spec(items: Sequence[AuditItem], spec_name: str = "FILE") -> str:
             f"duplicates = [{', '.join(_toml(d) for d in duplicates)}]", 'leave = "deprecated-alias"',
         ]
         if decided:
+            what = (
+                "classes whose names are variants of one another and share public API"
+                if findings[0].code == NAME_FAMILY else "the group you named with --pattern"
+            )
             live.append("\n".join([
-                f"# {findings[0].code} the group you named with --pattern: {len(duplicates)} duplicates of {canonical}, "
+                f"# {findings[0].code} {what}: {len(duplicates)} duplicates of {canonical}, "
                 "the class most imports reach.",
                 "# Confirm before merging: each duplicate is the same thing as the canonical (interfaces, enums and "
                 "classes that share no public member with it are left out); the old names stay as deprecated aliases.",
