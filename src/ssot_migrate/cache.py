@@ -26,9 +26,11 @@ from .errors import UsageError
 from .modules import ModuleInfo
 from .plan import Edit, FileOutcome
 from .scan import (
+    CallSite,
     Definition,
     FileScan,
     ImportedName,
+    ImportSite,
     ImportUse,
     ModuleSummary,
     Parameter,
@@ -40,7 +42,10 @@ FORMAT = "1"
 # Value types an entry may hold; decoding builds nothing else.
 _TYPES: dict[str, type] = {
     cls.__name__: cls
-    for cls in (Edit, Finding, FileScan, ImportUse, ModuleSummary, ImportedName, Definition, Signature, Parameter)
+    for cls in (
+        Edit, Finding, FileScan, ImportUse, ModuleSummary, ImportedName, Definition, Signature, Parameter, ImportSite,
+        CallSite,
+    )
 }
 
 # The field names of each cacheable dataclass, in order (dataclasses.fields() per value is slow), and as a set.

@@ -436,6 +436,19 @@ _NAMESPACE_DECLARATION = re.compile(rb"\bdeclare_namespace\(|\bextend_path\(")
 
 _ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _NOQA = re.compile(rb"#\s*noqa", re.IGNORECASE)
+# The bytes an identifier is made of (its UTF-8 when it is not ASCII).
+_NAME_RUN = re.compile(rb"[A-Za-z0-9_\x80-\xff]*")
+
+
+def _words_after_as(data: bytes) -> set[bytes]:
+    """The identifier-like run of bytes after each ` as ` (overlapping ones too): a name follows some ` as `
+    exactly when it starts one of these."""
+    words = set()
+    at = data.find(b" as ")
+    while at >= 0:
+        words.add(_NAME_RUN.match(data, at + 4).group())  # type: ignore[union-attr]
+        at = data.find(b" as ", at + 1)
+    return words
 
 
 def _dynamic_markers(summary: ModuleSummary, data: bytes) -> ModuleSummary:
@@ -451,8 +464,15 @@ def _dynamic_markers(summary: ModuleSummary, data: bytes) -> ModuleSummary:
             i.line for i in summary.imports
             if 0 < i.line <= len(lines) and _NOQA.search(lines[i.line - 1])
         }))
-    reexports += tuple(i.line for i in summary.imports if not i.is_module_import and i.target.rsplit(".", 1)[-1] == i.local
-                       and f" as {i.local}".encode() in data)
+    # `from m import x as x` (a deliberate re-export): `x` starts what follows some ` as ` of the file. The words
+    # after each ` as ` are found once, not the file searched once per import.
+    after = _words_after_as(data) if b" as " in data else ()
+    if after:
+        reexports += tuple(
+            i.line for i in summary.imports
+            if not i.is_module_import and i.target.rsplit(".", 1)[-1] == i.local
+            and any(word.startswith(local) for local in (i.local.encode(),) for word in after)
+        )
     if not (dynamic or caller or namespace or reexports):
         return summary
     return replace(summary, dynamic_names=dynamic, writes_caller_globals=caller, declares_namespace=namespace,
