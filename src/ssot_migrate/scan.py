@@ -928,6 +928,12 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
+# Fields of a node that hold no node worth visiting: the load/store context and the operators (no children, no
+# `visit_` method of the site collector).
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 class _SiteCollector(_Collector):
     """Import statements and calls with positions, in one traversal.
 
@@ -950,7 +956,10 @@ class _SiteCollector(_Collector):
         return method(self, node)  # type: ignore[operator]
 
     def generic_visit(self, node: ast.AST) -> None:
-        for name in node._fields:
+        fields = _CHILD_FIELDS.get(type(node))
+        if fields is None:
+            fields = _CHILD_FIELDS[type(node)] = tuple(f for f in node._fields if f not in _LEAF_FIELDS)
+        for name in fields:
             value = getattr(node, name, None)
             if type(value) is list:
                 for item in value:
@@ -961,6 +970,14 @@ class _SiteCollector(_Collector):
 
     def visit_Constant(self, node: ast.Constant) -> None:
         """Audit reads no strings but a call's first argument (taken from the call itself)."""
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        """Audit reads no attribute chains: only what is not a plain `a.b.c` chain is visited (a call, a subscript)."""
+        value = node.value
+        while type(value) is ast.Attribute:
+            value = value.value
+        if type(value) is not ast.Name:
+            self.generic_visit(node)
 
     def __init__(self, info: ModuleInfo | None, data: bytes) -> None:
         super().__init__(info)
