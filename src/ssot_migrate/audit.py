@@ -271,11 +271,17 @@ def _importers_of(repo: RepoContext, scans: dict[str, FileScan], paths: Sequence
     chosen = set(paths)
     spelled = [m.encode() for m in modules if "." in m]
 
+    named: dict[str, bool] = {}  # the same dotted names are imported by many files
+
     def names(dotted: str) -> bool:
-        parts = dotted.split(".")
-        return any(".".join(parts[:cut]) in modules for cut in range(1, len(parts) + 1))
+        answer = named.get(dotted)
+        if answer is None:
+            parts = dotted.split(".")
+            answer = named[dotted] = any(".".join(parts[:cut]) in modules for cut in range(1, len(parts) + 1))
+        return answer
 
     out = []
+    root = str(repo.root)
     for path in repo.python_files:
         scan = scans.get(path)
         if path in chosen or scan is None:
@@ -284,7 +290,8 @@ def _importers_of(repo: RepoContext, scans: dict[str, FileScan], paths: Sequence
             out.append(path)
         elif spelled:
             try:
-                data = (repo.root / path).read_bytes()
+                with open(os.path.join(root, path), "rb") as stream:
+                    data = stream.read()
             except OSError:
                 continue
             if any(name in data for name in spelled):
@@ -333,10 +340,12 @@ def _cached_statement_scans(
     """Scans the cache has (hits), the work left, and the bytes of each miss (statement scans, and full scans of
     the files with sites: the hook's importers rarely change)."""
     left, hits, contents = [], {}, {}
+    root = str(repo.root)
     for item in work:
         _, path, info, sites = item
         try:
-            data = (repo.root / path).read_bytes()
+            with open(os.path.join(root, path), "rb") as stream:
+                data = stream.read()
         except OSError:
             left.append(item)
             continue
