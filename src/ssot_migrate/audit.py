@@ -437,7 +437,7 @@ class _Auditor:
         for module in self.modules.modules():
             self.by_leaf[module.rsplit(".", 1)[-1]].append(module)
         self._exists: dict[str, bool] = {}
-        self._listings: dict[Path, frozenset[str]] = {}
+        self._listings: dict[str, frozenset[str]] = {}
         self._environment: dict[str, bool] = {}
         self._references: dict[str, Counter[str]] = {}
         self._reported_modules: set[tuple[str, int, str]] = set()
@@ -496,16 +496,17 @@ class _Auditor:
 
     def _on_disk(self, module: str) -> bool:
         relative = module.replace(".", "/")
+        top = str(self.repo.root)
         for root in (*self.modules.roots, *self.extra_roots):
-            base = self.repo.root / root / relative if root else self.repo.root / relative
-            # One listing per folder instead of a stat per candidate name (most names asked about are not there).
-            names = self._listing(base.parent)
-            if (base.name + ".py" in names and base.with_suffix(".py").is_file()) or (
-                base.name in names and base.is_dir()
-            ):
+            base = os.path.join(top, root, relative) if root else os.path.join(top, relative)
+            # One listing per folder instead of a stat per candidate name (most names asked about are not there),
+            # and plain strings: pathlib's overhead showed for the thousands of modules a big project imports.
+            folder, name = os.path.split(base)
+            names = self._listing(folder)
+            if (name + ".py" in names and os.path.isfile(base + ".py")) or (name in names and os.path.isdir(base)):
                 return True
             if any(
-                base.name + suffix in names and base.with_name(base.name + suffix).is_file()
+                name + suffix in names and os.path.isfile(base + suffix)
                 for suffix in importlib.machinery.EXTENSION_SUFFIXES
             ):
                 return True
@@ -515,7 +516,7 @@ class _Auditor:
                 return True
         return False
 
-    def _listing(self, folder: Path) -> frozenset[str]:
+    def _listing(self, folder: str) -> frozenset[str]:
         names = self._listings.get(folder)
         if names is None:
             try:
