@@ -17,7 +17,6 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -368,6 +367,8 @@ def _scan_files_now(work: list[tuple[str, str, ModuleInfo | None, bool]], jobs: 
             scans[path] = _scan_file(root, path, info, sites)
             progress.advance()
         return scans
+    from concurrent.futures import ProcessPoolExecutor  # only here: the hook's small runs never start a pool
+
     with ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:
         for (_, path, _, _), scan in zip(work, pool.map(_scan_file_args, work, chunksize=64)):
             scans[path] = scan
