@@ -862,16 +862,6 @@ class _Scope:
         self.bindings[name] = target
 
 
-@dataclass
-class _PendingCall:
-    scopes: tuple[_Scope, ...]
-    head: str
-    attributes: tuple[str, ...]
-    node: ast.Call
-    col: int
-    expects_failure: bool = False
-
-
 def _parameter_names(args: ast.arguments) -> list[str]:
     names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
     names += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
@@ -983,13 +973,16 @@ class _SiteCollector(_Collector):
         super().__init__(info)
         self.lines = data.splitlines()
         self.scopes: list[_Scope] = [_Scope("module")]
+        # The scopes as a tuple, rebuilt when one is entered or left: every call in a scope shares it.
+        self._chain: tuple[_Scope, ...] = tuple(self.scopes)
         self.guarded = 0
         self.type_checking = 0
         self.interpreter_gated = 0
         self.expecting_failure = 0
         self.code_pairs: set[tuple[str, str]] = set()
         self.imports: list[ImportSite] = []
-        self.calls: list[_PendingCall] = []
+        # (scopes, head, attributes, node, expects_failure) of each call whose callee starts with a name.
+        self.calls: list[tuple[tuple[_Scope, ...], str, tuple[str, ...], ast.Call, bool]] = []
 
     def _column(self, line: int, offset: int) -> int:
         """1-based character column from ast's UTF-8 byte offset."""
@@ -1008,9 +1001,11 @@ class _SiteCollector(_Collector):
         for name in parameters:
             scope.bind(name, None)
         self.scopes.append(scope)
+        outer, self._chain = self._chain, tuple(self.scopes)
         for child in body:
             self.visit(child)
         self.scopes.pop()
+        self._chain = outer
 
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self._bind(node.name)
@@ -1147,29 +1142,26 @@ class _SiteCollector(_Collector):
             attributes.append(func.attr)
             func = func.value
         if isinstance(func, ast.Name):
-            self.calls.append(
-                _PendingCall(tuple(self.scopes), func.id, tuple(reversed(attributes)), node,
-                             self._column(node.lineno, node.col_offset), self.expecting_failure > 0)
-            )
+            attributes.reverse()
+            self.calls.append((self._chain, func.id, tuple(attributes), node, self.expecting_failure > 0))
         self.generic_visit(node)
 
     def resolved_calls(self) -> tuple[CallSite, ...]:
         out = []
-        for call in self.calls:
-            node = call.node
+        for scopes, name, attributes, node, expects_failure in self.calls:
             first = node.args[0] if node.args else None
             string = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
-            head = self._lookup(call.scopes, call.head)
-            if head is None and (string is None or not call.attributes):
+            head = self._lookup(scopes, name)
+            if head is None and (string is None or not attributes):
                 continue
             out.append(
                 CallSite(
-                    ".".join([head or call.head, *call.attributes]), node.lineno, call.col,
+                    ".".join([head or name, *attributes]), node.lineno, self._column(node.lineno, node.col_offset),
                     sum(1 for a in node.args if not isinstance(a, ast.Starred)),
                     tuple(k.arg for k in node.keywords if k.arg is not None),
                     any(isinstance(a, ast.Starred) for a in node.args),
                     any(k.arg is None for k in node.keywords),
-                    string, head is not None, call.expects_failure,
+                    string, head is not None, expects_failure,
                 )
             )
         return tuple(out)
