@@ -343,3 +343,26 @@ def test_a_cached_statement_scan_never_hides_a_change_outside_the_paths(tmp_path
     after = run_cli("audit", "--fail-on", "error", "pkg/user.py", cwd=repo)
     assert after.returncode == 1
     assert b"pkg/user.py:1:21: SSOT502 error: cannot import name 'kept' from 'pkg.api'" in after.stdout
+
+
+def test_the_hooks_cached_scans_of_importers_follow_their_changes(tmp_path: Path, private_cache_home: Path) -> None:
+    """With --importers, the files that import a changed file are scanned for their sites and cached by content:
+    a second run reads them from the cache and reports the same; an importer that changes is scanned again."""
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "",
+        "pkg/api.py": "def kept(a):\n    pass\n",
+        "pkg/user.py": "from pkg.api import kept\n\nkept(1)\n",
+    })
+    args = ("audit", "--fail-on", "error", "--importers", "--output-format", "concise", "pkg/api.py")
+    first = run_cli(*args, cwd=repo)
+    assert first.returncode == 0, first.stdout.decode()
+    cached = {p.name for p in private_cache_home.rglob("*.json")}
+    # The statement scans of the two other files, the site scans of the changed file and of its importer.
+    assert len(cached) == 4
+    warm = run_cli(*args, cwd=repo)
+    assert warm.returncode == 0 and warm.stdout.splitlines()[:-1] == first.stdout.splitlines()[:-1]
+    assert {p.name for p in private_cache_home.rglob("*.json")} == cached, "the warm run found every scan cached"
+    (repo / "pkg" / "user.py").write_text("from pkg.api import kept\n\nkept(1, 2)\n")
+    after = run_cli(*args, cwd=repo)
+    assert after.returncode == 1
+    assert b"pkg/user.py:3:1: SSOT530 error:" in after.stdout

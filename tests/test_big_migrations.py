@@ -138,3 +138,14 @@ def test_check_of_files_that_mention_no_old_name_never_imports_libcst(tmp_path: 
     assert pending.returncode == 1
     assert b"app/mod01.py:" in pending.stdout
     assert b"libcst imported: True" in pending.stderr
+
+
+def test_audit_never_imports_libcst(tmp_path: Path) -> None:
+    """audit reads files with the stdlib `ast` only: the pre-commit hook does not pay for libcst's import."""
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "", "pkg/api.py": "def kept():\n    pass\n",
+        "tests/test_api.py": "from unittest import mock\n\n\n@mock.patch('pkg.api.gone')\ndef test(m):\n    pass\n",
+    })
+    result = run_cli_code(repo, "audit", "--importers", "--output-format", "concise", "pkg/api.py")
+    assert b"tests/test_api.py:4:2: SSOT507 error: unittest.mock.patch('pkg.api.gone')" in result.stdout, result.stderr
+    assert b"libcst imported: False" in result.stderr

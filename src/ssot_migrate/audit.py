@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 import json
 import fnmatch
+import gc
 import importlib.machinery
 import os
 import re
 import sys
 import time
 from collections import Counter, defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -42,7 +42,7 @@ from .scan import (
     scan_source,
 )
 from .progress import CHECKING, LISTING, PARSING, SILENT, Progress
-from .rewrite.strings import FIXTURE_STRING_CALLS, STRING_TARGET_CALLS
+from .rewrite.string_calls import FIXTURE_STRING_CALLS, STRING_TARGET_CALLS
 from .types import SEVERITY_RANK, Finding, Severity, sorted_findings
 
 # Finding codes (documented in codes.py).
@@ -61,8 +61,10 @@ CALL_DOES_NOT_BIND = "SSOT530"
 SIGNATURES_DISAGREE = "SSOT531"
 PARSE_ERROR = "SSOT001"
 
-# The cache entries of audit's statement scans (with the summary's byte-level markers).
+# The cache entries of audit's statement scans (with the summary's byte-level markers), and of its full scans
+# (import and call sites too) of the files it reports in.
 AUDIT_SCAN_KIND = "audit-statements"
+AUDIT_SITES_KIND = "audit-sites"
 # Below this many files, a process pool costs more than the parsing it spreads.
 IN_PROCESS_MAX_FILES = 400
 # Decorators that keep the decorated function's call signature.
@@ -216,6 +218,18 @@ class AuditRequest:
 
 
 def run_audit(request: AuditRequest) -> AuditReport:
+    # An audit allocates millions of small objects (syntax trees, scans, decoded cache entries) and frees them by
+    # reference count: the cycle collector's passes over the growing heap cost a fifth of its time and free nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_audit(request)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run_audit(request: AuditRequest) -> AuditReport:
     started = time.perf_counter()
     progress = request.progress
     progress.phase(LISTING)
@@ -234,7 +248,7 @@ def run_audit(request: AuditRequest) -> AuditReport:
     scans = _scan_files(repo, request.jobs, progress, set(audited) if prefixes else None, cache=cache)
     if prefixes and request.importers:
         importers = _importers_of(repo, scans, audited)
-        scans.update(_scan_files(repo, 1, SILENT, set(importers), only=importers))
+        scans.update(_scan_files(repo, 1, SILENT, set(importers), only=importers, cache=cache))
         audited += importers
     for path, scan in scans.items():
         summary = scan.summary
@@ -266,11 +280,17 @@ def _importers_of(repo: RepoContext, scans: dict[str, FileScan], paths: Sequence
     chosen = set(paths)
     spelled = [m.encode() for m in modules if "." in m]
 
+    named: dict[str, bool] = {}  # the same dotted names are imported by many files
+
     def names(dotted: str) -> bool:
-        parts = dotted.split(".")
-        return any(".".join(parts[:cut]) in modules for cut in range(1, len(parts) + 1))
+        answer = named.get(dotted)
+        if answer is None:
+            parts = dotted.split(".")
+            answer = named[dotted] = any(".".join(parts[:cut]) in modules for cut in range(1, len(parts) + 1))
+        return answer
 
     out = []
+    root = str(repo.root)
     for path in repo.python_files:
         scan = scans.get(path)
         if path in chosen or scan is None:
@@ -279,7 +299,8 @@ def _importers_of(repo: RepoContext, scans: dict[str, FileScan], paths: Sequence
             out.append(path)
         elif spelled:
             try:
-                data = (repo.root / path).read_bytes()
+                with open(os.path.join(root, path), "rb") as stream:
+                    data = stream.read()
             except OSError:
                 continue
             if any(name in data for name in spelled):
@@ -315,7 +336,8 @@ def _scan_files(
         fresh = _scan_files_now(work, jobs, progress)
         for path, scan in fresh.items():
             if path in contents and scan.parsed:
-                cache.put_scan(contents[path], path, repo.modules.info_for(path), scan, kind=AUDIT_SCAN_KIND)
+                kind = AUDIT_SITES_KIND if scan.expressions else AUDIT_SCAN_KIND
+                cache.put_scan(contents[path], path, repo.modules.info_for(path), scan, kind=kind)
         scans.update(fresh)
         return scans
     return _scan_files_now(work, jobs, progress)
@@ -324,20 +346,20 @@ def _scan_files(
 def _cached_statement_scans(
     repo: RepoContext, work: list[tuple[str, str, ModuleInfo | None, bool]], cache: PlanCache, progress: Progress
 ) -> tuple[list[tuple[str, str, ModuleInfo | None, bool]], dict[str, FileScan], dict[str, bytes]]:
-    """Statement scans the cache has (hits), the work left, and the bytes of each statement-scan miss."""
+    """Scans the cache has (hits), the work left, and the bytes of each miss (statement scans, and full scans of
+    the files with sites: the hook's importers rarely change)."""
     left, hits, contents = [], {}, {}
+    root = str(repo.root)
     for item in work:
         _, path, info, sites = item
-        if sites:
-            left.append(item)
-            continue
         try:
-            data = (repo.root / path).read_bytes()
+            with open(os.path.join(root, path), "rb") as stream:
+                data = stream.read()
         except OSError:
             left.append(item)
             continue
-        scan = cache.get_scan(data, path, info, expressions=False, kind=AUDIT_SCAN_KIND)
-        if scan is not None and not scan.expressions:
+        scan = cache.get_scan(data, path, info, expressions=sites, kind=AUDIT_SITES_KIND if sites else AUDIT_SCAN_KIND)
+        if scan is not None and scan.expressions == sites:
             hits[path] = scan
             progress.advance()
         else:
@@ -355,7 +377,9 @@ def _scan_files_now(work: list[tuple[str, str, ModuleInfo | None, bool]], jobs: 
             scans[path] = _scan_file(root, path, info, sites)
             progress.advance()
         return scans
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    from concurrent.futures import ProcessPoolExecutor  # only here: the hook's small runs never start a pool
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:
         for (_, path, _, _), scan in zip(work, pool.map(_scan_file_args, work, chunksize=64)):
             scans[path] = scan
             progress.advance()
@@ -424,6 +448,7 @@ class _Auditor:
         for module in self.modules.modules():
             self.by_leaf[module.rsplit(".", 1)[-1]].append(module)
         self._exists: dict[str, bool] = {}
+        self._listings: dict[str, frozenset[str]] = {}
         self._environment: dict[str, bool] = {}
         self._references: dict[str, Counter[str]] = {}
         self._reported_modules: set[tuple[str, int, str]] = set()
@@ -482,17 +507,35 @@ class _Auditor:
 
     def _on_disk(self, module: str) -> bool:
         relative = module.replace(".", "/")
+        top = str(self.repo.root)
         for root in (*self.modules.roots, *self.extra_roots):
-            base = self.repo.root / root / relative if root else self.repo.root / relative
-            if base.with_suffix(".py").is_file() or base.is_dir():
+            base = os.path.join(top, root, relative) if root else os.path.join(top, relative)
+            # One listing per folder instead of a stat per candidate name (most names asked about are not there),
+            # and plain strings: pathlib's overhead showed for the thousands of modules a big project imports.
+            folder, name = os.path.split(base)
+            names = self._listing(folder)
+            if (name + ".py" in names and os.path.isfile(base + ".py")) or (name in names and os.path.isdir(base)):
                 return True
-            if any(base.with_name(base.name + suffix).is_file() for suffix in importlib.machinery.EXTENSION_SUFFIXES):
+            if any(
+                name + suffix in names and os.path.isfile(base + suffix)
+                for suffix in importlib.machinery.EXTENSION_SUFFIXES
+            ):
                 return True
             # An extension module built from its C/Cython source at install time.
             stem = f"{root}/{relative}" if root else relative
             if any(f"{stem}{suffix}" in self.files for suffix in (".c", ".pyx", ".cpp")):
                 return True
         return False
+
+    def _listing(self, folder: str) -> frozenset[str]:
+        names = self._listings.get(folder)
+        if names is None:
+            try:
+                names = frozenset(os.listdir(folder))
+            except OSError:
+                names = frozenset()
+            self._listings[folder] = names
+        return names
 
     def repo_owns(self, top: str, path: str | None = None) -> bool:
         """Whether the top-level name `top` means this repository's package (for an import written in `path`).

@@ -17,7 +17,7 @@ import os
 import re
 import sys
 import tempfile
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,11 @@ from .errors import UsageError
 from .modules import ModuleInfo
 from .plan import Edit, FileOutcome
 from .scan import (
+    CallSite,
     Definition,
     FileScan,
     ImportedName,
+    ImportSite,
     ImportUse,
     ModuleSummary,
     Parameter,
@@ -40,7 +42,10 @@ FORMAT = "1"
 # Value types an entry may hold; decoding builds nothing else.
 _TYPES: dict[str, type] = {
     cls.__name__: cls
-    for cls in (Edit, Finding, FileScan, ImportUse, ModuleSummary, ImportedName, Definition, Signature, Parameter)
+    for cls in (
+        Edit, Finding, FileScan, ImportUse, ModuleSummary, ImportedName, Definition, Signature, Parameter, ImportSite,
+        CallSite,
+    )
 }
 
 # The field names of each cacheable dataclass, in order (dataclasses.fields() per value is slow), and as a set.
@@ -142,12 +147,18 @@ class PlanCache:
         header = json.dumps([kind, self.tool, fingerprint, path, module]).encode()
         return hashlib.sha256(header + b"\0" + data).hexdigest()
 
+    @cached_property
+    def _version_dir(self) -> str:
+        return str(self.directory / f"v{FORMAT}")
+
     def _file(self, key: str) -> Path:
         return self.directory / f"v{FORMAT}" / key[:2] / f"{key}.json"
 
     def _load(self, key: str) -> Any:
+        # Plain string paths and file objects: pathlib's per-call overhead shows on a warm audit's 3,000 reads.
         try:
-            return json.loads(self._file(key).read_bytes())
+            with open(os.path.join(self._version_dir, key[:2], key + ".json"), "rb") as stream:
+                return json.loads(stream.read())
         except (OSError, ValueError):
             return None
 
@@ -250,25 +261,29 @@ def _encode(value: Any, canonical: bool = False) -> Any:
 
 
 def _decode(value: Any) -> Any:
-    # Exact type checks and a loop instead of generators: a warm run decodes thousands of entries.
+    # Exact type checks, no call for a scalar, and each entry's own dicts reused as the instances' __dict__: a warm
+    # audit decodes thousands of entries (the JSON is parsed fresh for each, so nothing else holds these dicts).
     kind = type(value)
     if kind is list:
-        return tuple([v if type(v) is str else _decode(v) for v in value])
+        return tuple([v if (t := type(v)) is not list and t is not dict else _decode(v) for v in value])
     if kind is dict:
-        if "@bytes" in value:
-            return base64.b64decode(value["@bytes"])
-        if "@set" in value:
-            return frozenset([v if type(v) is str else _decode(v) for v in value["@set"]])
-        fields = {}
-        for name, v in value.items():
-            if name != "@":
-                fields[name] = v if type(v) is str else _decode(v)
-        cls = _TYPES[value["@"]]
-        if fields.keys() != _FIELDS[cls]:
-            raise KeyError(f"{cls.__name__} entry with fields {sorted(fields)}")
-        # The fields are exactly the dataclass's (checked above) and none has a __post_init__: filling
-        # __dict__ skips the frozen dataclass's per-field object.__setattr__, a third of the decoding.
+        name = value.pop("@", None)
+        if name is None:
+            if "@bytes" in value:
+                return base64.b64decode(value["@bytes"])
+            if "@set" in value:
+                return frozenset([v if (t := type(v)) is not list and t is not dict else _decode(v) for v in value["@set"]])
+            raise KeyError(f"an entry without a type: {sorted(value)}")
+        for field_name, v in value.items():
+            t = type(v)
+            if t is list or t is dict:
+                value[field_name] = _decode(v)
+        cls = _TYPES[name]
+        if value.keys() != _FIELDS[cls]:
+            raise KeyError(f"{cls.__name__} entry with fields {sorted(value)}")
+        # The fields are exactly the dataclass's (checked above) and none has a __post_init__: setting __dict__
+        # skips the frozen dataclass's per-field object.__setattr__, a third of the decoding.
         instance = object.__new__(cls)
-        instance.__dict__.update(fields)
+        object.__setattr__(instance, "__dict__", value)
         return instance
     return value

@@ -79,15 +79,23 @@ class RepoIndex:
 
     def split_module(self, fqn: str) -> tuple[str, tuple[str, ...]] | None:
         """(longest repo module prefix, remaining attribute parts), or None when no prefix is a repo module."""
-        if fqn not in self._splits:
-            self._splits[fqn] = None
-            parts = fqn.split(".")
-            for cut in range(len(parts), 0, -1):
-                module = ".".join(parts[:cut])
-                if self.modules.is_module(module):
-                    self._splits[fqn] = (module, tuple(parts[cut:]))
-                    break
-        return self._splits[fqn]
+        try:
+            return self._splits[fqn]
+        except KeyError:
+            pass
+        split = None
+        # The longest prefix first, cut at each dot from the right (no list of parts joined again per cut).
+        module, is_module = fqn, self.modules.is_module
+        while True:
+            if is_module(module):
+                split = (module, tuple(fqn[len(module) + 1:].split(".")) if len(module) < len(fqn) else ())
+                break
+            cut = module.rfind(".")
+            if cut < 0:
+                break
+            module = module[:cut]
+        self._splits[fqn] = split
+        return split
 
     def is_repo_module(self, fqn: str) -> bool:
         return self.modules.is_module(fqn)

@@ -436,6 +436,19 @@ _NAMESPACE_DECLARATION = re.compile(rb"\bdeclare_namespace\(|\bextend_path\(")
 
 _ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _NOQA = re.compile(rb"#\s*noqa", re.IGNORECASE)
+# The bytes an identifier is made of (its UTF-8 when it is not ASCII).
+_NAME_RUN = re.compile(rb"[A-Za-z0-9_\x80-\xff]*")
+
+
+def _words_after_as(data: bytes) -> set[bytes]:
+    """The identifier-like run of bytes after each ` as ` (overlapping ones too): a name follows some ` as `
+    exactly when it starts one of these."""
+    words = set()
+    at = data.find(b" as ")
+    while at >= 0:
+        words.add(_NAME_RUN.match(data, at + 4).group())  # type: ignore[union-attr]
+        at = data.find(b" as ", at + 1)
+    return words
 
 
 def _dynamic_markers(summary: ModuleSummary, data: bytes) -> ModuleSummary:
@@ -451,8 +464,15 @@ def _dynamic_markers(summary: ModuleSummary, data: bytes) -> ModuleSummary:
             i.line for i in summary.imports
             if 0 < i.line <= len(lines) and _NOQA.search(lines[i.line - 1])
         }))
-    reexports += tuple(i.line for i in summary.imports if not i.is_module_import and i.target.rsplit(".", 1)[-1] == i.local
-                       and f" as {i.local}".encode() in data)
+    # `from m import x as x` (a deliberate re-export): `x` starts what follows some ` as ` of the file. The words
+    # after each ` as ` are found once, not the file searched once per import.
+    after = _words_after_as(data) if b" as " in data else ()
+    if after:
+        reexports += tuple(
+            i.line for i in summary.imports
+            if not i.is_module_import and i.target.rsplit(".", 1)[-1] == i.local
+            and any(word.startswith(local) for local in (i.local.encode(),) for word in after)
+        )
     if not (dynamic or caller or namespace or reexports):
         return summary
     return replace(summary, dynamic_names=dynamic, writes_caller_globals=caller, declares_namespace=namespace,
@@ -842,16 +862,6 @@ class _Scope:
         self.bindings[name] = target
 
 
-@dataclass
-class _PendingCall:
-    scopes: tuple[_Scope, ...]
-    head: str
-    attributes: tuple[str, ...]
-    node: ast.Call
-    col: int
-    expects_failure: bool = False
-
-
 def _parameter_names(args: ast.arguments) -> list[str]:
     names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
     names += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
@@ -908,6 +918,12 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
+# Fields of a node that hold no node worth visiting: the load/store context and the operators (no children, no
+# `visit_` method of the site collector).
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 class _SiteCollector(_Collector):
     """Import statements and calls with positions, in one traversal.
 
@@ -930,7 +946,10 @@ class _SiteCollector(_Collector):
         return method(self, node)  # type: ignore[operator]
 
     def generic_visit(self, node: ast.AST) -> None:
-        for name in node._fields:
+        fields = _CHILD_FIELDS.get(type(node))
+        if fields is None:
+            fields = _CHILD_FIELDS[type(node)] = tuple(f for f in node._fields if f not in _LEAF_FIELDS)
+        for name in fields:
             value = getattr(node, name, None)
             if type(value) is list:
                 for item in value:
@@ -942,17 +961,28 @@ class _SiteCollector(_Collector):
     def visit_Constant(self, node: ast.Constant) -> None:
         """Audit reads no strings but a call's first argument (taken from the call itself)."""
 
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        """Audit reads no attribute chains: only what is not a plain `a.b.c` chain is visited (a call, a subscript)."""
+        value = node.value
+        while type(value) is ast.Attribute:
+            value = value.value
+        if type(value) is not ast.Name:
+            self.generic_visit(node)
+
     def __init__(self, info: ModuleInfo | None, data: bytes) -> None:
         super().__init__(info)
         self.lines = data.splitlines()
         self.scopes: list[_Scope] = [_Scope("module")]
+        # The scopes as a tuple, rebuilt when one is entered or left: every call in a scope shares it.
+        self._chain: tuple[_Scope, ...] = tuple(self.scopes)
         self.guarded = 0
         self.type_checking = 0
         self.interpreter_gated = 0
         self.expecting_failure = 0
         self.code_pairs: set[tuple[str, str]] = set()
         self.imports: list[ImportSite] = []
-        self.calls: list[_PendingCall] = []
+        # (scopes, head, attributes, node, expects_failure) of each call whose callee starts with a name.
+        self.calls: list[tuple[tuple[_Scope, ...], str, tuple[str, ...], ast.Call, bool]] = []
 
     def _column(self, line: int, offset: int) -> int:
         """1-based character column from ast's UTF-8 byte offset."""
@@ -971,9 +1001,11 @@ class _SiteCollector(_Collector):
         for name in parameters:
             scope.bind(name, None)
         self.scopes.append(scope)
+        outer, self._chain = self._chain, tuple(self.scopes)
         for child in body:
             self.visit(child)
         self.scopes.pop()
+        self._chain = outer
 
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self._bind(node.name)
@@ -1110,29 +1142,26 @@ class _SiteCollector(_Collector):
             attributes.append(func.attr)
             func = func.value
         if isinstance(func, ast.Name):
-            self.calls.append(
-                _PendingCall(tuple(self.scopes), func.id, tuple(reversed(attributes)), node,
-                             self._column(node.lineno, node.col_offset), self.expecting_failure > 0)
-            )
+            attributes.reverse()
+            self.calls.append((self._chain, func.id, tuple(attributes), node, self.expecting_failure > 0))
         self.generic_visit(node)
 
     def resolved_calls(self) -> tuple[CallSite, ...]:
         out = []
-        for call in self.calls:
-            node = call.node
+        for scopes, name, attributes, node, expects_failure in self.calls:
             first = node.args[0] if node.args else None
             string = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
-            head = self._lookup(call.scopes, call.head)
-            if head is None and (string is None or not call.attributes):
+            head = self._lookup(scopes, name)
+            if head is None and (string is None or not attributes):
                 continue
             out.append(
                 CallSite(
-                    ".".join([head or call.head, *call.attributes]), node.lineno, call.col,
+                    ".".join([head or name, *attributes]), node.lineno, self._column(node.lineno, node.col_offset),
                     sum(1 for a in node.args if not isinstance(a, ast.Starred)),
                     tuple(k.arg for k in node.keywords if k.arg is not None),
                     any(isinstance(a, ast.Starred) for a in node.args),
                     any(k.arg is None for k in node.keywords),
-                    string, head is not None, call.expects_failure,
+                    string, head is not None, expects_failure,
                 )
             )
         return tuple(out)

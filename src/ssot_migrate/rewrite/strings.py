@@ -4,41 +4,18 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+from typing import Iterable
 
 import libcst as cst
 
 from ..bindings import FileContext, dotted_of, string_value
 from ..names import is_dotted_under
 from .rules import RenameRule
-
-# Calls whose first argument (or the named keyword) is a dotted import target.
-STRING_TARGET_CALLS: Mapping[str, str] = {
-    "unittest.mock.patch": "target",
-    "mock.patch": "target",
-    "unittest.mock.patch.dict": "in_dict",
-    "mock.patch.dict": "in_dict",
-    "unittest.mock.patch.multiple": "target",
-    "mock.patch.multiple": "target",
-    "importlib.import_module": "name",
-    "builtins.__import__": "name",
-    "__import__": "name",
-    "importlib.util.find_spec": "name",
-    "pkgutil.resolve_name": "name",
-    "doctest.DocTestSuite": "module",
-}
+from .string_calls import FIXTURE_STRING_CALLS, STRING_TARGET_CALLS
 
 
 # `importlib.import_module(name, package)`: the package argument is a module path too.
 IMPORT_MODULE_CALLS = frozenset({"importlib.import_module"})
-# Fixtures reached through a parameter, so matched by the name the fixture always has.
-FIXTURE_STRING_CALLS = {
-    "monkeypatch.setattr": "target",
-    "monkeypatch.delattr": "target",
-    "mocker.patch": "target",
-    "mocker.patch.dict": "in_dict",
-    "mocker.patch.multiple": "target",
-}
 
 
 # `patch.object(module, "name")`-style calls: (object, attribute-name string). The builtins that name an attribute
