@@ -366,3 +366,33 @@ def test_the_hooks_cached_scans_of_importers_follow_their_changes(tmp_path: Path
     after = run_cli(*args, cwd=repo)
     assert after.returncode == 1
     assert b"pkg/user.py:3:1: SSOT530 error:" in after.stdout
+
+
+def test_signatures_read_from_cached_scans_fit_the_calls_as_fresh_ones_and_follow_their_changes(
+    tmp_path: Path, private_cache_home: Path
+) -> None:
+    """A warm run decodes a cached scan's signatures and methods only when a checked call reaches them: the calls
+    get the same findings as on the cold run, and a changed definition outside PATHS is never served stale."""
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "",
+        "pkg/api.py": (
+            "class Client:\n    def __init__(self, url, *, retries=3):\n        pass\n\n\n"
+            "def fetch(url, timeout):\n    pass\n"
+        ),
+        "pkg/user.py": "from pkg.api import Client, fetch\n\nClient('u', 5)\nfetch('u')\n",
+    })
+    args = ("audit", "--fail-on", "error", "--output-format", "concise", "pkg/user.py")
+    cold = run_cli(*args, cwd=repo)
+    assert cold.returncode == 1
+    findings = cold.stdout.decode().splitlines()[:-1]
+    assert [line.split(" error: ")[0] for line in findings] == ["pkg/user.py:3:1: SSOT530", "pkg/user.py:4:1: SSOT530"]
+    assert "Client() takes 1 positional argument but 2 were given" in findings[0]
+    assert "fetch() missing 1 required argument: 'timeout'" in findings[1]
+    warm = run_cli(*args, cwd=repo)
+    assert warm.returncode == 1 and warm.stdout.decode().splitlines()[:-1] == findings
+    (repo / "pkg" / "api.py").write_text(
+        "class Client:\n    def __init__(self, url, retries=3):\n        pass\n\n\ndef fetch(url, timeout=1):\n    pass\n"
+    )
+    after = run_cli(*args, cwd=repo)
+    assert after.returncode == 0, after.stdout.decode()
+    assert b"SSOT530" not in after.stdout

@@ -38,7 +38,7 @@ from .scan import (
 )
 from .types import Finding
 
-FORMAT = "1"
+FORMAT = "2"  # 2: dataclasses as positional field lists
 # Value types an entry may hold; decoding builds nothing else.
 _TYPES: dict[str, type] = {
     cls.__name__: cls
@@ -52,7 +52,62 @@ _TYPES: dict[str, type] = {
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()
 }
-_FIELDS: dict[type, frozenset[str]] = {cls: frozenset(names) for cls, names in _FIELD_NAMES.items()}
+
+
+# Fields decoded when first read. A warm audit decodes every file's scan, but reads the signatures and methods of
+# the few definitions a checked call reaches, and the import uses of statement scans only for some findings:
+# decoding them up front (half of an entry's objects) was a fifth of the hook's run.
+_LAZY_FIELDS: dict[type, tuple[str, ...]] = {
+    Signature: ("parameters",),
+    Definition: ("methods", "member_kinds", "decorators"),
+    ModuleSummary: ("imports", "runtime_imports"),
+    FileScan: ("uses",),
+}
+
+
+def _lazy_field(name: str) -> property:
+    raw = "_raw_" + name
+
+    def get(self: Any) -> Any:
+        values = self.__dict__
+        if raw in values:
+            values[name] = _decode(values.pop(raw))
+        return values[name]
+
+    return property(get)
+
+
+def _lazy_class(base: type, lazy: tuple[str, ...]) -> type:
+    """A subclass of the dataclass `base` whose `lazy` fields hold their entry's JSON until read; it equals and
+    hashes like the `base` instance it stands for (frozen dataclasses compare fields only with their own class)."""
+    compared = tuple(f.name for f in dataclasses.fields(base) if f.compare)
+
+    def __eq__(self: Any, other: object) -> bool:
+        if isinstance(other, base):
+            return all(getattr(self, n) == getattr(other, n) for n in compared)
+        return NotImplemented
+
+    def __hash__(self: Any) -> int:
+        return hash(tuple(getattr(self, n) for n in compared))
+
+    name = f"_Lazy{base.__name__}"
+    namespace = {name: _lazy_field(name) for name in lazy}
+    namespace.update(__eq__=__eq__, __hash__=__hash__, __module__=__name__, __qualname__=name,
+                     __doc__=f"A cached {base.__name__} whose {', '.join(lazy)} decode when first read.")
+    cls = type(name, (base,), namespace)
+    globals()[name] = cls  # importable by name: a scan may be pickled to or from a worker
+    return cls
+
+
+_LAZY: dict[type, tuple[type, frozenset[str]]] = {
+    base: (_lazy_class(base, lazy), frozenset(lazy)) for base, lazy in _LAZY_FIELDS.items()
+}
+# A dataclass's tag in an entry: `{"@Definition": [...]}`; a lazy instance is encoded as its base.
+_TAGS: dict[type, str] = {cls: "@" + name for name, cls in _TYPES.items()}
+_BY_TAG: dict[str, type] = {tag: cls for cls, tag in _TAGS.items()}
+for _base, (_lazy, _) in _LAZY.items():
+    _TAGS[_lazy] = _TAGS[_base]
+    _FIELD_NAMES[_lazy] = _FIELD_NAMES[_base]
 
 
 def default_cache_dir() -> Path:
@@ -228,17 +283,18 @@ _SCALARS = (str, int, float, bool, type(None))
 
 
 def _encode(value: Any, canonical: bool = False) -> Any:
-    # Exact type checks first: a scan holds thousands of strings and small dataclasses.
+    # Exact type checks first: a scan holds thousands of strings and small dataclasses. A dataclass is
+    # {"@Name": [its field values in order]}: no field names, a third of an entry's bytes and of its decoding.
     kind = type(value)
     if kind in _SCALARS:
         return value
     names = _FIELD_NAMES.get(kind)
     if names is not None:
-        out = {"@": kind.__name__}
+        values = []
         for name in names:
             field_value = getattr(value, name)
-            out[name] = field_value if type(field_value) in _SCALARS else _encode(field_value, canonical)
-        return out
+            values.append(field_value if type(field_value) in _SCALARS else _encode(field_value, canonical))
+        return {_TAGS[kind]: values}
     if kind is tuple or kind is list:
         return [v if type(v) in _SCALARS else _encode(v, canonical) for v in value]
     if kind is frozenset or kind is set:
@@ -261,29 +317,45 @@ def _encode(value: Any, canonical: bool = False) -> Any:
 
 
 def _decode(value: Any) -> Any:
-    # Exact type checks, no call for a scalar, and each entry's own dicts reused as the instances' __dict__: a warm
-    # audit decodes thousands of entries (the JSON is parsed fresh for each, so nothing else holds these dicts).
+    # Exact type checks and no call for a scalar: a warm audit decodes thousands of entries.
     kind = type(value)
     if kind is list:
         return tuple([v if (t := type(v)) is not list and t is not dict else _decode(v) for v in value])
     if kind is dict:
-        name = value.pop("@", None)
-        if name is None:
-            if "@bytes" in value:
-                return base64.b64decode(value["@bytes"])
-            if "@set" in value:
-                return frozenset([v if (t := type(v)) is not list and t is not dict else _decode(v) for v in value["@set"]])
-            raise KeyError(f"an entry without a type: {sorted(value)}")
-        for field_name, v in value.items():
-            t = type(v)
-            if t is list or t is dict:
-                value[field_name] = _decode(v)
-        cls = _TYPES[name]
-        if value.keys() != _FIELDS[cls]:
-            raise KeyError(f"{cls.__name__} entry with fields {sorted(value)}")
-        # The fields are exactly the dataclass's (checked above) and none has a __post_init__: setting __dict__
-        # skips the frozen dataclass's per-field object.__setattr__, a third of the decoding.
+        if len(value) != 1:
+            raise KeyError(f"an entry with keys {sorted(value)}")
+        [(tag, body)] = value.items()
+        if tag == "@set":
+            return frozenset([v if (t := type(v)) is not list and t is not dict else _decode(v) for v in body])
+        if tag == "@bytes":
+            return base64.b64decode(body)
+        cls = _BY_TAG.get(tag)
+        if cls is None or type(body) is not list:
+            raise KeyError(f"an entry of unknown type {tag!r}")
+        names = _FIELD_NAMES[cls]
+        if len(body) != len(names):
+            raise KeyError(f"{cls.__name__} entry with {len(body)} fields, not {len(names)}")
+        lazy = _LAZY.get(cls)
+        if lazy is None:
+            # An empty list (most of a definition's tuple fields) is the empty tuple without a call.
+            values = dict(zip(names, [
+                v if (t := type(v)) is not list and t is not dict else _decode(v) if v or t is dict else ()
+                for v in body
+            ]))
+        else:
+            cls, later = lazy
+            values = {}
+            for name, v in zip(names, body):
+                t = type(v)
+                if t is not list and t is not dict:
+                    values[name] = v
+                elif name in later:
+                    values["_raw_" + name] = v
+                else:
+                    values[name] = _decode(v) if v or t is dict else ()
+        # Exactly the dataclass's fields (checked above) and none has a __post_init__: setting __dict__ skips
+        # the frozen dataclass's per-field object.__setattr__, a third of the decoding.
         instance = object.__new__(cls)
-        object.__setattr__(instance, "__dict__", value)
+        object.__setattr__(instance, "__dict__", values)
         return instance
     return value
