@@ -71,7 +71,8 @@ def _lazy_field(name: str) -> property:
     def get(self: Any) -> Any:
         values = self.__dict__
         if raw in values:
-            values[name] = _decode(values.pop(raw))
+            text = values.pop(raw)
+            values[name] = _decode(json.loads(text) if type(text) is str else text)
         return values[name]
 
     return property(get)
@@ -108,6 +109,9 @@ _BY_TAG: dict[str, type] = {tag: cls for cls, tag in _TAGS.items()}
 for _base, (_lazy, _) in _LAZY.items():
     _TAGS[_lazy] = _TAGS[_base]
     _FIELD_NAMES[_lazy] = _FIELD_NAMES[_base]
+_LAZY_NAMES: dict[type, frozenset[str]] = {}
+for _base, (_lazy, _names) in _LAZY.items():
+    _LAZY_NAMES[_base] = _LAZY_NAMES[_lazy] = _names
 
 
 def default_cache_dir() -> Path:
@@ -282,23 +286,31 @@ _VERSION_LINE = re.compile(r"""^__version__\s*=\s*(?:version\s*=\s*)?['"]([^'"]+
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _encode(value: Any, canonical: bool = False) -> Any:
+def _encode(value: Any, canonical: bool = False, nested: bool = False) -> Any:
     # Exact type checks first: a scan holds thousands of strings and small dataclasses. A dataclass is
     # {"@Name": [its field values in order]}: no field names, a third of an entry's bytes and of its decoding.
+    # A field decoded lazily is stored as the JSON text of its value (unless `canonical`, or already inside such
+    # a text): the entry's parser skips over a string much faster than it builds the lists and dicts inside.
     kind = type(value)
     if kind in _SCALARS:
         return value
     names = _FIELD_NAMES.get(kind)
     if names is not None:
+        later = () if canonical or nested else _LAZY_NAMES.get(kind, ())
         values = []
         for name in names:
             field_value = getattr(value, name)
-            values.append(field_value if type(field_value) in _SCALARS else _encode(field_value, canonical))
+            if type(field_value) in _SCALARS:
+                values.append(field_value)
+            elif name in later and field_value:
+                values.append(json.dumps(_encode(field_value, nested=True), separators=(",", ":")))
+            else:
+                values.append(_encode(field_value, canonical, nested))
         return {_TAGS[kind]: values}
     if kind is tuple or kind is list:
-        return [v if type(v) in _SCALARS else _encode(v, canonical) for v in value]
+        return [v if type(v) in _SCALARS else _encode(v, canonical, nested) for v in value]
     if kind is frozenset or kind is set:
-        items = [v if type(v) in _SCALARS else _encode(v, canonical) for v in value]
+        items = [v if type(v) in _SCALARS else _encode(v, canonical, nested) for v in value]
         if canonical:
             if all(type(item) is str for item in items):
                 items.sort()
@@ -347,10 +359,10 @@ def _decode(value: Any) -> Any:
             values = {}
             for name, v in zip(names, body):
                 t = type(v)
-                if t is not list and t is not dict:
-                    values[name] = v
-                elif name in later:
+                if name in later and (t is str or t is dict or (t is list and v)):
                     values["_raw_" + name] = v
+                elif t is not list and t is not dict:
+                    values[name] = v
                 else:
                     values[name] = _decode(v) if v or t is dict else ()
         # Exactly the dataclass's fields (checked above) and none has a __post_init__: setting __dict__ skips
