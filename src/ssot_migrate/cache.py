@@ -75,7 +75,11 @@ def _lazy_field(name: str) -> property:
             values[name] = _decode(json.loads(text) if type(text) is str else text)
         return values[name]
 
-    return property(get)
+    def set(self: Any, value: Any) -> None:  # the dataclass's __init__ (`dataclasses.replace`) only: it is frozen
+        self.__dict__.pop(raw, None)
+        self.__dict__[name] = value
+
+    return property(get, set)
 
 
 def _lazy_class(base: type, lazy: tuple[str, ...]) -> type:
