@@ -4,7 +4,9 @@ out of the libcst parse, and the per-node metadata that replaces libcst's whole-
 from __future__ import annotations
 
 import ast
+import inspect
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -16,10 +18,11 @@ from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
+    ScopeProvider,
 )
 from libcst.metadata.name_provider import ModuleNameAndPackage
 
-from ssot_migrate.bindings import FileContext, parent_map, walk
+from ssot_migrate.bindings import CONDITIONAL_VISITS, FileContext, _visit_in_place, parent_map, visits_in_place, walk
 from ssot_migrate.engine import IN_PROCESS_MAX_BYTES, IN_PROCESS_MAX_FILES
 from ssot_migrate.focus import Focus, elide
 from ssot_migrate.modules import ModuleInfo
@@ -323,6 +326,100 @@ def test_a_read_only_walk_sees_what_a_libcst_visit_sees() -> None:
     order = {event: position for position, event in enumerate(walked)}
     for child, parent in parent_map(module).items():
         assert order[("visit", id(parent))] < order[("visit", id(child))] < order[("leave", id(child))] < order[("leave", id(parent))]
+
+
+EVERY_SHAPE = SAMPLES[0] + src(
+    """
+    from os import (path as p, sep)
+    async def co(*args, **kwargs):
+        async with lock as (a, b):
+            async for item in stream:
+                yield await item
+        try:
+            del a[0], b.c
+        except* (ValueError, TypeError) as error:
+            raise error from None
+        finally:
+            global g
+    match command:
+        case [Point(x=0, y=0), *rest] | {"k": _, **other} if rest:
+            pass
+    type Alias[T: int, *Ts, **P] = dict[T, Ts]
+    value = f"{x!r:>{width}}" if (y := x) else not x
+    @decorator
+    class Generic[T](Base, metaclass=Meta): ...
+    print(*a, sep=b"", end=rb"x"); assert x, "message"; x[1:2, ::3] @= -~x ** 2
+    with open("f") as handle, other: pass
+    while True: break
+    else: continue
+    """
+)
+
+
+def test_an_in_place_visit_makes_libcsts_callbacks_in_libcsts_order_and_the_same_scopes() -> None:
+    class Recorder(cst.CSTVisitor):
+        def __init__(self, skip: type) -> None:
+            self.seen: list[tuple[str, int, str]] = []
+            self.skip = skip
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            self.seen.append(("visit", id(node), ""))
+            return not isinstance(node, self.skip)
+
+        def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+            self.seen.append(("attribute", id(node), attribute))
+
+        def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+            self.seen.append(("left attribute", id(original_node), attribute))
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            self.seen.append(("leave", id(original_node), ""))
+
+    module = cst.parse_module(EVERY_SHAPE)
+    for skip in (type(None), cst.ClassDef):  # all of it; then a visit_ that returns False
+        expected, in_place = Recorder(skip), Recorder(skip)
+        assert module.visit(expected) is module
+        with visits_in_place():
+            assert module.visit(in_place) is module
+        assert in_place.seen == expected.seen
+    assert cst.CSTNode.visit is not _visit_in_place  # libcst's own visit is back afterwards
+
+    # The in-place visit assumes a node class visits the same fields whatever the node holds, except where
+    # `CONDITIONAL_VISITS` says: a libcst release that adds a condition must extend that list.
+    def subclasses(kind: type) -> list[type]:
+        return [kind, *(c for sub in kind.__subclasses__() for c in subclasses(sub))]
+
+    conditional = {}
+    for kind in subclasses(cst.CSTNode):
+        method = kind.__dict__.get("_visit_and_replace_children")
+        if method is None:
+            continue
+        for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(method)))):
+            if isinstance(node, (ast.If, ast.For, ast.While, ast.comprehension, ast.Try, ast.Match)):
+                raise AssertionError(f"{kind.__name__} visits its fields under a condition")
+            if isinstance(node, ast.IfExp):
+                test = ast.unparse(node.test)
+                if test == "isinstance(names, ImportStar)":  # `names` is visited either way
+                    continue
+                field = re.fullmatch(r"(\w+) is not None", test)
+                assert field is not None, (kind.__name__, test)
+                conditional[kind.__name__] = field.group(1)
+    assert conditional == CONDITIONAL_VISITS
+
+    info = ModuleInfo("pkg.sub.mod", "pkg.sub", False)
+    reference = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    scopes = FileContext(module, info, "pkg/sub/mod.py").scopes
+    assert [type(s).__name__ for s in scopes.values()] == [type(s).__name__ for s in reference.values()]
+    # Scope analysis parses string annotations into nodes of their own: those are compared by their code.
+    in_tree = {id(node) for node in [module, *parent_map(module)]}
+
+    def key(node: Any) -> object:
+        return id(node) if id(node) in in_tree else (type(node).__name__, cst.Module([]).code_for_node(node))
+
+    assert [key(node) for node in scopes] == [key(node) for node in reference]
+    for (node, scope), theirs in zip(scopes.items(), reference.values()):
+        assert sorted((a.name, key(a.node)) for a in scope.assignments) == sorted((a.name, key(a.node)) for a in theirs.assignments), node
+        assert sorted(key(a.node) for a in scope.accesses) == sorted(key(a.node) for a in theirs.accesses), node
 
 
 def test_a_walk_skips_a_subtree_when_visit_returns_false() -> None:

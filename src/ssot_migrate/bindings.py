@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator, Mapping, Sequence
 
 import libcst as cst
+from libcst import MaybeSentinel
 from libcst.metadata import (
     Access,
     BaseAssignment,
@@ -125,6 +127,81 @@ class _Scopes(ScopeProvider):
         return super().get_metadata(_ExpressionContext if key is ExpressionContextProvider else key, node, *default)
 
 
+class _FieldRecorder(cst.CSTVisitor):
+    """Notes which fields a node's `_visit_and_replace_children` visits, in order, without descending."""
+
+    def __init__(self) -> None:
+        self.fields: list[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return False
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.fields.append(attribute)
+
+
+_VISITED_FIELDS: dict[object, tuple[str, ...]] = {}
+# The node classes whose `_visit_and_replace_children` visits a field only when it is not None (every other
+# class visits the same fields, in the same order, for every node; tests/test_performance.py checks the list).
+CONDITIONAL_VISITS = {"FormattedStringExpression": "format_spec", "TemplatedStringExpression": "format_spec"}
+
+
+def _visited_fields(node: cst.CSTNode) -> tuple[str, ...]:
+    kind = type(node)
+    key: object = kind
+    optional = CONDITIONAL_VISITS.get(kind.__name__)
+    if optional is not None:
+        key = (kind, getattr(node, optional) is None)
+    fields = _VISITED_FIELDS.get(key)
+    if fields is None:
+        recorder = _FieldRecorder()
+        node._visit_and_replace_children(recorder)  # builds one throw-away copy of this node, once per shape
+        fields = _VISITED_FIELDS[key] = tuple(recorder.fields)
+    return fields
+
+
+def _visit_in_place(self: cst.CSTNode, visitor: Any) -> Any:
+    """`CSTNode.visit` for a read-only `CSTVisitor`: the same callbacks in the same order, without the copy.
+
+    libcst's `visit` rebuilds every node it passes (`_visit_and_replace_children`) and, for a
+    `CSTVisitor`, drops the copy and returns the original node: the copies are a third of what
+    scope metadata costs. This walks the same fields in the same order (recorded from
+    `_visit_and_replace_children` once per node class), calling `on_visit_attribute`/
+    `on_leave_attribute` as libcst's helpers do, and returns the original node as libcst does.
+    """
+    if not isinstance(visitor, cst.CSTVisitor):
+        return _LIBCST_VISIT(self, visitor)
+    if visitor.on_visit(self):
+        for name in _visited_fields(self):
+            visitor.on_visit_attribute(self, name)
+            value = getattr(self, name)
+            kind = type(value)
+            if kind is tuple or kind is list:
+                for child in value:
+                    child.visit(visitor)
+            elif value is not None and kind is not MaybeSentinel:
+                value.visit(visitor)
+            visitor.on_leave_attribute(self, name)
+    visitor.on_leave(self)
+    return self
+
+
+_LIBCST_VISIT = cst.CSTNode.visit
+
+
+@contextmanager
+def visits_in_place() -> Iterator[None]:
+    """Read-only libcst visits (metadata resolution) walk the tree without rebuilding it, for the duration."""
+    if cst.CSTNode.visit is _visit_in_place:  # already on (nested)
+        yield
+        return
+    cst.CSTNode.visit = _visit_in_place  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        cst.CSTNode.visit = _LIBCST_VISIT  # type: ignore[method-assign]
+
+
 class FileContext:
     """A parsed file plus the metadata kinds read; built once per tree version."""
 
@@ -138,7 +215,8 @@ class FileContext:
 
     @cached_property
     def scopes(self) -> dict[cst.CSTNode, Scope]:
-        return dict(self.wrapper.resolve(_Scopes))
+        with visits_in_place():
+            return dict(self.wrapper.resolve(_Scopes))
 
     @cached_property
     def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
