@@ -22,6 +22,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.name_provider import ModuleNameAndPackage
 
+from libcst._typed_visitor import CSTTypedVisitorFunctions
 from ssot_migrate.bindings import CONDITIONAL_VISITS, FileContext, _visit_in_place, parent_map, visits_in_place, walk
 from ssot_migrate.engine import IN_PROCESS_MAX_BYTES, IN_PROCESS_MAX_FILES
 from ssot_migrate.focus import Focus, elide
@@ -382,6 +383,25 @@ def test_an_in_place_visit_makes_libcsts_callbacks_in_libcsts_order_and_the_same
         with visits_in_place():
             assert module.visit(in_place) is module
         assert in_place.seen == expected.seen
+    class Hooks(cst.CSTVisitor):  # libcst's own attribute dispatch: only these two hooks
+        def __init__(self) -> None:
+            self.seen: list[tuple[str, int]] = []
+
+        def visit_ClassDef_bases(self, node: cst.ClassDef) -> None:
+            self.seen.append(("bases", id(node)))
+
+        def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+            self.seen.append(("body", id(node)))
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.seen.append(("name", id(node)))
+
+    expected_hooks, in_place_hooks = Hooks(), Hooks()
+    module.visit(expected_hooks)
+    with visits_in_place():
+        module.visit(in_place_hooks)
+    assert in_place_hooks.seen == expected_hooks.seen
+    assert {event for event, _ in expected_hooks.seen} == {"bases", "body", "name"}
     assert cst.CSTNode.visit is not _visit_in_place  # libcst's own visit is back afterwards
 
     # The in-place visit assumes a node class visits the same fields whatever the node holds, except where
@@ -405,6 +425,13 @@ def test_an_in_place_visit_makes_libcsts_callbacks_in_libcsts_order_and_the_same
                 assert field is not None, (kind.__name__, test)
                 conditional[kind.__name__] = field.group(1)
     assert conditional == CONDITIONAL_VISITS
+    # The attribute hooks every visitor inherits do nothing (the in-place visit skips a node's attribute
+    # callbacks when its visitor has no hook of its own for the node).
+    typed = ast.parse(inspect.getsource(CSTTypedVisitorFunctions)).body[0]
+    assert isinstance(typed, ast.ClassDef)
+    for method in typed.body:
+        if isinstance(method, ast.FunctionDef):
+            assert [type(statement) for statement in method.body if not isinstance(statement, ast.Expr)] == [ast.Pass], method.name
 
     info = ModuleInfo("pkg.sub.mod", "pkg.sub", False)
     reference = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)

@@ -8,14 +8,17 @@ module name) and never matches names as text.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import libcst as cst
 from libcst import MaybeSentinel
+from libcst._batched_visitor import _BatchedCSTVisitor
+from libcst._typed_visitor import CSTTypedVisitorFunctions
 from libcst.metadata import (
     Access,
     BaseAssignment,
@@ -32,6 +35,8 @@ from libcst.metadata import (
     Scope,
     ScopeProvider,
 )
+
+from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor
 
 from .modules import ModuleInfo, absolute_module
 
@@ -119,12 +124,37 @@ class _Scopes(ScopeProvider):
     METADATA_DEPENDENCIES = (_ExpressionContext,)
     get_visitors = _visitors_by_class
 
+    _DEPENDENCIES = frozenset(METADATA_DEPENDENCIES)
+
     @classmethod
     def get_inherited_dependencies(cls) -> frozenset:
-        return frozenset(cls.METADATA_DEPENDENCIES)
+        return cls._DEPENDENCIES
 
     def get_metadata(self, key: Any, node: cst.CSTNode, *default: Any) -> Any:
         return super().get_metadata(_ExpressionContext if key is ExpressionContextProvider else key, node, *default)
+
+    def visit_Module(self, node: cst.Module) -> bool | None:  # ScopeProvider.visit_Module, with `_ScopeVisitor`
+        visitor = _ScopeVisitor(self)
+        node.visit(visitor)
+        visitor.infer_accesses()
+        return None
+
+
+_ASSIGNMENT_LIKE: dict[type, bool] = {}
+
+
+class _ScopeVisitor(ScopeVisitor):
+    """libcst's ScopeVisitor, with its per-node `isinstance` against 18 node classes answered once per class."""
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:  # ScopeVisitor.on_leave
+        self.provider.set_metadata(original_node, self.scope)
+        kind = type(original_node)
+        assignment_like = _ASSIGNMENT_LIKE.get(kind)
+        if assignment_like is None:
+            assignment_like = _ASSIGNMENT_LIKE[kind] = isinstance(original_node, _ASSIGNMENT_LIKE_NODES)
+        if assignment_like:
+            self.scope._assignment_count += 1
+        super(ScopeVisitor, self).on_leave(original_node)
 
 
 class _FieldRecorder(cst.CSTVisitor):
@@ -140,13 +170,14 @@ class _FieldRecorder(cst.CSTVisitor):
         self.fields.append(attribute)
 
 
-_VISITED_FIELDS: dict[object, tuple[str, ...]] = {}
+_VISITED_FIELDS: dict[object, tuple[tuple[str, ...], Callable[[cst.CSTNode], tuple[Any, ...]]]] = {}
 # The node classes whose `_visit_and_replace_children` visits a field only when it is not None (every other
 # class visits the same fields, in the same order, for every node; tests/test_performance.py checks the list).
 CONDITIONAL_VISITS = {"FormattedStringExpression": "format_spec", "TemplatedStringExpression": "format_spec"}
 
 
-def _visited_fields(node: cst.CSTNode) -> tuple[str, ...]:
+def _visited_fields(node: cst.CSTNode) -> tuple[tuple[str, ...], Callable[[cst.CSTNode], tuple[Any, ...]]]:
+    """The fields `_visit_and_replace_children` visits, in order, and a getter of their values."""
     kind = type(node)
     key: object = kind
     optional = CONDITIONAL_VISITS.get(kind.__name__)
@@ -156,7 +187,9 @@ def _visited_fields(node: cst.CSTNode) -> tuple[str, ...]:
     if fields is None:
         recorder = _FieldRecorder()
         node._visit_and_replace_children(recorder)  # builds one throw-away copy of this node, once per shape
-        fields = _VISITED_FIELDS[key] = tuple(recorder.fields)
+        names = tuple(recorder.fields)
+        getter = operator.attrgetter(*names) if len(names) > 1 else (lambda n, a=operator.attrgetter(*names): (a(n),)) if names else (lambda n: ())
+        fields = _VISITED_FIELDS[key] = (names, getter)
     return fields
 
 
@@ -167,26 +200,75 @@ def _visit_in_place(self: cst.CSTNode, visitor: Any) -> Any:
     `CSTVisitor`, drops the copy and returns the original node: the copies are a third of what
     scope metadata costs. This walks the same fields in the same order (recorded from
     `_visit_and_replace_children` once per node class), calling `on_visit_attribute`/
-    `on_leave_attribute` as libcst's helpers do, and returns the original node as libcst does.
+    `on_leave_attribute` as libcst's helpers do (skipped only where they would find no hook),
+    and returns the original node as libcst does.
     """
-    if not isinstance(visitor, cst.CSTVisitor):
+    hooks = _attribute_hooks(visitor)
+    if hooks is _NOT_A_VISITOR:
         return _LIBCST_VISIT(self, visitor)
-    if visitor.on_visit(self):
-        for name in _visited_fields(self):
-            visitor.on_visit_attribute(self, name)
-            value = getattr(self, name)
-            kind = type(value)
-            if kind is tuple or kind is list:
-                for child in value:
-                    child.visit(visitor)
-            elif value is not None and kind is not MaybeSentinel:
-                value.visit(visitor)
-            visitor.on_leave_attribute(self, name)
-    visitor.on_leave(self)
+    _walk_in_place(self, visitor, hooks)
     return self
 
 
+def _walk_in_place(node: cst.CSTNode, visitor: Any, hooks: frozenset[str]) -> None:
+    # Only `Module` overrides `visit`, and a module is no node's child: children are walked here directly.
+    if visitor.on_visit(node):
+        kind = type(node)
+        hooked = hooks is _EVERY_NODE or kind.__name__ in hooks
+        fields, values = _visited_fields(node)
+        for name, value in zip(fields, values(node)):
+            if hooked:
+                visitor.on_visit_attribute(node, name)
+            kind = type(value)
+            if kind is tuple or kind is list:
+                for child in value:
+                    _walk_in_place(child, visitor, hooks)
+            elif value is not None and kind is not MaybeSentinel:
+                _walk_in_place(value, visitor, hooks)
+            if hooked:
+                visitor.on_leave_attribute(node, name)
+    visitor.on_leave(node)
+
+
 _LIBCST_VISIT = cst.CSTNode.visit
+_NOT_A_VISITOR: frozenset[str] = frozenset(["(a transformer)"])
+_EVERY_NODE: frozenset[str] = frozenset(["(any node)"])
+# Per visitor class: the node class names it has `visit_<Node>_<attribute>`/`leave_<Node>_<attribute>` hooks for
+# (libcst's default `on_visit_attribute`/`on_leave_attribute` look those up and do nothing else; the ones every
+# visitor inherits from CSTTypedVisitorFunctions are empty: tests/test_performance.py checks it).
+_HOOKS: dict[type, frozenset[str]] = {}
+# The batched visitor keeps its hooks per instance: found once per instance during one `visits_in_place`.
+_BATCHED_HOOKS: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _attribute_hooks(visitor: object) -> frozenset[str]:
+    kind = type(visitor)
+    hooks = _HOOKS.get(kind)
+    if hooks is not None:
+        return hooks
+    if kind is _BatchedCSTVisitor:
+        found = _BATCHED_HOOKS.get(id(visitor))
+        if found is None:
+            names = frozenset(_hooked_node(name) for name in visitor.visitor_methods)  # type: ignore[attr-defined]
+            found = _BATCHED_HOOKS[id(visitor)] = (visitor, names - {None})  # type: ignore[operator]
+        return found[1]
+    if not isinstance(visitor, cst.CSTVisitor):
+        hooks = _NOT_A_VISITOR
+    elif kind.on_visit_attribute is cst.CSTVisitor.on_visit_attribute and kind.on_leave_attribute is cst.CSTVisitor.on_leave_attribute:
+        hooks = frozenset(
+            node for node, method in ((_hooked_node(name), name) for name in dir(kind))
+            if node is not None and getattr(kind, method) is not getattr(CSTTypedVisitorFunctions, method, None)
+        )
+    else:
+        hooks = _EVERY_NODE
+    _HOOKS[kind] = hooks
+    return hooks
+
+
+def _hooked_node(method: str) -> str | None:
+    """`ClassDef` for `visit_ClassDef_bases`/`leave_ClassDef_bases`, None for any other name."""
+    parts = method.split("_", 2)
+    return parts[1] if len(parts) == 3 and parts[0] in ("visit", "leave") and parts[1] else None
 
 
 @contextmanager
@@ -200,6 +282,7 @@ def visits_in_place() -> Iterator[None]:
         yield
     finally:
         cst.CSTNode.visit = _LIBCST_VISIT  # type: ignore[method-assign]
+        _BATCHED_HOOKS.clear()
 
 
 class FileContext:
