@@ -23,7 +23,7 @@ from libcst.metadata import (
 from libcst.metadata.name_provider import ModuleNameAndPackage
 
 from libcst._typed_visitor import CSTTypedVisitorFunctions
-from ssot_migrate.bindings import CONDITIONAL_VISITS, FileContext, _visit_in_place, parent_map, visits_in_place, walk
+from ssot_migrate.bindings import CONDITIONAL_VISITS, LIBCST_VISIT_ENV, FileContext, _visit_in_place, parent_map, visits_in_place, walk
 from ssot_migrate.engine import IN_PROCESS_MAX_BYTES, IN_PROCESS_MAX_FILES
 from ssot_migrate.focus import Focus, elide
 from ssot_migrate.modules import ModuleInfo
@@ -447,6 +447,40 @@ def test_an_in_place_visit_makes_libcsts_callbacks_in_libcsts_order_and_the_same
     for (node, scope), theirs in zip(scopes.items(), reference.values()):
         assert sorted((a.name, key(a.node)) for a in scope.assignments) == sorted((a.name, key(a.node)) for a in theirs.assignments), node
         assert sorted(key(a.node) for a in scope.accesses) == sorted(key(a.node) for a in theirs.accesses), node
+
+
+SHADOWING_SHAPES = {
+    "local": "from pkg.old import thing\n\n\ndef f():\n    thing = 1\n    return thing\n\n\ndef g():\n    return thing()\n",
+    "class-attribute": "from pkg import old\n\n\nclass C:\n    old = 2\n    x = old\n\n\ny = old.thing()\n",
+    "global": "import pkg.old\n\n\ndef f():\n    global pkg\n    pkg = None\n\n\npkg.old.thing()\n",
+    "comprehension": "from pkg.old import thing\n\nvalues = [thing for thing in range(3)]\nthing()\n",
+    "del": "from pkg.old import thing\n\nthing()\ndel thing\n",
+    "star": "from pkg.old import *\n\nthing()\n",
+    "dunder-all": 'from pkg.old import thing\n\n__all__ = ["thing"]\n',
+    "annotation": 'import pkg.old\n\n\ndef f(x: "pkg.old.Thing") -> None:\n    pkg = 1\n    return x\n',
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHADOWING_SHAPES))
+def test_a_shadowing_shape_gets_the_plan_of_libcsts_own_visit(tmp_path: Path, shape: str) -> None:
+    repo = make_repo(tmp_path, {
+        "pkg/__init__.py": "", "pkg/old.py": "def thing():\n    return 1\n\n\nclass Thing:\n    pass\n",
+        "use.py": SHADOWING_SHAPES[shape],
+    })
+    plans = []
+    for env in ({}, {LIBCST_VISIT_ENV: "1"}):
+        result = run_cli("plan", "-f", "json", "--no-cache", "--jobs", "1", "--rename", "pkg.old=pkg.new", cwd=repo, env=env)
+        assert result.returncode == 0, result.stderr.decode()
+        data = json.loads(result.stdout)
+        del data["stats"]["seconds"]
+        plans.append(data)
+    in_place, libcst_visit = plans
+    assert in_place == libcst_visit
+    changed = {f["path"]: f["diff"] for f in in_place["files"]}
+    # Not a vacuous equality: every shape's file is rewritten or reported (the star import, the `global`).
+    assert "use.py" in changed or any(f["path"] == "use.py" for f in in_place["findings"]), in_place
+    if "use.py" in changed:
+        assert "pkg.new" in changed["use.py"] or "import new" in changed["use.py"]
 
 
 def test_a_walk_skips_a_subtree_when_visit_returns_false() -> None:
