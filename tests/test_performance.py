@@ -280,7 +280,44 @@ SAMPLES = [
 ]
 
 
-@pytest.mark.parametrize("source", SAMPLES, ids=["module", "crlf", "empty"])
+NESTED = src(
+    """
+    class Outer(Base):
+        \"\"\"A docstring
+        over lines.\"\"\"
+
+        # a comment before a method
+        def method(self, x=(1,
+                            2)):
+            if x:  # trailing
+                \t# a tab
+                pass
+            else:
+                try:
+                    return {
+                        "k": [y for y in x],
+                    }
+                except (A,
+                        B) as e:
+                    raise
+                finally:
+                    del x
+            @decorator
+            async def inner(): x = 1; y = 2
+            match x:
+                case [a, *rest]:
+                    for i in a: yield i
+                case _:
+                    while True:
+                        break
+        attribute: int = 3
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "source", [*SAMPLES, NESTED, NESTED.replace("\n", "\r\n")], ids=["module", "crlf", "empty", "nested", "nested-crlf"]
+)
 def test_per_node_metadata_matches_libcsts_providers(source: str) -> None:
     info = ModuleInfo("pkg.sub.mod", "pkg.sub", False)
     module = cst.parse_module(source)

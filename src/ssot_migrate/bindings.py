@@ -37,6 +37,9 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from libcst._nodes.internal import CodegenState
+from libcst.metadata.position_provider import NEWLINE_RE as _POSITION_NEWLINE
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor
 
 from .modules import ModuleInfo, absolute_module
@@ -302,6 +305,7 @@ class FileContext:
         self.module = self.wrapper.module
         self._qualified: dict[cst.CSTNode, frozenset[str]] = {}
         self._statement_positions: dict[cst.CSTNode, Mapping[cst.CSTNode, CodeRange]] = {}
+        self._block_starts: dict[cst.CSTNode, dict[cst.CSTNode, tuple[int, int, tuple[str, ...]]]] = {}
 
     @cached_property
     def scopes(self) -> dict[cst.CSTNode, Scope]:
@@ -354,22 +358,32 @@ class FileContext:
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based line and column of a node of this tree (libcst's PositionProvider start).
 
-        Positions are computed for the module-level statement holding the node only: most
-        files have a few edits, and positions for the whole file cost more than its parse.
+        Positions are computed for the innermost statement of an indented block that holds the
+        node (or the module-level statement): most files have a few edits, and positions for the
+        whole file (or a whole class) cost more than its parse.
         """
         statement = node
+        inner: cst.CSTNode | None = None  # the innermost statement of an indented block holding the node
         while (parent := self.parents.get(statement)) is not None and parent is not self.module:
+            if inner is None and type(parent) is cst.IndentedBlock and isinstance(statement, cst.BaseStatement):
+                inner = statement
             statement = parent
         first_line = self._statement_lines.get(statement)
         if first_line is None:  # the module itself, or its header or footer
             start = self.wrapper.resolve(PositionProvider)[node].start
             return start.line, start.column + 1
+        if inner is not None:
+            positions = self._statement_positions.get(inner)
+            if positions is None:
+                starts = self._block_starts.get(statement)
+                if starts is None:
+                    starts = self._block_starts[statement] = block_starts(statement, self.module)
+                positions = self._statement_positions[inner] = nested_positions(inner, self.module, *starts[inner])
+            start = positions[node].start
+            return first_line + start.line - 1, start.column + 1
         positions = self._statement_positions.get(statement)
-        if positions is None:
-            alone = self.module.with_changes(header=(), body=(statement,), footer=())
-            positions = self._statement_positions[statement] = MetadataWrapper(
-                alone, unsafe_skip_copy=True
-            ).resolve(PositionProvider)
+        if positions is None:  # as a PositionProvider pass over the statement alone in a module
+            positions = self._statement_positions[statement] = nested_positions(statement, self.module, 1, 0, ())
         start = positions[node].start
         return first_line + start.line - 1, start.column + 1
 
@@ -512,6 +526,56 @@ class FileContext:
         for statement in self.module.body:
             walk(statement, finder)
         return finder.entries
+
+
+class _BlockStarts(CodegenState):
+    """A plain codegen of one module-level statement (as if alone at line 1) that notes where each statement of
+    an indented block starts: its line and column as libcst's PositionProvider counts them, and the indentation
+    in force. Plain codegen costs a ninth of a position-tracking one."""
+
+    def __init__(self, module: cst.Module) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.starts: dict[cst.CSTNode, tuple[int, int, tuple[str, ...]]] = {}
+        self.block_statements: set[int] = set()
+        self._counted = 0
+        self._line = 1
+        self._column = 0
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if type(node) is cst.IndentedBlock:  # its statements are generated after it starts
+            self.block_statements.update(id(child) for child in node.body)  # type: ignore[attr-defined]
+        elif id(node) in self.block_statements:
+            for token in self.tokens[self._counted :]:  # PositionProvider's _update_position, per token
+                segments = _POSITION_NEWLINE.split(token)
+                if len(segments) == 1:
+                    self._column += len(token)
+                else:
+                    self._line += len(segments) - 1
+                    self._column = len(segments[-1])
+            self._counted = len(self.tokens)
+            self.starts[node] = (self._line, self._column, tuple(self.indent_tokens))
+
+
+def block_starts(statement: cst.CSTNode, module: cst.Module) -> dict[cst.CSTNode, tuple[int, int, tuple[str, ...]]]:
+    """Where each statement of an indented block inside a module-level statement starts (see `_BlockStarts`)."""
+    state = _BlockStarts(module)
+    statement._codegen(state)
+    return state.starts
+
+
+def nested_positions(
+    statement: cst.CSTNode, module: cst.Module, line: int, column: int, indent: tuple[str, ...]
+) -> Mapping[cst.CSTNode, CodeRange]:
+    """libcst's positions for the nodes of one statement of an indented block, its codegen started where it
+    starts in its module-level statement (line, column, indentation): the same numbers a PositionProvider pass
+    over the module-level statement gives, without the position-tracking codegen of the rest of it."""
+    provider = PositionProvider()
+    state = PositionProvidingCodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline, provider=provider,
+        indent_tokens=list(indent), line=line, column=column,
+    )
+    statement._codegen(state)
+    return provider._computed
 
 
 def _fully_qualify(info: ModuleInfo, name: QualifiedName) -> str | None:

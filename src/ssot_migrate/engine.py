@@ -390,6 +390,19 @@ def _time_metadata() -> None:
 
     MetadataWrapper.resolve_many = timed  # type: ignore[method-assign]
 
+    from . import bindings  # positions of a nested statement are computed without a MetadataWrapper
+
+    nested_positions = bindings.nested_positions
+
+    def timed_positions(*args):  # type: ignore[no-untyped-def]
+        start = time.process_time()
+        try:
+            return nested_positions(*args)
+        finally:
+            _spent("metadata", start, nested=True)
+
+    bindings.nested_positions = timed_positions  # type: ignore[assignment]
+
 
 def _spent(phase: str, since: float, *, nested: bool = False) -> float:
     """Add the time since `since` to `phase` (when costs are on); returns now."""
