@@ -13,6 +13,7 @@ from typing import Any
 
 import libcst as cst
 import pytest
+from libcst._typed_visitor import CSTTypedVisitorFunctions
 from libcst.metadata import (
     FullyQualifiedNameProvider,
     MetadataWrapper,
@@ -22,8 +23,15 @@ from libcst.metadata import (
 )
 from libcst.metadata.name_provider import ModuleNameAndPackage
 
-from libcst._typed_visitor import CSTTypedVisitorFunctions
-from ssot_migrate.bindings import CONDITIONAL_VISITS, LIBCST_VISIT_ENV, FileContext, _visit_in_place, parent_map, visits_in_place, walk
+from ssot_migrate.bindings import (
+    CONDITIONAL_VISITS,
+    LIBCST_VISIT_ENV,
+    FileContext,
+    _visit_in_place,
+    parent_map,
+    visits_in_place,
+    walk,
+)
 from ssot_migrate.engine import IN_PROCESS_MAX_BYTES, IN_PROCESS_MAX_FILES
 from ssot_migrate.focus import Focus, elide
 from ssot_migrate.modules import ModuleInfo
@@ -453,7 +461,7 @@ def test_an_in_place_visit_makes_libcsts_callbacks_in_libcsts_order_and_the_same
             continue
         for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(method)))):
             if isinstance(node, (ast.If, ast.For, ast.While, ast.comprehension, ast.Try, ast.Match)):
-                raise AssertionError(f"{kind.__name__} visits its fields under a condition")
+                pytest.fail(f"{kind.__name__} visits its fields under a condition")
             if isinstance(node, ast.IfExp):
                 test = ast.unparse(node.test)
                 if test == "isinstance(names, ImportStar)":  # `names` is visited either way

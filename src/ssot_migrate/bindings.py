@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import libcst as cst
 from libcst import MaybeSentinel
 from libcst._batched_visitor import _BatchedCSTVisitor
+from libcst._nodes.internal import CodegenState
 from libcst._typed_visitor import CSTTypedVisitorFunctions
 from libcst.metadata import (
     Access,
@@ -36,8 +37,6 @@ from libcst.metadata import (
     Scope,
     ScopeProvider,
 )
-
-from libcst._nodes.internal import CodegenState
 from libcst.metadata.position_provider import NEWLINE_RE as _POSITION_NEWLINE
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor
