@@ -4,22 +4,34 @@ out of the libcst parse, and the per-node metadata that replaces libcst's whole-
 from __future__ import annotations
 
 import ast
+import inspect
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import libcst as cst
 import pytest
+from libcst._typed_visitor import CSTTypedVisitorFunctions
 from libcst.metadata import (
     FullyQualifiedNameProvider,
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
+    ScopeProvider,
 )
 from libcst.metadata.name_provider import ModuleNameAndPackage
 
-from ssot_migrate.bindings import FileContext, parent_map, walk
+from ssot_migrate.bindings import (
+    CONDITIONAL_VISITS,
+    LIBCST_VISIT_ENV,
+    FileContext,
+    _visit_in_place,
+    parent_map,
+    visits_in_place,
+    walk,
+)
 from ssot_migrate.engine import IN_PROCESS_MAX_BYTES, IN_PROCESS_MAX_FILES
 from ssot_migrate.focus import Focus, elide
 from ssot_migrate.modules import ModuleInfo
@@ -276,7 +288,44 @@ SAMPLES = [
 ]
 
 
-@pytest.mark.parametrize("source", SAMPLES, ids=["module", "crlf", "empty"])
+NESTED = src(
+    """
+    class Outer(Base):
+        \"\"\"A docstring
+        over lines.\"\"\"
+
+        # a comment before a method
+        def method(self, x=(1,
+                            2)):
+            if x:  # trailing
+                \t# a tab
+                pass
+            else:
+                try:
+                    return {
+                        "k": [y for y in x],
+                    }
+                except (A,
+                        B) as e:
+                    raise
+                finally:
+                    del x
+            @decorator
+            async def inner(): x = 1; y = 2
+            match x:
+                case [a, *rest]:
+                    for i in a: yield i
+                case _:
+                    while True:
+                        break
+        attribute: int = 3
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "source", [*SAMPLES, NESTED, NESTED.replace("\n", "\r\n")], ids=["module", "crlf", "empty", "nested", "nested-crlf"]
+)
 def test_per_node_metadata_matches_libcsts_providers(source: str) -> None:
     info = ModuleInfo("pkg.sub.mod", "pkg.sub", False)
     module = cst.parse_module(source)
@@ -323,6 +372,160 @@ def test_a_read_only_walk_sees_what_a_libcst_visit_sees() -> None:
     order = {event: position for position, event in enumerate(walked)}
     for child, parent in parent_map(module).items():
         assert order[("visit", id(parent))] < order[("visit", id(child))] < order[("leave", id(child))] < order[("leave", id(parent))]
+
+
+EVERY_SHAPE = SAMPLES[0] + src(
+    """
+    from os import (path as p, sep)
+    async def co(*args, **kwargs):
+        async with lock as (a, b):
+            async for item in stream:
+                yield await item
+        try:
+            del a[0], b.c
+        except* (ValueError, TypeError) as error:
+            raise error from None
+        finally:
+            global g
+    match command:
+        case [Point(x=0, y=0), *rest] | {"k": _, **other} if rest:
+            pass
+    type Alias[T: int, *Ts, **P] = dict[T, Ts]
+    value = f"{x!r:>{width}}" if (y := x) else not x
+    @decorator
+    class Generic[T](Base, metaclass=Meta): ...
+    print(*a, sep=b"", end=rb"x"); assert x, "message"; x[1:2, ::3] @= -~x ** 2
+    with open("f") as handle, other: pass
+    while True: break
+    else: continue
+    """
+)
+
+
+def test_an_in_place_visit_makes_libcsts_callbacks_in_libcsts_order_and_the_same_scopes() -> None:
+    class Recorder(cst.CSTVisitor):
+        def __init__(self, skip: type) -> None:
+            self.seen: list[tuple[str, int, str]] = []
+            self.skip = skip
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            self.seen.append(("visit", id(node), ""))
+            return not isinstance(node, self.skip)
+
+        def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+            self.seen.append(("attribute", id(node), attribute))
+
+        def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+            self.seen.append(("left attribute", id(original_node), attribute))
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            self.seen.append(("leave", id(original_node), ""))
+
+    module = cst.parse_module(EVERY_SHAPE)
+    for skip in (type(None), cst.ClassDef):  # all of it; then a visit_ that returns False
+        expected, in_place = Recorder(skip), Recorder(skip)
+        assert module.visit(expected) is module
+        with visits_in_place():
+            assert module.visit(in_place) is module
+        assert in_place.seen == expected.seen
+    class Hooks(cst.CSTVisitor):  # libcst's own attribute dispatch: only these two hooks
+        def __init__(self) -> None:
+            self.seen: list[tuple[str, int]] = []
+
+        def visit_ClassDef_bases(self, node: cst.ClassDef) -> None:
+            self.seen.append(("bases", id(node)))
+
+        def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+            self.seen.append(("body", id(node)))
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.seen.append(("name", id(node)))
+
+    expected_hooks, in_place_hooks = Hooks(), Hooks()
+    module.visit(expected_hooks)
+    with visits_in_place():
+        module.visit(in_place_hooks)
+    assert in_place_hooks.seen == expected_hooks.seen
+    assert {event for event, _ in expected_hooks.seen} == {"bases", "body", "name"}
+    assert cst.CSTNode.visit is not _visit_in_place  # libcst's own visit is back afterwards
+
+    # The in-place visit assumes a node class visits the same fields whatever the node holds, except where
+    # `CONDITIONAL_VISITS` says: a libcst release that adds a condition must extend that list.
+    def subclasses(kind: type) -> list[type]:
+        return [kind, *(c for sub in kind.__subclasses__() for c in subclasses(sub))]
+
+    conditional = {}
+    for kind in subclasses(cst.CSTNode):
+        method = kind.__dict__.get("_visit_and_replace_children")
+        if method is None:
+            continue
+        for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(method)))):
+            if isinstance(node, (ast.If, ast.For, ast.While, ast.comprehension, ast.Try, ast.Match)):
+                pytest.fail(f"{kind.__name__} visits its fields under a condition")
+            if isinstance(node, ast.IfExp):
+                test = ast.unparse(node.test)
+                if test == "isinstance(names, ImportStar)":  # `names` is visited either way
+                    continue
+                field = re.fullmatch(r"(\w+) is not None", test)
+                assert field is not None, (kind.__name__, test)
+                conditional[kind.__name__] = field.group(1)
+    assert conditional == CONDITIONAL_VISITS
+    # The attribute hooks every visitor inherits do nothing (the in-place visit skips a node's attribute
+    # callbacks when its visitor has no hook of its own for the node).
+    typed = ast.parse(inspect.getsource(CSTTypedVisitorFunctions)).body[0]
+    assert isinstance(typed, ast.ClassDef)
+    for method in typed.body:
+        if isinstance(method, ast.FunctionDef):
+            assert [type(statement) for statement in method.body if not isinstance(statement, ast.Expr)] == [ast.Pass], method.name
+
+    info = ModuleInfo("pkg.sub.mod", "pkg.sub", False)
+    reference = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    scopes = FileContext(module, info, "pkg/sub/mod.py").scopes
+    assert [type(s).__name__ for s in scopes.values()] == [type(s).__name__ for s in reference.values()]
+    # Scope analysis parses string annotations into nodes of their own: those are compared by their code.
+    in_tree = {id(node) for node in [module, *parent_map(module)]}
+
+    def key(node: Any) -> object:
+        return id(node) if id(node) in in_tree else (type(node).__name__, cst.Module([]).code_for_node(node))
+
+    assert [key(node) for node in scopes] == [key(node) for node in reference]
+    for (node, scope), theirs in zip(scopes.items(), reference.values()):
+        assert sorted((a.name, key(a.node)) for a in scope.assignments) == sorted((a.name, key(a.node)) for a in theirs.assignments), node
+        assert sorted(key(a.node) for a in scope.accesses) == sorted(key(a.node) for a in theirs.accesses), node
+
+
+SHADOWING_SHAPES = {
+    "local": "from pkg.old import thing\n\n\ndef f():\n    thing = 1\n    return thing\n\n\ndef g():\n    return thing()\n",
+    "class-attribute": "from pkg import old\n\n\nclass C:\n    old = 2\n    x = old\n\n\ny = old.thing()\n",
+    "global": "import pkg.old\n\n\ndef f():\n    global pkg\n    pkg = None\n\n\npkg.old.thing()\n",
+    "comprehension": "from pkg.old import thing\n\nvalues = [thing for thing in range(3)]\nthing()\n",
+    "del": "from pkg.old import thing\n\nthing()\ndel thing\n",
+    "star": "from pkg.old import *\n\nthing()\n",
+    "dunder-all": 'from pkg.old import thing\n\n__all__ = ["thing"]\n',
+    "annotation": 'import pkg.old\n\n\ndef f(x: "pkg.old.Thing") -> None:\n    pkg = 1\n    return x\n',
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHADOWING_SHAPES))
+def test_a_shadowing_shape_gets_the_plan_of_libcsts_own_visit(tmp_path: Path, shape: str) -> None:
+    repo = make_repo(tmp_path, {
+        "pkg/__init__.py": "", "pkg/old.py": "def thing():\n    return 1\n\n\nclass Thing:\n    pass\n",
+        "use.py": SHADOWING_SHAPES[shape],
+    })
+    plans = []
+    for env in ({}, {LIBCST_VISIT_ENV: "1"}):
+        result = run_cli("plan", "-f", "json", "--no-cache", "--jobs", "1", "--rename", "pkg.old=pkg.new", cwd=repo, env=env)
+        assert result.returncode == 0, result.stderr.decode()
+        data = json.loads(result.stdout)
+        del data["stats"]["seconds"]
+        plans.append(data)
+    in_place, libcst_visit = plans
+    assert in_place == libcst_visit
+    changed = {f["path"]: f["diff"] for f in in_place["files"]}
+    # Not a vacuous equality: every shape's file is rewritten or reported (the star import, the `global`).
+    assert "use.py" in changed or any(f["path"] == "use.py" for f in in_place["findings"]), in_place
+    if "use.py" in changed:
+        assert "pkg.new" in changed["use.py"] or "import new" in changed["use.py"]
 
 
 def test_a_walk_skips_a_subtree_when_visit_returns_false() -> None:

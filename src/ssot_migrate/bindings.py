@@ -8,12 +8,19 @@ module name) and never matches names as text.
 from __future__ import annotations
 
 import dataclasses
+import operator
+import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import libcst as cst
+from libcst import MaybeSentinel
+from libcst._batched_visitor import _BatchedCSTVisitor
+from libcst._nodes.internal import CodegenState
+from libcst._typed_visitor import CSTTypedVisitorFunctions
 from libcst.metadata import (
     Access,
     BaseAssignment,
@@ -30,6 +37,9 @@ from libcst.metadata import (
     Scope,
     ScopeProvider,
 )
+from libcst.metadata.position_provider import NEWLINE_RE as _POSITION_NEWLINE
+from libcst.metadata.position_provider import PositionProvidingCodegenState
+from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor
 
 from .modules import ModuleInfo, absolute_module
 
@@ -117,12 +127,171 @@ class _Scopes(ScopeProvider):
     METADATA_DEPENDENCIES = (_ExpressionContext,)
     get_visitors = _visitors_by_class
 
+    _DEPENDENCIES = frozenset(METADATA_DEPENDENCIES)
+
     @classmethod
     def get_inherited_dependencies(cls) -> frozenset:
-        return frozenset(cls.METADATA_DEPENDENCIES)
+        return cls._DEPENDENCIES
 
     def get_metadata(self, key: Any, node: cst.CSTNode, *default: Any) -> Any:
         return super().get_metadata(_ExpressionContext if key is ExpressionContextProvider else key, node, *default)
+
+    def visit_Module(self, node: cst.Module) -> bool | None:  # ScopeProvider.visit_Module, with `_ScopeVisitor`
+        visitor = _ScopeVisitor(self)
+        node.visit(visitor)
+        visitor.infer_accesses()
+        return None
+
+
+_ASSIGNMENT_LIKE: dict[type, bool] = {}
+
+
+class _ScopeVisitor(ScopeVisitor):
+    """libcst's ScopeVisitor, with its per-node `isinstance` against 18 node classes answered once per class."""
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:  # ScopeVisitor.on_leave
+        self.provider.set_metadata(original_node, self.scope)
+        kind = type(original_node)
+        assignment_like = _ASSIGNMENT_LIKE.get(kind)
+        if assignment_like is None:
+            assignment_like = _ASSIGNMENT_LIKE[kind] = isinstance(original_node, _ASSIGNMENT_LIKE_NODES)
+        if assignment_like:
+            self.scope._assignment_count += 1
+        super(ScopeVisitor, self).on_leave(original_node)
+
+
+class _FieldRecorder(cst.CSTVisitor):
+    """Notes which fields a node's `_visit_and_replace_children` visits, in order, without descending."""
+
+    def __init__(self) -> None:
+        self.fields: list[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return False
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.fields.append(attribute)
+
+
+_VISITED_FIELDS: dict[object, tuple[tuple[str, ...], Callable[[cst.CSTNode], tuple[Any, ...]]]] = {}
+# The node classes whose `_visit_and_replace_children` visits a field only when it is not None (every other
+# class visits the same fields, in the same order, for every node; tests/test_performance.py checks the list).
+CONDITIONAL_VISITS = {"FormattedStringExpression": "format_spec", "TemplatedStringExpression": "format_spec"}
+
+
+def _visited_fields(node: cst.CSTNode) -> tuple[tuple[str, ...], Callable[[cst.CSTNode], tuple[Any, ...]]]:
+    """The fields `_visit_and_replace_children` visits, in order, and a getter of their values."""
+    kind = type(node)
+    key: object = kind
+    optional = CONDITIONAL_VISITS.get(kind.__name__)
+    if optional is not None:
+        key = (kind, getattr(node, optional) is None)
+    fields = _VISITED_FIELDS.get(key)
+    if fields is None:
+        recorder = _FieldRecorder()
+        node._visit_and_replace_children(recorder)  # builds one throw-away copy of this node, once per shape
+        names = tuple(recorder.fields)
+        getter = operator.attrgetter(*names) if len(names) > 1 else (lambda n, a=operator.attrgetter(*names): (a(n),)) if names else (lambda n: ())
+        fields = _VISITED_FIELDS[key] = (names, getter)
+    return fields
+
+
+def _visit_in_place(self: cst.CSTNode, visitor: Any) -> Any:
+    """`CSTNode.visit` for a read-only `CSTVisitor`: the same callbacks in the same order, without the copy.
+
+    libcst's `visit` rebuilds every node it passes (`_visit_and_replace_children`) and, for a
+    `CSTVisitor`, drops the copy and returns the original node: the copies are a third of what
+    scope metadata costs. This walks the same fields in the same order (recorded from
+    `_visit_and_replace_children` once per node class), calling `on_visit_attribute`/
+    `on_leave_attribute` as libcst's helpers do (skipped only where they would find no hook),
+    and returns the original node as libcst does.
+    """
+    hooks = _attribute_hooks(visitor)
+    if hooks is _NOT_A_VISITOR:
+        return _LIBCST_VISIT(self, visitor)
+    _walk_in_place(self, visitor, hooks)
+    return self
+
+
+def _walk_in_place(node: cst.CSTNode, visitor: Any, hooks: frozenset[str]) -> None:
+    # Only `Module` overrides `visit`, and a module is no node's child: children are walked here directly.
+    if visitor.on_visit(node):
+        kind = type(node)
+        hooked = hooks is _EVERY_NODE or kind.__name__ in hooks
+        fields, values = _visited_fields(node)
+        for name, value in zip(fields, values(node)):
+            if hooked:
+                visitor.on_visit_attribute(node, name)
+            kind = type(value)
+            if kind is tuple or kind is list:
+                for child in value:
+                    _walk_in_place(child, visitor, hooks)
+            elif value is not None and kind is not MaybeSentinel:
+                _walk_in_place(value, visitor, hooks)
+            if hooked:
+                visitor.on_leave_attribute(node, name)
+    visitor.on_leave(node)
+
+
+_LIBCST_VISIT = cst.CSTNode.visit
+_NOT_A_VISITOR: frozenset[str] = frozenset(["(a transformer)"])
+_EVERY_NODE: frozenset[str] = frozenset(["(any node)"])
+# Per visitor class: the node class names it has `visit_<Node>_<attribute>`/`leave_<Node>_<attribute>` hooks for
+# (libcst's default `on_visit_attribute`/`on_leave_attribute` look those up and do nothing else; the ones every
+# visitor inherits from CSTTypedVisitorFunctions are empty: tests/test_performance.py checks it).
+_HOOKS: dict[type, frozenset[str]] = {}
+# The batched visitor keeps its hooks per instance: found once per instance during one `visits_in_place`.
+_BATCHED_HOOKS: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _attribute_hooks(visitor: object) -> frozenset[str]:
+    kind = type(visitor)
+    hooks = _HOOKS.get(kind)
+    if hooks is not None:
+        return hooks
+    if kind is _BatchedCSTVisitor:
+        found = _BATCHED_HOOKS.get(id(visitor))
+        if found is None:
+            names = frozenset(_hooked_node(name) for name in visitor.visitor_methods)  # type: ignore[attr-defined]
+            found = _BATCHED_HOOKS[id(visitor)] = (visitor, names - {None})  # type: ignore[operator]
+        return found[1]
+    if not isinstance(visitor, cst.CSTVisitor):
+        hooks = _NOT_A_VISITOR
+    elif kind.on_visit_attribute is cst.CSTVisitor.on_visit_attribute and kind.on_leave_attribute is cst.CSTVisitor.on_leave_attribute:
+        hooks = frozenset(
+            node for node, method in ((_hooked_node(name), name) for name in dir(kind))
+            if node is not None and getattr(kind, method) is not getattr(CSTTypedVisitorFunctions, method, None)
+        )
+    else:
+        hooks = _EVERY_NODE
+    _HOOKS[kind] = hooks
+    return hooks
+
+
+def _hooked_node(method: str) -> str | None:
+    """`ClassDef` for `visit_ClassDef_bases`/`leave_ClassDef_bases`, None for any other name."""
+    parts = method.split("_", 2)
+    return parts[1] if len(parts) == 3 and parts[0] in ("visit", "leave") and parts[1] else None
+
+
+# `SSOT_MIGRATE_LIBCST_VISIT=1` keeps libcst's own visit everywhere: the in-place walk must not change a plan,
+# and the tests compare both.
+LIBCST_VISIT_ENV = "SSOT_MIGRATE_LIBCST_VISIT"
+_LIBCST_VISIT_ONLY = bool(os.environ.get(LIBCST_VISIT_ENV))
+
+
+@contextmanager
+def visits_in_place() -> Iterator[None]:
+    """Read-only libcst visits (metadata resolution) walk the tree without rebuilding it, for the duration."""
+    if _LIBCST_VISIT_ONLY or cst.CSTNode.visit is _visit_in_place:  # off, or already on (nested)
+        yield
+        return
+    cst.CSTNode.visit = _visit_in_place  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        cst.CSTNode.visit = _LIBCST_VISIT  # type: ignore[method-assign]
+        _BATCHED_HOOKS.clear()
 
 
 class FileContext:
@@ -135,10 +304,12 @@ class FileContext:
         self.module = self.wrapper.module
         self._qualified: dict[cst.CSTNode, frozenset[str]] = {}
         self._statement_positions: dict[cst.CSTNode, Mapping[cst.CSTNode, CodeRange]] = {}
+        self._block_starts: dict[cst.CSTNode, dict[cst.CSTNode, tuple[int, int, tuple[str, ...]]]] = {}
 
     @cached_property
     def scopes(self) -> dict[cst.CSTNode, Scope]:
-        return dict(self.wrapper.resolve(_Scopes))
+        with visits_in_place():
+            return dict(self.wrapper.resolve(_Scopes))
 
     @cached_property
     def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
@@ -186,22 +357,32 @@ class FileContext:
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based line and column of a node of this tree (libcst's PositionProvider start).
 
-        Positions are computed for the module-level statement holding the node only: most
-        files have a few edits, and positions for the whole file cost more than its parse.
+        Positions are computed for the innermost statement of an indented block that holds the
+        node (or the module-level statement): most files have a few edits, and positions for the
+        whole file (or a whole class) cost more than its parse.
         """
         statement = node
+        inner: cst.CSTNode | None = None  # the innermost statement of an indented block holding the node
         while (parent := self.parents.get(statement)) is not None and parent is not self.module:
+            if inner is None and type(parent) is cst.IndentedBlock and isinstance(statement, cst.BaseStatement):
+                inner = statement
             statement = parent
         first_line = self._statement_lines.get(statement)
         if first_line is None:  # the module itself, or its header or footer
             start = self.wrapper.resolve(PositionProvider)[node].start
             return start.line, start.column + 1
+        if inner is not None:
+            positions = self._statement_positions.get(inner)
+            if positions is None:
+                starts = self._block_starts.get(statement)
+                if starts is None:
+                    starts = self._block_starts[statement] = block_starts(statement, self.module)
+                positions = self._statement_positions[inner] = nested_positions(inner, self.module, *starts[inner])
+            start = positions[node].start
+            return first_line + start.line - 1, start.column + 1
         positions = self._statement_positions.get(statement)
-        if positions is None:
-            alone = self.module.with_changes(header=(), body=(statement,), footer=())
-            positions = self._statement_positions[statement] = MetadataWrapper(
-                alone, unsafe_skip_copy=True
-            ).resolve(PositionProvider)
+        if positions is None:  # as a PositionProvider pass over the statement alone in a module
+            positions = self._statement_positions[statement] = nested_positions(statement, self.module, 1, 0, ())
         start = positions[node].start
         return first_line + start.line - 1, start.column + 1
 
@@ -344,6 +525,56 @@ class FileContext:
         for statement in self.module.body:
             walk(statement, finder)
         return finder.entries
+
+
+class _BlockStarts(CodegenState):
+    """A plain codegen of one module-level statement (as if alone at line 1) that notes where each statement of
+    an indented block starts: its line and column as libcst's PositionProvider counts them, and the indentation
+    in force. Plain codegen costs a ninth of a position-tracking one."""
+
+    def __init__(self, module: cst.Module) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.starts: dict[cst.CSTNode, tuple[int, int, tuple[str, ...]]] = {}
+        self.block_statements: set[int] = set()
+        self._counted = 0
+        self._line = 1
+        self._column = 0
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if type(node) is cst.IndentedBlock:  # its statements are generated after it starts
+            self.block_statements.update(id(child) for child in node.body)  # type: ignore[attr-defined]
+        elif id(node) in self.block_statements:
+            for token in self.tokens[self._counted :]:  # PositionProvider's _update_position, per token
+                segments = _POSITION_NEWLINE.split(token)
+                if len(segments) == 1:
+                    self._column += len(token)
+                else:
+                    self._line += len(segments) - 1
+                    self._column = len(segments[-1])
+            self._counted = len(self.tokens)
+            self.starts[node] = (self._line, self._column, tuple(self.indent_tokens))
+
+
+def block_starts(statement: cst.CSTNode, module: cst.Module) -> dict[cst.CSTNode, tuple[int, int, tuple[str, ...]]]:
+    """Where each statement of an indented block inside a module-level statement starts (see `_BlockStarts`)."""
+    state = _BlockStarts(module)
+    statement._codegen(state)
+    return state.starts
+
+
+def nested_positions(
+    statement: cst.CSTNode, module: cst.Module, line: int, column: int, indent: tuple[str, ...]
+) -> Mapping[cst.CSTNode, CodeRange]:
+    """libcst's positions for the nodes of one statement of an indented block, its codegen started where it
+    starts in its module-level statement (line, column, indentation): the same numbers a PositionProvider pass
+    over the module-level statement gives, without the position-tracking codegen of the rest of it."""
+    provider = PositionProvider()
+    state = PositionProvidingCodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline, provider=provider,
+        indent_tokens=list(indent), line=line, column=column,
+    )
+    statement._codegen(state)
+    return provider._computed
 
 
 def _fully_qualify(info: ModuleInfo, name: QualifiedName) -> str | None:

@@ -379,6 +379,8 @@ def _time_metadata() -> None:
     """Count libcst's metadata resolution (scopes, positions) as its own phase."""
     from libcst.metadata import MetadataWrapper
 
+    from . import bindings
+
     resolve_many = MetadataWrapper.resolve_many
 
     def timed(self, providers):  # type: ignore[no-untyped-def]
@@ -389,6 +391,17 @@ def _time_metadata() -> None:
             _spent("metadata", start, nested=True)
 
     MetadataWrapper.resolve_many = timed  # type: ignore[method-assign]
+    # Positions of a statement inside a block are computed without a MetadataWrapper.
+    nested_positions = bindings.nested_positions
+
+    def timed_positions(*args):  # type: ignore[no-untyped-def]
+        start = time.process_time()
+        try:
+            return nested_positions(*args)
+        finally:
+            _spent("metadata", start, nested=True)
+
+    bindings.nested_positions = timed_positions  # type: ignore[assignment]
 
 
 def _spent(phase: str, since: float, *, nested: bool = False) -> float:
