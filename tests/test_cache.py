@@ -189,3 +189,53 @@ def test_check_shares_the_cache_and_honours_no_cache(repo: Path, tmp_path: Path)
     cold = check("--no-cache")
     assert cold["stats"]["cached"] == 0 and cold["stats"]["parsed"] == 1
     assert cold["findings"] == warm["findings"]
+
+
+def _damage(entry: Path) -> None:
+    """Change one byte in the middle of an entry's JSON, as a disk error or a hand edit would."""
+    data = bytearray(entry.read_bytes())
+    middle = len(data) // 2 + 5
+    data[middle] = ord("0") if data[middle] != ord("0") else ord("1")
+    entry.write_bytes(bytes(data))
+
+
+def test_a_damaged_entry_is_a_miss_and_is_written_again(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = plan_json(repo, "--cache-dir", str(cache))
+    stored = entries(cache)
+    assert stored
+    for entry in stored:
+        _damage(entry)
+    again = plan_json(repo, "--cache-dir", str(cache))
+    assert again["stats"]["cached"] == 0 and again["stats"]["parsed"] == first["stats"]["parsed"]
+    assert content(again) == content(first)
+    warm = plan_json(repo, "--cache-dir", str(cache))
+    assert warm["stats"]["cached"] == warm["stats"]["prefiltered"] > 0, "the damaged entries were written again"
+
+
+def test_a_damaged_audit_scan_is_a_miss_even_in_a_part_decoded_late(tmp_path: Path, private_cache_home: Path) -> None:
+    """A warm hook decodes some parts of a cached scan (signatures) only when a check reads them: damage there
+    must still be a miss, not a traceback in the middle of the checks."""
+    project = make_repo(tmp_path / "project", {
+        "pkg/__init__.py": "",
+        "pkg/api.py": "def kept(a, b=1, *, c=2):\n    pass\n",
+        "pkg/user.py": "from pkg.api import kept\n\nkept(1, 2, 3)\n",
+    })
+    args = ("audit", "--fail-on", "error", "--importers", "--output-format", "concise", "pkg/api.py")
+    first = run_cli(*args, cwd=project)
+    assert first.returncode == 1 and b"pkg/user.py:3:1: SSOT530 error:" in first.stdout
+    stored = entries(private_cache_home)
+    assert stored
+    damaged_entries = 0
+    for entry in stored:
+        text = entry.read_bytes()
+        # Inside the late-decoded JSON text of `kept`'s parameter `a`: the whole entry still parses as JSON.
+        damaged = text.replace(b'\\"a\\"', b'\\"a\\"\\"')  # `"a"` -> `"a""` in the inner text only
+        if damaged != text:
+            entry.write_bytes(damaged)
+            damaged_entries += 1
+    assert damaged_entries, "some cached scan holds the signature as late-decoded JSON text"
+    damaged = run_cli(*args, cwd=project)
+    assert damaged.returncode == 1, damaged.stderr.decode()
+    assert b"Traceback" not in damaged.stderr
+    assert damaged.stdout.splitlines()[:-1] == first.stdout.splitlines()[:-1]

@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import tempfile
+import zlib
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ from .scan import (
 )
 from .types import Finding
 
-FORMAT = "2"  # 2: dataclasses as positional field lists
+FORMAT = "3"  # 2: dataclasses as positional field lists; 3: a CRC-32 line before the JSON
 # Value types an entry may hold; decoding builds nothing else.
 _TYPES: dict[str, type] = {
     cls.__name__: cls
@@ -221,8 +222,17 @@ class PlanCache:
         # Plain string paths and file objects: pathlib's per-call overhead shows on a warm audit's 3,000 reads.
         try:
             with open(os.path.join(self._version_dir, key[:2], key + ".json"), "rb") as stream:
-                return json.loads(stream.read())
-        except (OSError, ValueError):
+                data = stream.read()
+        except OSError:
+            return None
+        # Parts of an entry are decoded only when a check reads them (`_LAZY_FIELDS`), too late to call a damaged
+        # entry a miss: the checksum makes any damage a miss here, before anything is decoded.
+        checksum, _, body = data.partition(b"\n")
+        if checksum != b"%08x" % zlib.crc32(body):
+            return None
+        try:
+            return json.loads(body)
+        except ValueError:
             return None
 
     def _store(self, key: str, value: Any) -> None:
@@ -232,7 +242,8 @@ class PlanCache:
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    stream.write(json.dumps(value, separators=(",", ":")).encode())
+                    body = json.dumps(value, separators=(",", ":")).encode()
+                    stream.write(b"%08x\n" % zlib.crc32(body) + body)
                 os.replace(temporary, target)  # atomic: readers see the old entry or the new one
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
