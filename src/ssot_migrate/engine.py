@@ -449,9 +449,13 @@ def _plan_file(
         # Every codemod that can act here proved from the `ast` scan that it edits nothing: the text stays as it
         # is, so no later codemod sees anything an earlier one wrote.
         return FileOutcome(path, old_sha, None, (), tuple(settled), b"", "utf-8", parsed=False)
+    clock = _spent("scan", clock)
+    plain = _plain(path, info, data, tree, scan, selected, old_sha)
+    if plain is not None:
+        return plain
     import libcst as cst  # only a file that must be parsed pays for libcst (a `check` of unrelated files never does)
 
-    clock = _spent("scan", clock)
+    clock = time.process_time()
     elided = _elide(data, tree, scan, selected)
     _spent("focus", clock)
     try:
@@ -474,6 +478,42 @@ def _plan_file(
         return _failed(path, old_sha, exc)
     finally:
         _spent("verification", clock)
+
+
+def _plain(
+    path: str, info: ModuleInfo, data: bytes, tree: ast.Module, scan: FileScan, selected: Sequence[Kind], old_sha: str
+) -> FileOutcome | None:
+    """A file whose only codemod rewrites it from the `ast` (`Kind.rewrite_plainly`), verified as any rewrite.
+
+    Only with one codemod: a later one would act on what the first wrote. Anything unexpected sends the file to
+    the libcst path, which is always right."""
+    from .rewrite.plain import enabled
+
+    if len(selected) != 1 or not enabled():
+        return None
+    codemod = selected[0]
+    clock = time.process_time() if _COSTS is not None else 0.0
+    try:
+        plain = codemod.rewrite_plainly(data, tree, info, scan)
+    except Exception:  # noqa: BLE001 - the libcst path decides
+        return None
+    finally:
+        if _COSTS is not None:
+            clock = _spent("rewrite", clock)
+    if plain is None:
+        return None
+    rewrite = _Rewrite(
+        plain.new_bytes, [Edit(codemod.index, line, col) for line, col in plain.positions], [],
+        [codemod.renames()], codemod.inserts_expressions, "utf-8", [],
+    )
+    try:
+        outcome = _finish(path, info, data, tree, rewrite, old_sha)
+    except Exception as exc:  # noqa: BLE001 - as in `_plan_file`
+        return _failed(path, old_sha, exc)
+    finally:
+        if _COSTS is not None:
+            _spent("verification", clock)
+    return replace(outcome, parsed=False)
 
 
 def _settle(wanting: Sequence[Kind], scan: FileScan, tree: ast.Module) -> list[Finding] | None:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ..repo import RepoContext
     from ..focus import Focus
     from ..scan import FileScan
+    from ..modules import ModuleInfo
+    from ..rewrite.plain import PlainRewrite
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,15 @@ class Kind(ABC):
         alone proves it (the engine then skips libcst for the file); None: the file needs the libcst path.
 
         The result must equal what `transform` gives on the file: the same findings, and no edit."""
+        return None
+
+    def rewrite_plainly(self, data: bytes, tree: ast.Module, info: ModuleInfo, scan: FileScan) -> PlainRewrite | None:
+        """This codemod's rewrite of a confirmed file from its `ast` alone, when the file has only shapes whose
+        libcst rewrite is known in advance (the engine then skips libcst for the file and verifies the result as
+        usual); None: the file needs the libcst path.
+
+        The result must equal what `transform` gives on the file: the same bytes, the same edit positions, and no
+        finding."""
         return None
 
     def fingerprint(self) -> str:

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from ..rewrite.references import ReferenceRewriter
     from ..repo import RepoContext
     from ..scan import FileScan, ImportUse
+    from ..modules import ModuleInfo
+    from ..rewrite.plain import PlainRewrite
 
 
 class RenameImport(Kind):
@@ -219,6 +221,19 @@ class RenameImport(Kind):
             return None
         return [self.finding(scan.path, definition.lineno, definition.col_offset + 1, "warning", "SSOT108",
                              home.still_defined(self.label))]
+
+    def rewrite_plainly(self, data: bytes, tree: ast.Module, info: ModuleInfo, scan: FileScan) -> PlainRewrite | None:
+        """Import statements and uses of a module-level `from` import, from the `ast` (`rewrite/plain.py`): the
+        plain shapes of a package move. Not for a moved module's own files, a symbol's home module, or
+        `local_names = "keep"`."""
+        if (
+            self.moved_from or self.facts.home is not None or self.values["local_names"] == "keep"
+            or scan.path in self.extra_candidates
+        ):
+            return None
+        from ..rewrite.plain import plain_rename
+
+        return plain_rename(data, tree, info, self.rules, self.facts)
 
     def _usages_change(self, use: ImportUse, rule: RenameRule, scan: FileScan) -> bool:
         """Whether usages of a binding related to `rule` can be rewritten (else only its import is).

@@ -1,0 +1,319 @@
+"""rename-import on the plain shapes of a file, from the stdlib `ast` alone (no libcst parse, no scope metadata).
+
+A package move touches hundreds of files whose every edit is one of two shapes:
+
+- `from old.sub import x` -> `from new.sub import x` (only the module path of the statement changes);
+- `from parent import old` -> `from parent import new`, and every use of the local name `old` -> `new`, where
+  the file binds `old` exactly once (that import, at module level) and never mentions `new`.
+
+For such a file the libcst path (`ReferenceRewriter`) writes exactly these edits and reports nothing; this module
+writes the same bytes and the same edit positions by splicing the file's text at the positions `ast` gives. Any
+other shape, or anything the libcst path could act on or report (another relation to a rule, a re-export that
+keeps working, a string that names or may build an old path, a string annotation, `__all__`, `match`, a name
+inside an f-string, a coding cookie, a `\\r`), returns None and the file takes the libcst path. The result is then
+verified like any other rewrite (engine `_finish`): a mistake here is refused, never written.
+
+`SSOT_MIGRATE_LIBCST_ALWAYS=1` turns this path off (every edit through libcst); the tests plan the same shapes
+both ways and require byte-identical plans.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from ..modules import ModuleInfo, absolute_module
+from ..names import is_dotted_under
+from .rules import ModuleFacts, RenameRule
+from .strings import names_in_text
+
+OFF_ENV = "SSOT_MIGRATE_LIBCST_ALWAYS"
+_IDENTIFIER = re.compile(rb"[A-Za-z0-9_]")
+# A PEP 263 cookie on one of the first two lines (libcst then decodes and re-encodes the file).
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+# Fields that can hold a name a node binds (parameters, definitions, `except ... as`, match captures, type params);
+# `keyword.arg` is not a binding but is counted too: erring towards the libcst path is always safe.
+_BINDING_FIELDS = ("id", "name", "asname", "arg", "rest")
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+@dataclass(frozen=True)
+class PlainRewrite:
+    new_bytes: bytes
+    positions: list[tuple[int, int]]  # 1-based line and character column of each edit, as libcst reports them
+
+
+def enabled() -> bool:
+    return not os.environ.get(OFF_ENV)
+
+
+@dataclass
+class _Alias:
+    statement: ast.Import | ast.ImportFrom
+    alias: ast.alias | None  # None: a star import
+    from_module: str | None
+    level: int
+    imported: str
+    local: str
+    bound: str
+
+
+def plain_rename(
+    data: bytes, tree: ast.Module, info: ModuleInfo, rules: Sequence[RenameRule], facts: ModuleFacts
+) -> PlainRewrite | None:
+    """The libcst path's rewrite of a file for `rules`, when the file has only the plain shapes (see the module
+    docstring); None otherwise, or when it would edit nothing."""
+    if b"\r" in data or data.startswith(b"\xef\xbb\xbf") or _COOKIE.search(data, 0, _second_line_end(data)):
+        return None
+    if any(is_dotted_under(info.name, r.old.dotted) for r in rules):
+        return None  # a module that moves is resolved as the module it becomes
+    aliases, module_level, names_by_id, strings, has_match, in_fstring = _facts(tree, info)
+    if has_match:
+        return None
+    olds = [r.old.dotted for r in rules]
+    leaves = {r.old.leaf for r in rules}
+    for value, prose in strings:
+        dotted = value.replace(":", ".").rstrip(".")
+        if prose:
+            # A docstring is never a call's argument, an annotation or part of a built string: only its whole
+            # value can name an old path (the libcst path's SSOT110).
+            if any(is_dotted_under(dotted, old) for old in olds):
+                return None
+        elif value in leaves or any(
+            (value and old.startswith(value)) or is_dotted_under(dotted, old) or names_in_text(value, old)
+            for old in olds
+        ):
+            return None  # a dotted string, a prefix of one, or a `patch.object(m, "leaf")` attribute
+    lines = _line_starts(data)
+    splices: list[tuple[int, int, bytes, tuple[int, int]]] = []
+    done: set[int] = set()
+    renamed: dict[str, str] = {}
+    for item in aliases:
+        rule, relation = _match(item, rules, facts.shadowed)
+        if rule is None:
+            continue
+        if rule.report_only or rule.via is not None or item.level:
+            return None
+        if relation == "module":
+            module_parts, attr_parts = rule.new.split_for(0)
+            if attr_parts:
+                return None
+            assert item.from_module is not None
+            new_module = ".".join(module_parts) + item.from_module[len(rule.old.dotted) :]
+            if new_module == info.name:
+                return None
+            if id(item.statement) in done:
+                continue
+            done.add(id(item.statement))
+            splice = _module_splice(data, lines, item.statement, item.from_module, new_module)
+            if splice is None:
+                return None
+            splices.append(splice)
+        elif relation == "moved" and item.alias is not None and item.statement.__class__ is ast.ImportFrom:
+            if rule.new.is_builtin or item.alias.asname is not None or id(item.statement) not in module_level:
+                return None
+            module_parts, attr_parts = rule.new.split_for(1)
+            new_module = ".".join(module_parts)
+            if len(attr_parts) != 1 or new_module != item.from_module or new_module == info.name:
+                return None
+            new_local = attr_parts[0]
+            if item.local in renamed or _word(new_local, data) or _bindings(names_by_id, item.local) != 1:
+                return None
+            if any(not prose and item.local in _words(value) for value, prose in strings) or item.local in in_fstring:
+                return None  # a string annotation or an `__all__` entry names it; a use inside an f-string
+            renamed[item.local] = new_local
+            splice = _name_splice(data, lines, item.alias.lineno, item.alias.col_offset, item.local, new_local)
+            if splice is None:
+                return None
+            splices.append(splice)
+            for node in names_by_id.get(item.local, ()):
+                if node.__class__ is ast.Name:
+                    splice = _name_splice(data, lines, node.lineno, node.col_offset, item.local, new_local)
+                    if splice is None:
+                        return None
+                    splices.append(splice)
+        else:
+            return None  # a parent of an old path, `import old`, a star import that may bring an old name in
+    if not splices:
+        return None
+    splices.sort()
+    out: list[bytes] = []
+    at = 0
+    for start, end, text, _ in splices:
+        if start < at:
+            return None
+        out += [data[at:start], text]
+        at = end
+    out.append(data[at:])
+    return PlainRewrite(b"".join(out), sorted({position for *_, position in splices}))
+
+
+def _facts(
+    tree: ast.Module, info: ModuleInfo
+) -> tuple[list[_Alias], set[int], dict[str, list[ast.AST]], list[tuple[str, bool]], bool, set[str]]:
+    """One walk: the import aliases, which statements are at module level, every node that can bind or use a
+    name (by name), the string literals, whether a `match` occurs, and the names used inside f-strings."""
+    module_level: set[int] = set()
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        statement = stack.pop()
+        module_level.add(id(statement))
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in _BLOCKS:
+            for child in getattr(statement, field, ()):
+                if isinstance(child, ast.ExceptHandler):
+                    stack.extend(child.body)
+                elif isinstance(child, ast.stmt):
+                    stack.append(child)
+    aliases: list[_Alias] = []
+    names: dict[str, list[ast.AST]] = {}
+    strings: list[tuple[str, int]] = []
+    prose: set[int] = set()  # docstrings and other string statements: never an annotation or an `__all__` entry
+    has_match = False
+    in_fstring: set[str] = set()
+    for node in ast.walk(tree):
+        kind = node.__class__
+        if kind is ast.Name:
+            names.setdefault(node.id, []).append(node)  # type: ignore[attr-defined]
+        elif kind is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
+            if isinstance(value, str):
+                strings.append((value, id(node)))
+            elif isinstance(value, bytes):
+                strings.append((value.decode("latin-1"), id(node)))
+        elif kind is ast.Import or kind is ast.ImportFrom:
+            aliases.extend(_aliases(node, info))  # type: ignore[arg-type]
+            for alias in node.names:  # type: ignore[attr-defined]
+                local = alias.asname or alias.name.partition(".")[0]
+                names.setdefault(local, []).append(alias)
+        elif kind is ast.Global or kind is ast.Nonlocal:
+            for name in node.names:  # type: ignore[attr-defined]
+                names.setdefault(name, []).append(node)
+        elif kind is ast.Match:
+            has_match = True
+        elif kind is ast.JoinedStr:
+            in_fstring.update(n.id for n in ast.walk(node) if n.__class__ is ast.Name)  # type: ignore[attr-defined]
+        elif kind is ast.Expr:
+            if node.value.__class__ is ast.Constant and isinstance(node.value.value, str):  # type: ignore[attr-defined]
+                prose.add(id(node.value))  # type: ignore[attr-defined]
+        elif kind is ast.alias:
+            pass  # counted with its statement
+        else:
+            for field in _BINDING_FIELDS:
+                value = getattr(node, field, None)
+                if value.__class__ is str:
+                    names.setdefault(value, []).append(node)  # type: ignore[arg-type]
+    return aliases, module_level, names, [(value, key in prose) for value, key in strings], has_match, in_fstring
+
+
+def _aliases(statement: ast.Import | ast.ImportFrom, info: ModuleInfo) -> Iterable[_Alias]:
+    """The bindings of one import statement, as `bindings.FileContext.imports` describes them."""
+    if isinstance(statement, ast.Import):
+        for alias in statement.names:
+            if alias.asname is not None:
+                yield _Alias(statement, alias, None, 0, alias.name, alias.asname, alias.name)
+            else:
+                local = alias.name.split(".")[0]
+                yield _Alias(statement, alias, None, 0, alias.name, local, local)
+        return
+    module = absolute_module(info, statement.level, statement.module)
+    if module is None:
+        return
+    for alias in statement.names:
+        if alias.name == "*":
+            yield _Alias(statement, None, module, statement.level, f"{module}.*", "*", module)
+            return
+        imported = f"{module}.{alias.name}"
+        yield _Alias(statement, alias, module, statement.level, imported, alias.asname or alias.name, imported)
+
+
+def _match(item: _Alias, rules: Sequence[RenameRule], shadowed: frozenset[str]) -> tuple[RenameRule | None, str]:
+    """`ReferenceRewriter._match` on an `ast` alias: the rule and the relation that decide what happens to it."""
+    parents: list[RenameRule] = []
+    for rule in rules:
+        old = rule.old.dotted
+        if item.from_module is not None:
+            if is_dotted_under(item.from_module, old):
+                return rule, "module"
+            if item.alias is None:
+                if old.startswith(item.from_module + "."):
+                    return rule, "star-symbol"
+                continue
+            if item.imported == old and old not in shadowed:
+                return rule, "moved"
+            if old.startswith(item.imported + ".") and not rule.report_only:
+                parents.append(rule)
+        else:
+            if is_dotted_under(item.imported, old):
+                return rule, "moved"
+            if old.startswith(item.bound + ".") and not rule.report_only:
+                parents.append(rule)
+    if parents:
+        return parents[0], "parent"
+    return None, ""
+
+
+def _bindings(names_by_id: dict[str, list[ast.AST]], name: str) -> int:
+    """How many nodes may bind `name` anywhere in the file (a load of it is not one)."""
+    return sum(
+        1 for node in names_by_id.get(name, ())
+        if not (node.__class__ is ast.Name and node.ctx.__class__ is ast.Load)  # type: ignore[attr-defined]
+    )
+
+
+def _word(word: str, data: bytes) -> bool:
+    return re.search(rb"(?<![A-Za-z0-9_])" + re.escape(word.encode()) + rb"(?![A-Za-z0-9_])", data) is not None
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+
+
+def _line_starts(data: bytes) -> list[int]:
+    starts = [0]
+    find = data.find
+    at = find(b"\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = find(b"\n", at + 1)
+    return starts
+
+
+def _second_line_end(data: bytes) -> int:
+    first = data.find(b"\n")
+    if first == -1:
+        return len(data)
+    second = data.find(b"\n", first + 1)
+    return len(data) if second == -1 else second
+
+
+def _column(data: bytes, line_start: int, offset: int) -> int:
+    """libcst's 1-based column (in characters) of a byte offset."""
+    prefix = data[line_start:offset]
+    return (len(prefix.decode("utf-8")) if not prefix.isascii() else len(prefix)) + 1
+
+
+def _name_splice(
+    data: bytes, lines: list[int], line: int, col_offset: int, old: str, new: str
+) -> tuple[int, int, bytes, tuple[int, int]] | None:
+    start = lines[line - 1] + col_offset
+    end = start + len(old)
+    if data[start:end] != old.encode() or _IDENTIFIER.match(data, end):
+        return None
+    return start, end, new.encode(), (line, _column(data, lines[line - 1], start))
+
+
+def _module_splice(
+    data: bytes, lines: list[int], statement: ast.ImportFrom, old_module: str, new_module: str
+) -> tuple[int, int, bytes, tuple[int, int]] | None:
+    """The module path of `from <module> import ...` written plainly on the statement's first line."""
+    start = lines[statement.lineno - 1] + statement.col_offset
+    found = re.compile(rb"from[ \t\f]+" + re.escape(old_module.encode()) + rb"(?=[ \t\f\\])").match(data, start)
+    if found is None:
+        return None
+    begin = found.end() - len(old_module)
+    return begin, found.end(), new_module.encode(), (statement.lineno, _column(data, lines[statement.lineno - 1], begin))

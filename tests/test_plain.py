@@ -1,0 +1,183 @@
+"""A file rewritten from its `ast` alone (rewrite/plain.py, no libcst) gets exactly the plan of the libcst path.
+
+One repository holds a package that moves (`pkg.old` -> `pkg.fresh`) and one consumer file per case. The real CLI
+plans it twice: as users run it, and with `SSOT_MIGRATE_LIBCST_ALWAYS=1` (every file through libcst). Every diff,
+edit position and finding must be the same, and the per-file cost lines (`SSOT_MIGRATE_COSTS`) say which files
+skipped libcst: exactly the cases marked `plain`. The others are the shapes where the shortcut would be wrong or
+where only libcst knows the answer (a rebinding, a string the libcst path reads, an alias, ...).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .helpers import make_repo, run_cli, spec_text
+
+
+def src(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # the consumer file: app/<name>.py
+    text: str | bytes
+    plain: bool  # planned without libcst
+
+
+CASES = [
+    Case("submodule_imports", "from pkg.old import Thing\nfrom pkg.old.sub import helper\n\nprint(Thing, helper)\n", True),
+    Case(
+        "uses_everywhere",
+        src('''
+            """Uses of the moved package in every kind of place."""
+            from pkg import old, other
+
+
+            @old.decorate
+            class A(old.Base):
+                field: old.Thing = old.Thing()
+
+                def f(self, x: old.Thing = old.DEFAULT) -> old.Thing:
+                    return [old.sub.helper(y) for y in x] + list(map(lambda z: old.Thing(z), x))
+
+
+            print(old, other)
+            '''),
+        True,
+    ),
+    Case("non_ascii_before_an_edit", 'TITLE = "héllo wörld"; from pkg import old; VALUE = ("ü", old.Thing)\n', True),
+    Case(
+        "parenthesized_import",
+        src('''
+            from pkg import (  # the packages
+                other,
+                old,  # moved
+            )
+
+            print(other, old.Thing)
+            '''),
+        True,
+    ),
+    Case(
+        "type_checking_block",
+        src('''
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from pkg import old
+
+
+            def f(x: "int") -> None:
+                return old.Thing(x)
+            '''),
+        True,
+    ),
+    Case("prose_mentions", '"""Moved from pkg.old to its new home; see pkg.old.Thing."""\nfrom pkg import old\n\nprint(old)\n', True),
+    Case("star_from_the_package", "from pkg.old import *\n\nprint(Thing)\n", True),
+    Case("backslash_and_spaces", "from   pkg.old \\\n    import Thing\nfrom pkg.old.sub   import helper\n", True),
+    # The libcst path, with the same plan.
+    Case("rebound_in_a_function", "from pkg import old\n\n\ndef f():\n    old = 1\n    return old\n\n\nprint(old.Thing)\n", False),
+    Case("a_parameter", "from pkg import old\n\n\ndef f(old=None):\n    return old\n\n\nprint(old.Thing)\n", False),
+    Case("a_global", "from pkg import old\n\n\ndef reset():\n    global old\n    old = None\n", False),
+    Case("a_comprehension_variable", "from pkg import old\n\nVALUES = [old for old in range(3)]\nprint(old.Thing)\n", False),
+    Case("deleted", "from pkg import old\n\nprint(old.Thing)\ndel old\n", False),
+    Case("a_class_attribute", "from pkg import old\n\n\nclass A:\n    old = 1\n    thing = old\n\n\nprint(old.Thing)\n", False),
+    Case("the_new_name_is_taken", "from pkg import old\n\nfresh = 1\nprint(old.Thing, fresh)\n", False),
+    Case("listed_in_all", 'from pkg import old\n\n__all__ = ["old"]\n', False),
+    Case("a_string_annotation", 'from pkg import old\n\n\ndef f(x: "old.Thing") -> None:\n    pass\n', False),
+    Case("in_an_f_string", 'from pkg import old\n\nprint(f"{old.Thing}")\n', False),
+    Case("an_alias", "from pkg import old as legacy\n\nprint(legacy.Thing)\n", False),
+    Case("imported_in_a_function", "def f():\n    from pkg import old\n    return old.Thing\n", False),
+    Case("star_from_the_parent", "from pkg import *\n\nprint(old.Thing)\n", False),
+    Case("import_statement", "import pkg.old\n\nprint(pkg.old.Thing)\n", False),
+    Case("a_parent_import", "import pkg\nimport pkg.old\n\nprint(pkg.old.Thing)\n", False),
+    Case("a_dotted_string", 'from unittest import mock\n\nfrom pkg import old\n\nPATCH = mock.patch("pkg.old.Thing")\nprint(old)\n', False),
+    Case("a_setting_string", 'from pkg import old\n\nDEFAULT = "pkg.old.Thing"\nprint(old)\n', False),
+    Case("a_literal_that_may_start_the_path", 'from pkg import old\n\n\ndef load(name):\n    return "pkg." + name, old\n', False),
+    Case("a_match_statement", "from pkg import old\n\n\ndef f(x):\n    match x:\n        case old.Thing():\n            return 1\n", False),
+    Case("a_coding_cookie", "# -*- coding: latin-1 -*-\nfrom pkg import old\n\nprint(old.Thing)\n".encode("latin-1"), False),
+    Case("crlf_line_endings", b"from pkg import old\r\n\r\nprint(old.Thing)\r\n", False),
+    Case("an_import_error_fallback", "try:\n    from pkg import old\nexcept ImportError:\n    old = None\n\nprint(old)\n", False),
+    Case("a_keyword_argument_named_like_it", "from pkg import old\n\nprint(old.Thing, dict(old=1))\n", False),
+    Case("spaces_inside_the_module_path", "from pkg . old import Thing\n\nprint(Thing)\n", False),
+]
+
+
+def _files() -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "pkg/__init__.py": "",
+        "pkg/other.py": "",
+        "pkg/old/__init__.py": "class Thing:\n    pass\n\n\nclass Base:\n    pass\n\n\nDEFAULT = None\n\n\ndef decorate(c):\n    return c\n",
+        "pkg/old/sub.py": "def helper(x):\n    return x\n",
+        "app/__init__.py": "",
+        "migration.toml": spec_text([{"kind": "rename-import", "old": "pkg.old", "new": "pkg.fresh"}]),
+    }
+    for case in CASES:
+        files[f"app/{case.name}.py"] = case.text
+    return files
+
+
+def _plan(repo: Path, costs: Path, **env: str) -> tuple[dict, dict[str, bool]]:
+    result = run_cli(
+        "plan", "--spec", "migration.toml", "--format", "json", "--no-cache", "--jobs", "1",
+        cwd=repo, env={"SSOT_MIGRATE_COSTS": str(costs), **env},
+    )
+    assert result.returncode in (0, 1), result.stderr.decode()
+    report = json.loads(result.stdout)
+    plan = {
+        "files": {f["path"]: (f["diff"], f["edits"]) for f in report["files"]},
+        "findings": sorted(
+            (f["path"], f["line"], f["col"], f["severity"], f["code"], f["message"]) for f in report["findings"]
+        ),
+    }
+    parsed = {}
+    for line in costs.read_text().splitlines():
+        row = json.loads(line)
+        parsed[row["path"]] = row["parsed"]
+    return plan, parsed
+
+
+@pytest.fixture(scope="module")
+def both_ways(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict[str, bool], dict, dict[str, bool]]:
+    root = tmp_path_factory.mktemp("plain")
+    repo = make_repo(root / "repo", _files())
+    plain, plain_parsed = _plan(repo, root / "plain.jsonl")
+    libcst, libcst_parsed = _plan(repo, root / "libcst.jsonl", SSOT_MIGRATE_LIBCST_ALWAYS="1")
+    return plain, plain_parsed, libcst, libcst_parsed
+
+
+def test_the_whole_plan_is_the_libcst_paths(both_ways: tuple[dict, dict[str, bool], dict, dict[str, bool]]) -> None:
+    plain, _, libcst, _ = both_ways
+    assert plain == libcst
+    # Every plain case changes its file (a case that plans nothing would prove nothing).
+    for case in CASES:
+        if case.plain:
+            assert f"app/{case.name}.py" in plain["files"], case.name
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_a_file_skips_libcst_exactly_when_its_shapes_are_plain(
+    case: Case, both_ways: tuple[dict, dict[str, bool], dict, dict[str, bool]]
+) -> None:
+    plain, plain_parsed, libcst, libcst_parsed = both_ways
+    path = f"app/{case.name}.py"
+    assert plain["files"].get(path) == libcst["files"].get(path)
+    assert [f for f in plain["findings"] if f[0] == path] == [f for f in libcst["findings"] if f[0] == path]
+    assert libcst_parsed[path] is True
+    assert plain_parsed[path] is (not case.plain)
+
+
+def test_the_plain_rewrite_counts_columns_in_characters(both_ways: tuple[dict, dict[str, bool], dict, dict[str, bool]]) -> None:
+    """What the shortcut writes, spelled out once (the other tests compare it with the libcst path)."""
+    plain, *_ = both_ways
+    diff, edits = plain["files"]["app/non_ascii_before_an_edit.py"]
+    assert '+TITLE = "héllo wörld"; from pkg import fresh; VALUE = ("ü", fresh.Thing)' in diff
+    # Columns count characters, as libcst's do: the imported `old` starts at character 40 (byte 42), its use
+    # at character 59 (byte 63).
+    assert [(e["line"], e["col"]) for e in edits] == [(1, 40), (1, 59)]
