@@ -25,7 +25,7 @@ def src(text: str) -> str:
 
 @dataclass(frozen=True)
 class Case:
-    name: str  # the consumer file: app/<name>.py
+    name: str  # the consumer file: app/<name>.py, or a path
     text: str | bytes
     plain: bool  # planned without libcst
 
@@ -93,7 +93,29 @@ CASES = [
     Case("a_string_annotation", 'from pkg import old\n\n\ndef f(x: "old.Thing") -> None:\n    pass\n', False),
     Case("in_an_f_string", 'from pkg import old\n\nprint(f"{old.Thing}")\n', False),
     Case("an_alias", "from pkg import old as legacy\n\nprint(legacy.Thing)\n", False),
-    Case("imported_in_a_function", "def f():\n    from pkg import old\n    return old.Thing\n", False),
+    Case(
+        "imported_in_a_function",
+        src('''
+            def f():
+                if True:
+                    from pkg import old
+
+                def inner(x=old.DEFAULT):
+                    return old.Thing
+
+                class Local(old.Base):
+                    value = old.DEFAULT
+
+                return inner, Local
+            '''),
+        True,
+    ),
+    Case("pkg/old/inner.py", "from pkg.old.sub import helper\n\nprint(helper)\n", True),
+    Case("imported_in_a_function_used_outside", "def f():\n    from pkg import old\n    return old\n\n\nprint(old.Thing)\n", False),
+    Case("a_default_of_the_importing_function", "def f(x=old.DEFAULT):\n    from pkg import old\n    return old\n", False),
+    Case("imported_in_a_class_body", "class A:\n    from pkg import old\n    value = old.Thing\n", False),
+    Case("pkg/relative.py", "from .old import Thing\nfrom .old.sub import helper\n\nprint(Thing, helper)\n", False),
+    Case("pkg/relative_parent.py", "from . import old\n\nprint(old.Thing)\n", False),
     Case("star_from_the_parent", "from pkg import *\n\nprint(old.Thing)\n", False),
     Case("import_statement", "import pkg.old\n\nprint(pkg.old.Thing)\n", False),
     Case("a_parent_import", "import pkg\nimport pkg.old\n\nprint(pkg.old.Thing)\n", False),
@@ -119,8 +141,12 @@ def _files() -> dict[str, str | bytes]:
         "migration.toml": spec_text([{"kind": "rename-import", "old": "pkg.old", "new": "pkg.fresh"}]),
     }
     for case in CASES:
-        files[f"app/{case.name}.py"] = case.text
+        files[_path(case)] = case.text
     return files
+
+
+def _path(case: Case) -> str:
+    return case.name if "/" in case.name else f"app/{case.name}.py"
 
 
 def _plan(repo: Path, costs: Path, **env: str) -> tuple[dict, dict[str, bool]]:
@@ -158,7 +184,7 @@ def test_the_whole_plan_is_the_libcst_paths(both_ways: tuple[dict, dict[str, boo
     # Every plain case changes its file (a case that plans nothing would prove nothing).
     for case in CASES:
         if case.plain:
-            assert f"app/{case.name}.py" in plain["files"], case.name
+            assert _path(case) in plain["files"], case.name
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -166,7 +192,7 @@ def test_a_file_skips_libcst_exactly_when_its_shapes_are_plain(
     case: Case, both_ways: tuple[dict, dict[str, bool], dict, dict[str, bool]]
 ) -> None:
     plain, plain_parsed, libcst, libcst_parsed = both_ways
-    path = f"app/{case.name}.py"
+    path = _path(case)
     assert plain["files"].get(path) == libcst["files"].get(path)
     assert [f for f in plain["findings"] if f[0] == path] == [f for f in libcst["findings"] if f[0] == path]
     assert libcst_parsed[path] is True

@@ -4,7 +4,8 @@ A package move touches hundreds of files whose every edit is one of two shapes:
 
 - `from old.sub import x` -> `from new.sub import x` (only the module path of the statement changes);
 - `from parent import old` -> `from parent import new`, and every use of the local name `old` -> `new`, where
-  the file binds `old` exactly once (that import, at module level) and never mentions `new`.
+  the file binds `old` exactly once (that import, at module level, or in a function whose body holds every use)
+  and never mentions `new`.
 
 For such a file the libcst path (`ReferenceRewriter`) writes exactly these edits and reports nothing; this module
 writes the same bytes and the same edit positions by splicing the file's text at the positions `ast` gives. Any
@@ -68,9 +69,7 @@ def plain_rename(
     docstring); None otherwise, or when it would edit nothing."""
     if b"\r" in data or data.startswith(b"\xef\xbb\xbf") or _COOKIE.search(data, 0, _second_line_end(data)):
         return None
-    if any(is_dotted_under(info.name, r.old.dotted) for r in rules):
-        return None  # a module that moves is resolved as the module it becomes
-    aliases, module_level, names_by_id, strings, has_match, in_fstring = _facts(tree, info)
+    aliases, owners, names_by_id, strings, has_match, in_fstring = _facts(tree, info)
     if has_match:
         return None
     olds = [r.old.dotted for r in rules]
@@ -113,8 +112,13 @@ def plain_rename(
                 return None
             splices.append(splice)
         elif relation == "moved" and item.alias is not None and item.statement.__class__ is ast.ImportFrom:
-            if rule.new.is_builtin or item.alias.asname is not None or id(item.statement) not in module_level:
+            if rule.new.is_builtin or item.alias.asname is not None:
                 return None
+            owner = owners.get(id(item.statement))
+            if owner is not None and (
+                owner.__class__ is ast.ClassDef or not _all_inside(names_by_id.get(item.local, ()), owner.body)  # type: ignore[attr-defined]
+            ):
+                return None  # a class body's import, or a function's with a use of the name outside the function
             module_parts, attr_parts = rule.new.split_for(1)
             new_module = ".".join(module_parts)
             if len(attr_parts) != 1 or new_module != item.from_module or new_module == info.name:
@@ -153,22 +157,23 @@ def plain_rename(
 
 def _facts(
     tree: ast.Module, info: ModuleInfo
-) -> tuple[list[_Alias], set[int], dict[str, list[ast.AST]], list[tuple[str, bool]], bool, set[str]]:
-    """One walk: the import aliases, which statements are at module level, every node that can bind or use a
+) -> tuple[list[_Alias], dict[int, ast.AST | None], dict[str, list[ast.AST]], list[tuple[str, bool]], bool, set[str]]:
+    """One walk: the import aliases, the function or class each statement is in (None: module level), every node that can bind or use a
     name (by name), the string literals, whether a `match` occurs, and the names used inside f-strings."""
-    module_level: set[int] = set()
-    stack: list[ast.stmt] = list(tree.body)
+    owners: dict[int, ast.AST | None] = {}
+    stack: list[tuple[ast.stmt, ast.AST | None]] = [(statement, None) for statement in tree.body]
     while stack:
-        statement = stack.pop()
-        module_level.add(id(statement))
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
+        statement, owner = stack.pop()
+        owners[id(statement)] = owner
+        inner = statement if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else owner
         for field in _BLOCKS:
             for child in getattr(statement, field, ()):
                 if isinstance(child, ast.ExceptHandler):
-                    stack.extend(child.body)
+                    stack.extend((s, inner) for s in child.body)
+                elif isinstance(child, ast.match_case):
+                    stack.extend((s, inner) for s in child.body)
                 elif isinstance(child, ast.stmt):
-                    stack.append(child)
+                    stack.append((child, inner))
     aliases: list[_Alias] = []
     names: dict[str, list[ast.AST]] = {}
     strings: list[tuple[str, int]] = []
@@ -207,7 +212,7 @@ def _facts(
                 value = getattr(node, field, None)
                 if value.__class__ is str:
                     names.setdefault(value, []).append(node)  # type: ignore[arg-type]
-    return aliases, module_level, names, [(value, key in prose) for value, key in strings], has_match, in_fstring
+    return aliases, owners, names, [(value, key in prose) for value, key in strings], has_match, in_fstring
 
 
 def _aliases(statement: ast.Import | ast.ImportFrom, info: ModuleInfo) -> Iterable[_Alias]:
@@ -255,6 +260,14 @@ def _match(item: _Alias, rules: Sequence[RenameRule], shadowed: frozenset[str]) 
     if parents:
         return parents[0], "parent"
     return None, ""
+
+
+def _all_inside(nodes: Iterable[ast.AST], body: list[ast.stmt]) -> bool:
+    """Whether every node lies in the text of a function's body (its parameters' defaults and annotations, and
+    its decorators, are evaluated outside it)."""
+    start = (body[0].lineno, body[0].col_offset)
+    end = (body[-1].end_lineno or 0, body[-1].end_col_offset or 0)
+    return all(start <= (node.lineno, node.col_offset) < end for node in nodes)  # type: ignore[attr-defined]
 
 
 def _bindings(names_by_id: dict[str, list[ast.AST]], name: str) -> int:
