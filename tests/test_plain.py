@@ -1,6 +1,7 @@
 """A file rewritten from its `ast` alone (rewrite/plain.py, no libcst) gets exactly the plan of the libcst path.
 
-One repository holds a package that moves (`pkg.old` -> `pkg.fresh`) and one consumer file per case. The real CLI
+One repository holds a package that moves (`pkg.old` -> `pkg.fresh`), as it is before the person moved it and
+after, and one consumer file per case. The real CLI
 plans it twice: as users run it, and with `SSOT_MIGRATE_LIBCST_ALWAYS=1` (every file through libcst). Every diff,
 edit position and finding must be the same, and the per-file cost lines (`SSOT_MIGRATE_COSTS`) say which files
 skipped libcst: exactly the cases marked `plain`. The others are the shapes where the shortcut would be wrong or
@@ -131,22 +132,31 @@ CASES = [
 ]
 
 
-def _files() -> dict[str, str | bytes]:
+def _files(moved: bool) -> dict[str, str | bytes]:
+    """The repository before the person moved `pkg/old` (the files are still there), or after (`pkg/fresh`)."""
+    home = "pkg/fresh" if moved else "pkg/old"
     files: dict[str, str | bytes] = {
         "pkg/__init__.py": "",
         "pkg/other.py": "",
-        "pkg/old/__init__.py": "class Thing:\n    pass\n\n\nclass Base:\n    pass\n\n\nDEFAULT = None\n\n\ndef decorate(c):\n    return c\n",
-        "pkg/old/sub.py": "def helper(x):\n    return x\n",
+        f"{home}/__init__.py": "class Thing:\n    pass\n\n\nclass Base:\n    pass\n\n\nDEFAULT = None\n\n\ndef decorate(c):\n    return c\n",
+        f"{home}/sub.py": "def helper(x):\n    return x\n",
         "app/__init__.py": "",
         "migration.toml": spec_text([{"kind": "rename-import", "old": "pkg.old", "new": "pkg.fresh"}]),
     }
     for case in CASES:
-        files[_path(case)] = case.text
+        files[_path(case, moved)] = case.text
     return files
 
 
-def _path(case: Case) -> str:
-    return case.name if "/" in case.name else f"app/{case.name}.py"
+def _path(case: Case, moved: bool = False) -> str:
+    if "/" not in case.name:
+        return f"app/{case.name}.py"
+    return case.name.replace("pkg/old/", "pkg/fresh/") if moved else case.name
+
+
+def _plain(case: Case, moved: bool) -> bool:
+    """After the move, the moved package's own files are examined for relative imports that broke: libcst."""
+    return case.plain and not (moved and case.name.startswith("pkg/old/"))
 
 
 def _plan(repo: Path, costs: Path, **env: str) -> tuple[dict, dict[str, bool]]:
@@ -169,39 +179,41 @@ def _plan(repo: Path, costs: Path, **env: str) -> tuple[dict, dict[str, bool]]:
     return plan, parsed
 
 
-@pytest.fixture(scope="module")
-def both_ways(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict[str, bool], dict, dict[str, bool]]:
+Planned = tuple[bool, dict, dict[str, bool], dict, dict[str, bool]]
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["before the move", "after the move"])
+def both_ways(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Planned:
+    moved = request.param
     root = tmp_path_factory.mktemp("plain")
-    repo = make_repo(root / "repo", _files())
+    repo = make_repo(root / "repo", _files(moved))
     plain, plain_parsed = _plan(repo, root / "plain.jsonl")
     libcst, libcst_parsed = _plan(repo, root / "libcst.jsonl", SSOT_MIGRATE_LIBCST_ALWAYS="1")
-    return plain, plain_parsed, libcst, libcst_parsed
+    return moved, plain, plain_parsed, libcst, libcst_parsed
 
 
-def test_the_whole_plan_is_the_libcst_paths(both_ways: tuple[dict, dict[str, bool], dict, dict[str, bool]]) -> None:
-    plain, _, libcst, _ = both_ways
+def test_the_whole_plan_is_the_libcst_paths(both_ways: Planned) -> None:
+    moved, plain, _, libcst, _ = both_ways
     assert plain == libcst
     # Every plain case changes its file (a case that plans nothing would prove nothing).
     for case in CASES:
         if case.plain:
-            assert _path(case) in plain["files"], case.name
+            assert _path(case, moved) in plain["files"], case.name
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_a_file_skips_libcst_exactly_when_its_shapes_are_plain(
-    case: Case, both_ways: tuple[dict, dict[str, bool], dict, dict[str, bool]]
-) -> None:
-    plain, plain_parsed, libcst, libcst_parsed = both_ways
-    path = _path(case)
+def test_a_file_skips_libcst_exactly_when_its_shapes_are_plain(case: Case, both_ways: Planned) -> None:
+    moved, plain, plain_parsed, libcst, libcst_parsed = both_ways
+    path = _path(case, moved)
     assert plain["files"].get(path) == libcst["files"].get(path)
     assert [f for f in plain["findings"] if f[0] == path] == [f for f in libcst["findings"] if f[0] == path]
     assert libcst_parsed[path] is True
-    assert plain_parsed[path] is (not case.plain)
+    assert plain_parsed[path] is (not _plain(case, moved))
 
 
-def test_the_plain_rewrite_counts_columns_in_characters(both_ways: tuple[dict, dict[str, bool], dict, dict[str, bool]]) -> None:
+def test_the_plain_rewrite_counts_columns_in_characters(both_ways: Planned) -> None:
     """What the shortcut writes, spelled out once (the other tests compare it with the libcst path)."""
-    plain, *_ = both_ways
+    _, plain, *_ = both_ways
     diff, edits = plain["files"]["app/non_ascii_before_an_edit.py"]
     assert '+TITLE = "héllo wörld"; from pkg import fresh; VALUE = ("ü", fresh.Thing)' in diff
     # Columns count characters, as libcst's do: the imported `old` starts at character 40 (byte 42), its use

@@ -223,12 +223,12 @@ class RenameImport(Kind):
                              home.still_defined(self.label))]
 
     def rewrite_plainly(self, data: bytes, tree: ast.Module, info: ModuleInfo, scan: FileScan) -> PlainRewrite | None:
-        """Import statements and uses of a module-level `from` import, from the `ast` (`rewrite/plain.py`): the
-        plain shapes of a package move. Not for a moved module's own files, a symbol's home module, or
-        `local_names = "keep"`."""
+        """Import statements and uses of a `from` import, from the `ast` (`rewrite/plain.py`): the plain shapes of
+        a package move. Not for a moved module's own files (their relative imports may have broken), a symbol's
+        home module, or `local_names = "keep"`."""
         if (
-            self.moved_from or self.facts.home is not None or self.values["local_names"] == "keep"
-            or scan.path in self.extra_candidates
+            self.facts.home is not None or self.values["local_names"] == "keep" or scan.path in self.extra_candidates
+            or (self.moved_from and is_dotted_under(info.name, self.new.dotted))
         ):
             return None
         from ..rewrite.plain import plain_rename
