@@ -82,6 +82,11 @@ CASES = [
     Case("prose_mentions", '"""Moved from pkg.old to its new home; see pkg.old.Thing."""\nfrom pkg import old\n\nprint(old)\n', True),
     Case("star_from_the_package", "from pkg.old import *\n\nprint(Thing)\n", True),
     Case("backslash_and_spaces", "from   pkg.old \\\n    import Thing\nfrom pkg.old.sub   import helper\n", True),
+    # Whole-value dotted strings outside calls: left, with the libcst path's SSOT110 note.
+    Case("a_setting_string", 'from pkg.old import Thing\n\nDEFAULT = "pkg.old.sub.helper"\nprint(Thing)\n', True),
+    Case("only_a_setting_string", 'SETTINGS = {"handler": "pkg.old:Thing", "other": "pkg.other"}\n', True),
+    Case("a_dotted_docstring", '"""pkg.old.Thing"""\nfrom pkg.old import Thing\n', True),
+    Case("a_list_inside_a_call", 'from pkg.old import Thing\n\nCONFIG = dict(apps=["pkg.old.sub", Thing])\n', True),
     # The libcst path, with the same plan.
     Case("rebound_in_a_function", "from pkg import old\n\n\ndef f():\n    old = 1\n    return old\n\n\nprint(old.Thing)\n", False),
     Case("a_parameter", "from pkg import old\n\n\ndef f(old=None):\n    return old\n\n\nprint(old.Thing)\n", False),
@@ -121,7 +126,9 @@ CASES = [
     Case("import_statement", "import pkg.old\n\nprint(pkg.old.Thing)\n", False),
     Case("a_parent_import", "import pkg\nimport pkg.old\n\nprint(pkg.old.Thing)\n", False),
     Case("a_dotted_string", 'from unittest import mock\n\nfrom pkg import old\n\nPATCH = mock.patch("pkg.old.Thing")\nprint(old)\n', False),
-    Case("a_setting_string", 'from pkg import old\n\nDEFAULT = "pkg.old.Thing"\nprint(old)\n', False),
+    Case("a_setting_string_naming_the_local_name", 'from pkg import old\n\nDEFAULT = "pkg.old.Thing"\nprint(old)\n', False),
+    Case("implicitly_concatenated_setting", 'from pkg.old import Thing\n\nDEFAULT = ("pkg.old" ".Thing")\nprint(Thing)\n', False),
+    Case("a_bytes_setting", 'from pkg.old import Thing\n\nDEFAULT = b"pkg.old.Thing"\nprint(Thing)\n', False),
     Case("a_literal_that_may_start_the_path", 'from pkg import old\n\n\ndef load(name):\n    return "pkg." + name, old\n', False),
     Case("a_match_statement", "from pkg import old\n\n\ndef f(x):\n    match x:\n        case old.Thing():\n            return 1\n", False),
     Case("a_coding_cookie", "# -*- coding: latin-1 -*-\nfrom pkg import old\n\nprint(old.Thing)\n".encode("latin-1"), False),
@@ -195,10 +202,11 @@ def both_ways(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 def test_the_whole_plan_is_the_libcst_paths(both_ways: Planned) -> None:
     moved, plain, _, libcst, _ = both_ways
     assert plain == libcst
-    # Every plain case changes its file (a case that plans nothing would prove nothing).
+    # Every plain case changes its file or is reported (a case that plans nothing would prove nothing).
     for case in CASES:
         if case.plain:
-            assert _path(case, moved) in plain["files"], case.name
+            path = _path(case, moved)
+            assert path in plain["files"] or any(f[0] == path for f in plain["findings"]), case.name
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -209,6 +217,13 @@ def test_a_file_skips_libcst_exactly_when_its_shapes_are_plain(case: Case, both_
     assert [f for f in plain["findings"] if f[0] == path] == [f for f in libcst["findings"] if f[0] == path]
     assert libcst_parsed[path] is True
     assert plain_parsed[path] is (not _plain(case, moved))
+
+
+def test_a_setting_string_is_noted_as_the_libcst_path_notes_it(both_ways: Planned) -> None:
+    _, plain, *_ = both_ways
+    notes = [f for f in plain["findings"] if f[0] == "app/only_a_setting_string.py"]
+    assert [(line, col, severity, code) for _, line, col, severity, code, _ in notes] == [(1, 24, "info", "SSOT110")]
+    assert "this string names pkg.old:Thing, which is now pkg.fresh:Thing; left as is" in notes[0][5]
 
 
 def test_the_plain_rewrite_counts_columns_in_characters(both_ways: Planned) -> None:

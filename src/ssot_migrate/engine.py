@@ -502,8 +502,11 @@ def _plain(
             clock = _spent("rewrite", clock)
     if plain is None:
         return None
+    findings = [codemod.finding(path, *finding) for finding in plain.findings]  # type: ignore[arg-type]
+    if plain.new_bytes == data:
+        return FileOutcome(path, old_sha, None, (), tuple(findings), b"", "utf-8", parsed=False)
     rewrite = _Rewrite(
-        plain.new_bytes, [Edit(codemod.index, line, col) for line, col in plain.positions], [],
+        plain.new_bytes, [Edit(codemod.index, line, col) for line, col in plain.positions], findings,
         [codemod.renames()], codemod.inserts_expressions, "utf-8", [],
     )
     try:

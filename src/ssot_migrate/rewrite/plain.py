@@ -21,15 +21,17 @@ both ways and require byte-identical plans.
 from __future__ import annotations
 
 import ast
+import io
 import os
 import re
+import tokenize
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ..modules import ModuleInfo, absolute_module
 from ..names import is_dotted_under
 from .rules import ModuleFacts, RenameRule
-from .strings import names_in_text
+from .dotted import dotted_string_note, names_in_text, rewrite_dotted_string
 
 OFF_ENV = "SSOT_MIGRATE_LIBCST_ALWAYS"
 _IDENTIFIER = re.compile(rb"[A-Za-z0-9_]")
@@ -39,12 +41,17 @@ _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 # `keyword.arg` is not a binding but is counted too: erring towards the libcst path is always safe.
 _BINDING_FIELDS = ("id", "name", "asname", "arg", "rest")
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+# Where a string literal stands.
+_ARGUMENT = "argument"  # a call's argument, or part of a built string (`+`, `%`, an f-string): all checks apply
+_PROSE = "prose"  # a string statement (a docstring): never an annotation, an argument or an `__all__` entry
+_ELSEWHERE = "elsewhere"
 
 
 @dataclass(frozen=True)
 class PlainRewrite:
     new_bytes: bytes
     positions: list[tuple[int, int]]  # 1-based line and character column of each edit, as libcst reports them
+    findings: list[tuple[int, int, str, str, str]]  # (line, column, severity, code, message)
 
 
 def enabled() -> bool:
@@ -63,30 +70,36 @@ class _Alias:
 
 
 def plain_rename(
-    data: bytes, tree: ast.Module, info: ModuleInfo, rules: Sequence[RenameRule], facts: ModuleFacts
+    data: bytes, tree: ast.Module, info: ModuleInfo, rules: Sequence[RenameRule], facts: ModuleFacts, *,
+    label: str, strings: str,
 ) -> PlainRewrite | None:
     """The libcst path's rewrite of a file for `rules`, when the file has only the plain shapes (see the module
     docstring); None otherwise, or when it would edit nothing."""
     if b"\r" in data or data.startswith(b"\xef\xbb\xbf") or _COOKIE.search(data, 0, _second_line_end(data)):
         return None
-    aliases, owners, names_by_id, strings, has_match, in_fstring = _facts(tree, info)
+    aliases, owners, names_by_id, literals, has_match, in_fstring = _facts(tree, info)
     if has_match:
         return None
     olds = [r.old.dotted for r in rules]
     leaves = {r.old.leaf for r in rules}
-    for value, prose in strings:
+    lines = _line_starts(data)
+    findings: list[tuple[int, int, str, str, str]] = []
+    for value, node, place in literals:
         dotted = value.replace(":", ".").rstrip(".")
-        if prose:
-            # A docstring is never a call's argument, an annotation or part of a built string: only its whole
-            # value can name an old path (the libcst path's SSOT110).
+        if place is not _ARGUMENT:
+            # Not a call's argument, not part of a built string (a setting, a docstring, a list entry): only a
+            # whole value naming an old path matters, which the libcst path leaves with an SSOT110 note.
             if any(is_dotted_under(dotted, old) for old in olds):
-                return None
+                note = _note(data, lines, node, value, rules, label, strings)
+                if note is None:
+                    return None
+                if note:
+                    findings.append(note)
         elif value in leaves or any(
             (value and old.startswith(value)) or is_dotted_under(dotted, old) or names_in_text(value, old)
             for old in olds
         ):
-            return None  # a dotted string, a prefix of one, or a `patch.object(m, "leaf")` attribute
-    lines = _line_starts(data)
+            return None  # a call's target, a string that may build an old path, `patch.object(m, "leaf")`
     splices: list[tuple[int, int, bytes, tuple[int, int]]] = []
     done: set[int] = set()
     renamed: dict[str, str] = {}
@@ -126,7 +139,7 @@ def plain_rename(
             new_local = attr_parts[0]
             if item.local in renamed or _word(new_local, data) or _bindings(names_by_id, item.local) != 1:
                 return None
-            if any(not prose and item.local in _words(value) for value, prose in strings) or item.local in in_fstring:
+            if any(place is not _PROSE and item.local in _words(value) for value, _, place in literals) or item.local in in_fstring:
                 return None  # a string annotation or an `__all__` entry names it; a use inside an f-string
             renamed[item.local] = new_local
             splice = _name_splice(data, lines, item.alias.lineno, item.alias.col_offset, item.local, new_local)
@@ -141,7 +154,7 @@ def plain_rename(
                     splices.append(splice)
         else:
             return None  # a parent of an old path, `import old`, a star import that may bring an old name in
-    if not splices:
+    if not splices and not findings:
         return None
     splices.sort()
     out: list[bytes] = []
@@ -152,12 +165,12 @@ def plain_rename(
         out += [data[at:start], text]
         at = end
     out.append(data[at:])
-    return PlainRewrite(b"".join(out), sorted({position for *_, position in splices}))
+    return PlainRewrite(b"".join(out), sorted({position for *_, position in splices}), findings)
 
 
 def _facts(
     tree: ast.Module, info: ModuleInfo
-) -> tuple[list[_Alias], dict[int, ast.AST | None], dict[str, list[ast.AST]], list[tuple[str, bool]], bool, set[str]]:
+) -> tuple[list[_Alias], dict[int, ast.AST | None], dict[str, list[ast.AST]], list[tuple[str, ast.Constant, object]], bool, set[str]]:
     """One walk: the import aliases, the function or class each statement is in (None: module level), every node that can bind or use a
     name (by name), the string literals, whether a `match` occurs, and the names used inside f-strings."""
     owners: dict[int, ast.AST | None] = {}
@@ -176,8 +189,8 @@ def _facts(
                     stack.append((child, inner))
     aliases: list[_Alias] = []
     names: dict[str, list[ast.AST]] = {}
-    strings: list[tuple[str, int]] = []
-    prose: set[int] = set()  # docstrings and other string statements: never an annotation or an `__all__` entry
+    constants: list[ast.Constant] = []
+    places: dict[int, object] = {}  # a literal that is a call's argument, part of a built string, or a docstring
     has_match = False
     in_fstring: set[str] = set()
     for node in ast.walk(tree):
@@ -185,11 +198,17 @@ def _facts(
         if kind is ast.Name:
             names.setdefault(node.id, []).append(node)  # type: ignore[attr-defined]
         elif kind is ast.Constant:
-            value = node.value  # type: ignore[attr-defined]
-            if isinstance(value, str):
-                strings.append((value, id(node)))
-            elif isinstance(value, bytes):
-                strings.append((value.decode("latin-1"), id(node)))
+            if isinstance(node.value, (str, bytes)):  # type: ignore[attr-defined]
+                constants.append(node)  # type: ignore[arg-type]
+        elif kind is ast.Call:
+            for argument in node.args:  # type: ignore[attr-defined]
+                places[id(argument)] = _ARGUMENT
+            for keyword in node.keywords:  # type: ignore[attr-defined]
+                places[id(keyword.value)] = _ARGUMENT
+                if keyword.arg is not None:
+                    names.setdefault(keyword.arg, []).append(keyword)
+        elif kind is ast.BinOp:
+            places[id(node.left)] = places[id(node.right)] = _ARGUMENT  # type: ignore[attr-defined]
         elif kind is ast.Import or kind is ast.ImportFrom:
             aliases.extend(_aliases(node, info))  # type: ignore[arg-type]
             for alias in node.names:  # type: ignore[attr-defined]
@@ -202,17 +221,25 @@ def _facts(
             has_match = True
         elif kind is ast.JoinedStr:
             in_fstring.update(n.id for n in ast.walk(node) if n.__class__ is ast.Name)  # type: ignore[attr-defined]
+            for part in node.values:  # type: ignore[attr-defined]
+                places[id(part)] = _ARGUMENT
         elif kind is ast.Expr:
-            if node.value.__class__ is ast.Constant and isinstance(node.value.value, str):  # type: ignore[attr-defined]
-                prose.add(id(node.value))  # type: ignore[attr-defined]
-        elif kind is ast.alias:
-            pass  # counted with its statement
+            places.setdefault(id(node.value), _PROSE)  # type: ignore[attr-defined]
+        elif kind is ast.alias or kind is ast.keyword:
+            pass  # counted with their statement or call
         else:
             for field in _BINDING_FIELDS:
                 value = getattr(node, field, None)
                 if value.__class__ is str:
                     names.setdefault(value, []).append(node)  # type: ignore[arg-type]
-    return aliases, owners, names, [(value, key in prose) for value, key in strings], has_match, in_fstring
+    literals = []
+    for constant in constants:
+        value = constant.value
+        place = places.get(id(constant), _ELSEWHERE)
+        if isinstance(value, bytes):
+            value, place = value.decode("latin-1"), _ARGUMENT  # never noted by the libcst path: decided there
+        literals.append((value, constant, place))
+    return aliases, owners, names, literals, has_match, in_fstring
 
 
 def _aliases(statement: ast.Import | ast.ImportFrom, info: ModuleInfo) -> Iterable[_Alias]:
@@ -318,6 +345,28 @@ def _name_splice(
     if data[start:end] != old.encode() or _IDENTIFIER.match(data, end):
         return None
     return start, end, new.encode(), (line, _column(data, lines[line - 1], start))
+
+
+def _note(
+    data: bytes, lines: list[int], node: ast.Constant, value: str, rules: Sequence[RenameRule], label: str, strings: str
+) -> tuple[int, int, str, str, str] | tuple[()] | None:
+    """The libcst path's SSOT110 note on a whole-value dotted string that stands outside calls; () when it notes
+    nothing; None when only the libcst path can say (another `strings` setting, implicitly concatenated literals,
+    which libcst sees as several strings)."""
+    if strings != "calls" or node.end_lineno is None or node.end_col_offset is None:
+        return None
+    new_value = rewrite_dotted_string(value, rules)
+    if new_value is None or new_value == value:
+        return ()
+    start = lines[node.lineno - 1] + node.col_offset
+    end = lines[node.end_lineno - 1] + node.end_col_offset
+    try:
+        tokens = [t for t in tokenize.tokenize(io.BytesIO(data[start:end]).readline) if t.type == tokenize.STRING]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    if len(tokens) != 1 or tokens[0].string.encode() != data[start:end]:
+        return None
+    return node.lineno, _column(data, lines[node.lineno - 1], start), "info", "SSOT110", dotted_string_note(label, value, new_value)
 
 
 def _module_splice(

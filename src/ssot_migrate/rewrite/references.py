@@ -15,6 +15,7 @@ from ..names import DottedName, is_dotted_under
 from ..types import Finding
 from .edits import Codemod, ImportEdits, TransformResult
 from .rules import HomeRename, ModuleFacts, RenameRule
+from .dotted import dotted_string_note
 from .strings import CallStringFinder, literal_prefix, names_in_text, rewrite_dotted_string, rewritten_literal
 
 @dataclass
@@ -694,11 +695,7 @@ class ReferenceRewriter:
         new_value = rewrite_dotted_string(value, self.rules)
         if new_value is None or new_value == value:
             return
-        self._finding(
-            node, "info", "SSOT110",
-            f"{self.kind.label}: this string names {value}, which is now {new_value}; left as is (set strings = \"all\" "
-            "on this codemod to rewrite dotted strings everywhere, or edit it)",
-        )
+        self._finding(node, "info", "SSOT110", dotted_string_note(self.kind.label, value, new_value))
 
     def _check_built_string(self, node: cst.CSTNode, text: str) -> None:
         """Literal text of a string built at run time that names an old path (`"from pkg.old import " + name`)."""

@@ -233,7 +233,9 @@ class RenameImport(Kind):
             return None
         from ..rewrite.plain import plain_rename
 
-        return plain_rename(data, tree, info, self.rules, self.facts)
+        return plain_rename(
+            data, tree, info, self.rules, self.facts, label=self.label, strings=self.values["strings"]
+        )
 
     def _usages_change(self, use: ImportUse, rule: RenameRule, scan: FileScan) -> bool:
         """Whether usages of a binding related to `rule` can be rewritten (else only its import is).
