@@ -3,8 +3,8 @@
 One repository holds a package that moves (`pkg.old` -> `pkg.fresh`), as it is before the person moved it and
 after, and one consumer file per case. The real CLI
 plans it twice: as users run it, and with `SSOT_MIGRATE_LIBCST_ALWAYS=1` (every file through libcst). Every diff,
-edit position and finding must be the same, and the per-file cost lines (`SSOT_MIGRATE_COSTS`) say which files
-skipped libcst: exactly the cases marked `plain`. The others are the shapes where the shortcut would be wrong or
+edit position and finding must be the same, and the per-file cost lines (`SSOT_MIGRATE_COSTS`: `parsed` and not
+`plain` means libcst parsed it) say which files skipped libcst: exactly the cases marked `plain`. The others are the shapes where the shortcut would be wrong or
 where only libcst knows the answer (a rebinding, a string the libcst path reads, an alias, ...).
 """
 
@@ -182,7 +182,7 @@ def _plan(repo: Path, costs: Path, **env: str) -> tuple[dict, dict[str, bool]]:
     parsed = {}
     for line in costs.read_text().splitlines():
         row = json.loads(line)
-        parsed[row["path"]] = row["parsed"]
+        parsed[row["path"]] = row["parsed"] and not row["plain"]
     return plan, parsed
 
 

@@ -424,7 +424,10 @@ def plan_file(
     assert _COSTS is not None
     _COSTS.clear()
     outcome = _plan_file(path, info, data, codemods, indexes)
-    line = {"path": path, "bytes": len(data), "parsed": outcome.parsed, **{p: round(_COSTS.get(p, 0.0), 6) for p in COST_PHASES}}
+    line = {
+        "path": path, "bytes": len(data), "parsed": outcome.parsed, "plain": bool(_COSTS.get("_plain")),
+        **{p: round(_COSTS.get(p, 0.0), 6) for p in COST_PHASES},
+    }
     with open(os.environ[COSTS_ENV], "a", encoding="utf-8") as stream:
         stream.write(json.dumps(line) + "\n")
     return outcome
@@ -483,7 +486,8 @@ def _plan_file(
 def _plain(
     path: str, info: ModuleInfo, data: bytes, tree: ast.Module, scan: FileScan, selected: Sequence[Kind], old_sha: str
 ) -> FileOutcome | None:
-    """A file whose only codemod rewrites it from the `ast` (`Kind.rewrite_plainly`), verified as any rewrite.
+    """A file whose only codemod rewrites it from the `ast` (`Kind.rewrite_plainly`), verified as any rewrite. It
+    counts as parsed (`stats.parsed`: planned beyond the `ast` check); the cost line says `plain`.
 
     Only with one codemod: a later one would act on what the first wrote. Anything unexpected sends the file to
     the libcst path, which is always right."""
@@ -502,21 +506,22 @@ def _plain(
             clock = _spent("rewrite", clock)
     if plain is None:
         return None
+    if _COSTS is not None:
+        _COSTS["_plain"] = 1.0
     findings = [codemod.finding(path, *finding) for finding in plain.findings]  # type: ignore[arg-type]
     if plain.new_bytes == data:
-        return FileOutcome(path, old_sha, None, (), tuple(findings), b"", "utf-8", parsed=False)
+        return FileOutcome(path, old_sha, None, (), tuple(findings), b"", "utf-8", parsed=True)
     rewrite = _Rewrite(
         plain.new_bytes, [Edit(codemod.index, line, col) for line, col in plain.positions], findings,
         [codemod.renames()], codemod.inserts_expressions, "utf-8", [],
     )
     try:
-        outcome = _finish(path, info, data, tree, rewrite, old_sha)
+        return _finish(path, info, data, tree, rewrite, old_sha)
     except Exception as exc:  # noqa: BLE001 - as in `_plan_file`
         return _failed(path, old_sha, exc)
     finally:
         if _COSTS is not None:
             _spent("verification", clock)
-    return replace(outcome, parsed=False)
 
 
 def _settle(wanting: Sequence[Kind], scan: FileScan, tree: ast.Module) -> list[Finding] | None:
