@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from itertools import compress, count
+from operator import ne
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
@@ -182,16 +184,18 @@ class _LineMatcher(difflib.SequenceMatcher):
 
 
 def _diagonal_run(a: Sequence[bytes], b: Sequence[bytes], alo: int, ahi: int, blo: int, bhi: int, diagonal: int) -> int:
-    """The longest run of `a[i] == b[i + diagonal]` with i in [alo, ahi) and i + diagonal in [blo, bhi)."""
-    best = run = 0
-    for i in range(max(alo, blo - diagonal), min(ahi, bhi - diagonal)):
-        if a[i] == b[i + diagonal]:
-            run += 1
-            if run > best:
-                best = run
-        else:
-            run = 0
-    return best
+    """The longest run of `a[i] == b[i + diagonal]` with i in [alo, ahi) and i + diagonal in [blo, bhi): the widest
+    gap between the places where they differ (found without a Python loop over the equal lines)."""
+    start, stop = max(alo, blo - diagonal), min(ahi, bhi - diagonal)
+    if stop <= start:
+        return 0
+    differing = compress(count(), map(ne, a[start:stop], b[start + diagonal : stop + diagonal]))
+    best, previous = 0, -1
+    for position in differing:
+        if position - previous - 1 > best:
+            best = position - previous - 1
+        previous = position
+    return max(best, stop - start - previous - 1)
 
 
 def _by_line(references: Iterable[Reference]) -> dict[int, list[Reference]]:
