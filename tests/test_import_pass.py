@@ -158,3 +158,50 @@ def test_a_file_in_another_encoding_keeps_its_bytes():
         data, tree, resolve(tree), resolve(tree), [ReleasedImport("", "a", "a")], lambda p: p, resolve
     )
     assert result.data == original.replace("import a\n", "").encode("latin-1")
+
+
+def test_global_and_nonlocal_apply_to_the_whole_function_wherever_they_stand():
+    """A declaration in a nested block (a handler, a match case, a branch, a loop) is the function's, wherever it
+    stands; one in a nested class is the class's."""
+    source = src(
+        """
+        def f():
+            try:
+                pass
+            except Exception:
+                global os
+            os = 1
+            return os
+
+        def h():
+            class C:
+                global os
+            os = 3
+            return os
+
+        def k():
+            path = 0
+            def inner():
+                for _ in ():
+                    nonlocal path
+                path = 4
+                return path
+            return path
+
+        def g():
+            match 1:
+                case _:
+                    if True:
+                        global sys
+            sys = 2
+            return sys
+        """
+    )
+    names = file_names(ast.parse(source), INFO)
+    loads = {r.line: (r.text, r.meanings) for r in names.references if r.role == "load"}
+    assert loads[7] == ("os", frozenset({"app.main.os"}))
+    assert loads[13] == ("os", frozenset({"<local>.os"}))
+    assert loads[21] == ("path", frozenset({"<local>.path"}))
+    assert loads[22] == ("path", frozenset({"<local>.path"}))
+    assert loads[30] == ("sys", frozenset({"app.main.sys"}))
+    assert not any(r.unbound for r in names.references)

@@ -686,3 +686,48 @@ def test_instance_attributes_are_the_ones_and_lines_a_full_ast_walk_finds() -> N
     kinds = {name: line for name, kind, line in scan._member_kinds(cls) if kind == "instance attribute"}
     assert kinds == expected
     assert set(kinds) == {"client", "ready", "error", "closed", "speed", "count", "from_nested", "last"}
+
+
+def _difflib_opcodes(a: list[Any], b: list[Any]) -> list[tuple[str, int, int, int, int]]:
+    import difflib
+
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
+@pytest.mark.parametrize("windowed_from", [1, 3, None])
+def test_verifications_line_matcher_pairs_the_lines_difflib_pairs(monkeypatch: pytest.MonkeyPatch, windowed_from: int | None) -> None:
+    """Verification compares unchanged lines reference by reference and edited hunks as a whole: its faster matcher
+    must pair exactly the lines difflib pairs (random edits of texts with few distinct lines: many ties)."""
+    import random
+
+    from ssot_migrate.rewrite.verify import _LineMatcher
+
+    if windowed_from is not None:  # the window search on every range, not only from 8 equal lines
+        monkeypatch.setattr(_LineMatcher, "WINDOWED_FROM", windowed_from)
+    rng = random.Random(17)
+    for _ in range(1000):
+        alphabet = rng.choice([2, 3, 5, 20])
+        a = [rng.randrange(alphabet) for _ in range(rng.randint(0, 120))]
+        b = list(a)
+        for _ in range(rng.randint(0, 8)):
+            at = rng.randint(0, len(b))
+            roll = rng.random()
+            if roll < 0.3 and b:
+                b[min(at, len(b) - 1)] = rng.randrange(alphabet + 2)
+            elif roll < 0.5:
+                b.insert(at, rng.randrange(alphabet + 2))
+            elif roll < 0.7 and b:
+                del b[min(at, len(b) - 1)]
+            elif roll < 0.9:
+                b[at:at] = b[: rng.randint(0, 20)]  # a repeated stretch: equal runs on other diagonals
+            else:
+                b.reverse()
+        assert _LineMatcher(None, a, b, autojunk=False).get_opcodes() == _difflib_opcodes(a, b)
+    # A rewritten module: hundreds of blank and repeated lines, edits spread over it, lines added and removed.
+    lines = []
+    for n in range(400):
+        lines += [f"def f{n}(x):".encode(), b"    return models.Q(x)" if n % 7 == 0 else b"    pass", b"", b""]
+    new = [line.replace(b"models.", b"orm.") for line in lines]
+    new[100:100] = [b"from django.db import orm", b""]
+    del new[900:904]
+    assert _LineMatcher(None, lines, new, autojunk=False).get_opcodes() == _difflib_opcodes(lines, new)

@@ -22,6 +22,30 @@ MODULE_ATTRIBUTES = frozenset(
 )
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+# The fields of each node class that can hold a block of statements (handlers and match cases included).
+_BLOCK_FIELDS = {
+    cls: fields
+    for cls in vars(ast).values()
+    if isinstance(cls, type) and issubclass(cls, ast.AST)
+    and (fields := tuple(f for f in ("body", "orelse", "finalbody", "handlers", "cases") if f in cls._fields))
+}
+_BLOCK_ITEMS = (ast.stmt, ast.excepthandler, ast.match_case)
+_COMPREHENSION_KINDS = frozenset(_COMPREHENSIONS)
+# Nodes with no child that `_expression` acts on: contexts, operators, constants (`ast.iter_child_nodes` yields
+# the first two; a constant's value is never a node).
+_LEAVES = frozenset(
+    cls for cls in vars(ast).values()
+    if isinstance(cls, type) and issubclass(cls, (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop))
+) | {ast.Constant}
+# The fields of a node class that can hold child nodes, in `_fields` order (that of `ast.iter_child_nodes`).
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = () if kind in _LEAVES else tuple(f for f in kind._fields if f not in ("ctx", "op", "ops"))  # type: ignore[attr-defined]
+    _CHILD_FIELDS[kind] = fields
+    return fields
 
 
 @dataclass(frozen=True)
@@ -93,14 +117,9 @@ class _Scope:
         return module if self.kind == "module" else "<local>"
 
 
-@dataclass
-class _PendingReference:
-    scope: _Scope
-    line: int
-    col: int
-    head: str
-    rest: tuple[str, ...]
-    role: str
+# A reference before resolution: (scope, line, col, head name, the attributes after it, role). A plain tuple:
+# a big file has a hundred thousand of them.
+_PendingReference = tuple[_Scope, int, int, str, tuple[str, ...], str]
 
 
 def file_names(tree: ast.Module, info: ModuleInfo) -> FileNames:
@@ -118,6 +137,8 @@ class _Collector:
         self.imports: list[ImportBinding] = []
         self.star_modules: list[str] = []
         self.block_of: dict[int, tuple[int, int]] = {}
+        # id of a function node -> the names its scope declares (global, nonlocal)
+        self.declared: dict[int, tuple[set[str], set[str]]] = {}
 
     # -- pass 1: scopes, bindings, unresolved references -------------------------------------
 
@@ -127,18 +148,31 @@ class _Collector:
         self._dunder_all(tree)
 
     def _blocks(self, tree: ast.Module) -> None:
-        """Each statement's block: (first statement's line, indentation) of the list it belongs to."""
-        stack: list[ast.AST] = [tree]
+        """Each statement's block: (first statement's line, indentation) of the list it belongs to; and the names
+        each function declares `global` or `nonlocal` (declarations apply to the whole scope, wherever they stand
+        in it, nested blocks included, nested functions and classes not)."""
+        block_of = self.block_of
+        declared = self.declared
+        # (node, the function whose scope the node's own statements are in: None at module or class level)
+        stack: list[tuple[ast.AST, ast.AST | None]] = [(tree, None)]
         while stack:
-            node = stack.pop()
-            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            node, owner = stack.pop()
+            kind = type(node)
+            if kind in _DEFS:
+                owner = node if kind is not ast.ClassDef else None
+            elif owner is not None and (kind is ast.Global or kind is ast.Nonlocal):
+                names = declared.get(id(owner))
+                if names is None:
+                    names = declared[id(owner)] = (set(), set())
+                names[kind is ast.Nonlocal].update(node.names)  # type: ignore[attr-defined]
+            for name in _BLOCK_FIELDS.get(kind, ()):
                 statements = getattr(node, name, None)
-                if isinstance(statements, list) and statements and isinstance(statements[0], (ast.stmt, ast.excepthandler, ast.match_case)):
+                if isinstance(statements, list) and statements and isinstance(statements[0], _BLOCK_ITEMS):
                     first = statements[0]
                     key = (getattr(first, "lineno", 0), getattr(first, "col_offset", 0))
                     for statement in statements:
-                        self.block_of[id(statement)] = key
-                        stack.append(statement)
+                        block_of[id(statement)] = key
+                        stack.append((statement, owner))
 
     def _bind(self, scope: _Scope, name: str, binding: _Binding | None = None) -> None:
         target = scope
@@ -169,24 +203,33 @@ class _Collector:
             current = current.value
         if isinstance(current, ast.Name):
             self.pending.append(
-                _PendingReference(scope, current.lineno, current.col_offset + 1, current.id, tuple(reversed(rest)), role)
+                (scope, current.lineno, current.col_offset + 1, current.id, tuple(reversed(rest)), role)
             )
         else:
             self._expression(current, scope)
 
     def _statements(self, statements: list[ast.stmt], scope: _Scope) -> None:
-        # Declarations apply to the whole scope, wherever they stand in it.
-        if scope.kind == "function":
-            for node in _own_statements(statements):
-                if isinstance(node, ast.Global):
-                    scope.global_names.update(node.names)
-                elif isinstance(node, ast.Nonlocal):
-                    scope.nonlocal_names.update(node.names)
         for statement in statements:
             self._statement(statement, scope)
 
     def _statement(self, node: ast.stmt, scope: _Scope) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        # The commonest statements first, each as the generic walk below takes its fields (in `_fields` order).
+        kind = type(node)
+        if kind is ast.Expr or kind is ast.Return:
+            if node.value is not None:  # type: ignore[attr-defined]
+                self._expression(node.value, scope)  # type: ignore[attr-defined]
+            return
+        if kind is ast.Assign:
+            for target in node.targets:  # type: ignore[attr-defined]
+                self._target(target, scope)
+            self._expression(node.value, scope)  # type: ignore[attr-defined]
+            return
+        if kind is ast.If:
+            self._expression(node.test, scope)  # type: ignore[attr-defined]
+            self._statements(node.body, scope)  # type: ignore[attr-defined]
+            self._statements(node.orelse, scope)  # type: ignore[attr-defined]
+            return
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             for decorator in node.decorator_list:
                 self._expression(decorator, scope)
             self._arguments_outside(node.args, scope)
@@ -194,6 +237,10 @@ class _Collector:
                 self._annotation(node.returns, scope)
             self._bind(scope, node.name)
             inner = _Scope("function", _qualname(scope, node.name), scope)
+            declared = self.declared.get(id(node))
+            if declared is not None:
+                inner.global_names.update(declared[0])
+                inner.nonlocal_names.update(declared[1])
             self._parameters(node.args, inner)
             self._statements(node.body, inner)
             return
@@ -323,49 +370,70 @@ class _Collector:
                 current = current.value
             assert isinstance(current, ast.Name)
             self.pending.append(
-                _PendingReference(scope, node.lineno, node.col_offset + 1, current.id, tuple(reversed(rest)), "annotation")
+                (scope, node.lineno, node.col_offset + 1, current.id, tuple(reversed(rest)), "annotation")
             )
 
     def _expression(self, node: ast.expr, scope: _Scope) -> None:
+        # Depth first, children left to right (the order references are listed in), dispatched on the exact node
+        # class: `ast.parse` makes no subclasses. Leaves without names (constants, contexts, operators) are not
+        # pushed.
         stack: list[ast.AST] = [node]
+        pop = stack.pop
         while stack:
-            current = stack.pop()
-            if isinstance(current, ast.Name):
-                if isinstance(current.ctx, ast.Load):
-                    self._reference(scope, current, "load")
+            current = pop()
+            kind = type(current)
+            if kind is ast.Name:
+                if type(current.ctx) is ast.Load:  # type: ignore[attr-defined]
+                    self._reference(scope, current, "load")  # type: ignore[arg-type]
                 else:
-                    self._bind(scope, current.id)
+                    self._bind(scope, current.id)  # type: ignore[attr-defined]
                 continue
-            if isinstance(current, ast.Attribute):
-                self._reference(scope, current, "load" if isinstance(current.ctx, ast.Load) else "store")
+            if kind is ast.Attribute:
+                self._reference(scope, current, "load" if type(current.ctx) is ast.Load else "store")  # type: ignore[arg-type, attr-defined]
                 continue
-            if isinstance(current, ast.Lambda):
-                self._arguments_outside(current.args, scope)
+            if kind is ast.Lambda:
+                self._arguments_outside(current.args, scope)  # type: ignore[attr-defined]
                 inner = _Scope("function", _qualname(scope, "<lambda>"), scope)
-                self._parameters(current.args, inner)
-                self._expression(current.body, inner)
+                self._parameters(current.args, inner)  # type: ignore[attr-defined]
+                self._expression(current.body, inner)  # type: ignore[attr-defined]
                 continue
-            if isinstance(current, _COMPREHENSIONS):
-                self._comprehension(current, scope)
+            if kind in _COMPREHENSION_KINDS:
+                self._comprehension(current, scope)  # type: ignore[arg-type]
                 continue
-            if isinstance(current, ast.NamedExpr):
+            if kind is ast.NamedExpr:
                 owner = scope
                 while owner.kind == "comprehension" and owner.parent is not None:
                     owner = owner.parent
-                self._bind(owner, current.target.id)
-                stack.append(current.value)
+                self._bind(owner, current.target.id)  # type: ignore[attr-defined]
+                stack.append(current.value)  # type: ignore[attr-defined]
                 continue
-            if isinstance(current, ast.Call) and _is_cast(current) and current.args:
-                first = current.args[0]
-                if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    self._string_annotation(first, scope)
-            if isinstance(current, ast.Call) and _is_object_attribute_call(current):
-                # `patch.object(module, "Name")` uses `module.Name`, which is what a rename must follow.
-                target, name = current.args[0], current.args[1]
-                self._reference(scope, ast.Attribute(target, name.value, ast.Load()), "load")  # type: ignore[union-attr]
-                stack.extend(reversed([current.func, *current.args[2:], *current.keywords]))
+            if kind is ast.Call:
+                if _is_cast(current) and current.args:  # type: ignore[arg-type, attr-defined]
+                    first = current.args[0]  # type: ignore[attr-defined]
+                    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                        self._string_annotation(first, scope)
+                if _is_object_attribute_call(current):  # type: ignore[arg-type]
+                    # `patch.object(module, "Name")` uses `module.Name`, which is what a rename must follow.
+                    target, name = current.args[0], current.args[1]  # type: ignore[attr-defined]
+                    self._reference(scope, ast.Attribute(target, name.value, ast.Load()), "load")  # type: ignore[union-attr]
+                    stack.extend(reversed([current.func, *current.args[2:], *current.keywords]))  # type: ignore[attr-defined]
+                    continue
+            fields = _CHILD_FIELDS.get(kind)
+            if fields is None:
+                fields = _child_fields(kind)
+            if not fields:
                 continue
-            stack.extend(reversed(list(ast.iter_child_nodes(current))))
+            children: list[ast.AST] = []
+            for name in fields:
+                value = getattr(current, name, None)
+                if type(value) is list:
+                    for item in value:
+                        if type(item) not in _LEAVES and isinstance(item, ast.AST):
+                            children.append(item)
+                elif type(value) not in _LEAVES and isinstance(value, ast.AST):
+                    children.append(value)
+            children.reverse()
+            stack.extend(children)
 
     def _comprehension(self, node: ast.expr, scope: _Scope) -> None:
         generators = node.generators  # type: ignore[attr-defined]
@@ -430,25 +498,45 @@ class _Collector:
             for value in values:
                 for entry in _all_strings(value):
                     self.pending.append(
-                        _PendingReference(self.module, entry.lineno, entry.col_offset + 1, entry.value, (), "all")
+                        (self.module, entry.lineno, entry.col_offset + 1, entry.value, (), "all")
                     )
 
     # -- pass 2: resolution ------------------------------------------------------------------
 
     def resolve(self) -> FileNames:
         references = []
-        for pending in self.pending:
-            meanings, unbound, bindings = self._lookup(pending.scope, pending.head)
-            suffix = "".join("." + part for part in pending.rest)
-            self._mark_used(bindings, pending.head + suffix)
-            text = pending.head + suffix
-            references.append(
-                Reference(pending.line, pending.col, text, frozenset(m + suffix for m in meanings), unbound, pending.role)
-            )
+        # What a name means from a scope is looked up once (the bindings are complete by now), with the imports
+        # among its bindings.
+        found: dict[tuple[int, str], tuple[set[str], bool, list[ImportBinding], frozenset[str]]] = {}
+        by_owner: dict[tuple[int, str], tuple[set[str], bool, list[ImportBinding], frozenset[str]]] = {}
+        for scope, line, col, head, rest, role in self.pending:
+            key = (id(scope), head)
+            lookup = found.get(key)
+            if lookup is None:
+                owner = self._owner(scope, head)
+                # Every scope whose lookup finds the same owner (or none) means the same.
+                owner_key = (id(owner) if owner is not None else 0, head)
+                lookup = by_owner.get(owner_key)
+                if lookup is None:
+                    meanings, unbound, bindings = self._lookup(owner, head)
+                    imports = [b.imported for b in bindings if b.imported is not None]
+                    lookup = by_owner[owner_key] = (meanings, unbound, imports, frozenset(meanings))
+                found[key] = lookup
+            meanings, unbound, imports, bare = lookup
+            if rest:
+                suffix = "." + ".".join(rest)
+                text = head + suffix
+                chain_meanings = frozenset([m + suffix for m in meanings])
+            else:
+                text = head
+                chain_meanings = bare
+            if imports:
+                self._mark_used(imports, text)
+            references.append(Reference(line, col, text, chain_meanings, unbound, role))
         return FileNames(self.info.name, references, self.imports, tuple(self.star_modules))
 
-    def _lookup(self, scope: _Scope, name: str) -> tuple[set[str], bool, list[_Binding]]:
-        owner = self._owner(scope, name)
+    def _lookup(self, owner: _Scope | None, name: str) -> tuple[set[str], bool, list[_Binding]]:
+        """What `name` means when a lookup finds `owner`'s bindings (None: no scope binds it)."""
         if owner is not None:
             bindings = owner.bindings[name]
             return {b.meaning for b in bindings}, False, bindings
@@ -475,10 +563,7 @@ class _Collector:
         return None
 
     @staticmethod
-    def _mark_used(bindings: list[_Binding], chain: str) -> None:
-        imports = [b.imported for b in bindings if b.imported is not None]
-        if not imports:
-            return
+    def _mark_used(imports: list[ImportBinding], chain: str) -> None:
         # `import a.b` and `import a.c` both bind `a`: `a.c.x` uses the import that loads `a.c`.
         specific = [
             b for b in imports
@@ -487,19 +572,6 @@ class _Collector:
         ]
         for binding in specific or imports:
             binding.used += 1
-
-
-def _own_statements(statements: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements of a function body, nested blocks included, nested functions and classes not."""
-    stack = list(statements)
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
-                stack.append(child)  # type: ignore[arg-type]
 
 
 def _qualname(scope: _Scope, name: str) -> str:

@@ -8,9 +8,12 @@ unbound; no import was left unused or bound twice; the text parses. A file that 
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_left
 from collections import Counter, defaultdict
+from itertools import compress, count
+from operator import ne
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..scopes import FileNames, ImportBinding, Reference
 
@@ -70,17 +73,129 @@ def _references(original: bytes, new: bytes, before: FileNames, after: FileNames
     old_refs = _by_line(r for r in before.references if r.role != "all")
     new_refs = _by_line(r for r in after.references if r.role != "all")
     problems: list[Problem] = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    matcher = _LineMatcher(None, old_lines, new_lines, autojunk=False)
+    # Many references share their meanings: each set is mapped through the renames once.
+    renamed: dict[frozenset[str], frozenset[str]] = {}
+
+    def expect(meanings: frozenset[str]) -> frozenset[str]:
+        found = renamed.get(meanings)
+        if found is None:
+            found = renamed[meanings] = frozenset(expectation.expected(m) for m in meanings)
+        return found
+
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             for offset in range(i2 - i1):
-                problems += _same_line(old_refs.get(i1 + offset + 1, ()), new_refs.get(j1 + offset + 1, ()), i1 + offset + 1, expectation)
+                old = old_refs.get(i1 + offset + 1)
+                if old:  # (a line without references has nothing to compare)
+                    problems += _same_line(old, new_refs.get(j1 + offset + 1, ()), i1 + offset + 1, expectation, expect)
         else:
             old_hunk = [r for line in range(i1 + 1, i2 + 1) for r in old_refs.get(line, ())]
             new_hunk = [r for line in range(j1 + 1, j2 + 1) for r in new_refs.get(line, ())]
             kept = any(line in expectation.kept for line in range(i1 + 1, i2 + 1))
             problems += _edited_lines(old_hunk, new_hunk, expectation, kept)
     return problems
+
+
+class _LineMatcher(difflib.SequenceMatcher):
+    """`difflib.SequenceMatcher` without junk (`isjunk=None, autojunk=False`), with the same longest matches found
+    faster: the same opcodes, so the same lines are compared as unchanged and as edited.
+
+    difflib's search walks, for every line of `a` in the range, every position of that line in `b`, the ones before
+    the range included: a rewritten file of 3,000 lines, hundreds of them blank, costs millions of steps per search,
+    and a file with many edited hunks is searched again on each side of each match. Here the search starts from the
+    longest run of equal lines on the two diagonals through the range's corners (the rewrite keeps lines in place,
+    so it is usually a long one); a match at least that long holds a whole window of `h` lines, and every such
+    window's rarest line is looked up in `b`, the matches through it extended both ways. A match of difflib's
+    choice is the longest in the range, earliest in `a`, then in `b` (difflib's own statement of its result, with
+    no junk): the same is kept here. Short candidates fall back to difflib's own loop, started at the range.
+    """
+
+    # Below this, the windows are too short to prune: difflib's loop (from `blo`) is as fast.
+    WINDOWED_FROM = 8
+    # How many times each line of `a` occurs in `b` (for the `a` and `b2j` it was counted on).
+    _rarity: tuple[Sequence[bytes], dict[bytes, list[int]], list[int]] | None = None
+
+    def find_longest_match(self, alo: int = 0, ahi: int | None = None, blo: int = 0, bhi: int | None = None) -> difflib.Match:
+        a, b = self.a, self.b
+        if ahi is None:
+            ahi = len(a)
+        if bhi is None:
+            bhi = len(b)
+        # A lower bound: the longest run of equal lines on the diagonal through (alo, blo) and the one through (ahi, bhi).
+        bound = max(_diagonal_run(a, b, alo, ahi, blo, bhi, blo - alo), _diagonal_run(a, b, alo, ahi, blo, bhi, bhi - ahi))
+        if bound < self.WINDOWED_FROM:
+            return self._scan(alo, ahi, blo, bhi)
+        return self._windowed(alo, ahi, blo, bhi, (bound + 1) // 2)
+
+    def _scan(self, alo: int, ahi: int, blo: int, bhi: int) -> difflib.Match:
+        """difflib's loop (no junk), each line's positions in `b` entered at `blo` instead of walked from 0."""
+        a, b2j = self.a, self.b2j
+        besti, bestj, bestsize = alo, blo, 0
+        j2len: dict[int, int] = {}
+        nothing: list[int] = []
+        for i in range(alo, ahi):
+            positions = b2j.get(a[i], nothing)
+            j2lenget = j2len.get
+            newj2len: dict[int, int] = {}
+            for index in range(bisect_left(positions, blo), len(positions)):
+                j = positions[index]
+                if j >= bhi:
+                    break
+                k = newj2len[j] = j2lenget(j - 1, 0) + 1
+                if k > bestsize:
+                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
+            j2len = newj2len
+        return difflib.Match(besti, bestj, bestsize)
+
+    def _windowed(self, alo: int, ahi: int, blo: int, bhi: int, h: int) -> difflib.Match:
+        """The longest match, earliest in `a` then `b`, when one of at least `2h - 1` lines exists: such a match
+        covers a whole window `[alo + k*h, alo + (k+1)*h)`, so it goes through the window's rarest line."""
+        a, b, b2j = self.a, self.b, self.b2j
+        if self._rarity is None or self._rarity[0] is not a or self._rarity[1] is not b2j:
+            self._rarity = (a, b2j, [len(b2j.get(line, ())) for line in a])
+        rarity = self._rarity[2].__getitem__
+        besti, bestj, bestsize = alo, blo, 0
+        reached: dict[int, int] = {}  # diagonal (j - i) -> end in `a` of the last match extended on it
+        nothing: list[int] = []
+        for start in range(alo, ahi - h + 1, h):
+            rarest = min(range(start, start + h), key=rarity)
+            positions = b2j.get(a[rarest], nothing)
+            for index in range(bisect_left(positions, blo), len(positions)):
+                j = positions[index]
+                if j >= bhi:
+                    break
+                diagonal = j - rarest
+                if reached.get(diagonal, -1) > rarest:
+                    continue  # inside a match already extended
+                i0, j0 = rarest, j
+                while i0 > alo and j0 > blo and a[i0 - 1] == b[j0 - 1]:
+                    i0 -= 1
+                    j0 -= 1
+                i1, j1 = rarest + 1, j + 1
+                while i1 < ahi and j1 < bhi and a[i1] == b[j1]:
+                    i1 += 1
+                    j1 += 1
+                reached[diagonal] = i1
+                size = i1 - i0
+                if size > bestsize or (size == bestsize and (i0, j0) < (besti, bestj)):
+                    besti, bestj, bestsize = i0, j0, size
+        return difflib.Match(besti, bestj, bestsize)
+
+
+def _diagonal_run(a: Sequence[bytes], b: Sequence[bytes], alo: int, ahi: int, blo: int, bhi: int, diagonal: int) -> int:
+    """The longest run of `a[i] == b[i + diagonal]` with i in [alo, ahi) and i + diagonal in [blo, bhi): the widest
+    gap between the places where they differ (found without a Python loop over the equal lines)."""
+    start, stop = max(alo, blo - diagonal), min(ahi, bhi - diagonal)
+    if stop <= start:
+        return 0
+    differing = compress(count(), map(ne, a[start:stop], b[start + diagonal : stop + diagonal]))
+    best, previous = 0, -1
+    for position in differing:
+        if position - previous - 1 > best:
+            best = position - previous - 1
+        previous = position
+    return max(best, stop - start - previous - 1)
 
 
 def _by_line(references: Iterable[Reference]) -> dict[int, list[Reference]]:
@@ -94,15 +209,18 @@ def _expected(reference: Reference, expectation: Expectation) -> _Meaning:
     return frozenset(expectation.expected(m) for m in reference.meanings), reference.unbound
 
 
-def _same_line(old: Sequence[Reference], new: Sequence[Reference], line: int, expectation: Expectation) -> list[Problem]:
-    """An unchanged line: each reference at the same column must mean what it meant, renames applied."""
+def _same_line(
+    old: Sequence[Reference], new: Sequence[Reference], line: int, expectation: Expectation,
+    expect: Callable[[frozenset[str]], frozenset[str]],
+) -> list[Problem]:
+    """An unchanged line: each reference at the same column must mean what it meant, renames applied (`expect`)."""
     problems = []
     later = {(r.col, r.text, r.role): r for r in new}
     for reference in old:
         counterpart = later.get((reference.col, reference.text, reference.role))
         if counterpart is None:
             continue  # the resolver saw the line differently (a changed string around it): judged by parse
-        meanings, unbound = _expected(reference, expectation)
+        meanings, unbound = expect(reference.meanings), reference.unbound
         if counterpart.meanings == meanings and (counterpart.unbound <= unbound):
             continue
         if counterpart.meanings == reference.meanings and line in expectation.kept:
