@@ -421,10 +421,10 @@ def plan_file(
     """Run the codemods that passed the prefilter on one file: an `ast` confirmation, one libcst
     parse of the statements they can act on, each codemod in order, then verification of the result."""
     if not _costs_on():
-        return _plan_file(path, info, data, codemods, indexes)
+        return _paused(_plan_file, path, info, data, codemods, indexes)
     assert _COSTS is not None
     _COSTS.clear()
-    outcome = _plan_file(path, info, data, codemods, indexes)
+    outcome = _paused(_plan_file, path, info, data, codemods, indexes)
     line = {
         "path": path, "bytes": len(data), "parsed": outcome.parsed, "plain": bool(_COSTS.get("_plain")),
         **{p: round(_COSTS.get(p, 0.0), 6) for p in COST_PHASES},
@@ -536,19 +536,26 @@ def _settle(wanting: Sequence[Kind], scan: FileScan, tree: ast.Module) -> list[F
     return findings
 
 
-def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
-    """The import pass on the whole rewritten text, then verification against the original: a file that fails
-    is refused (its edits dropped, one error finding), every other file's plan stands."""
-    # Verification allocates a few hundred thousand small objects per big file (two syntax trees, their names) and
-    # frees them by reference count; the cycle collector's passes over them cost a fifth of its time and free
-    # nothing. It is paused for the file (as `audit` pauses it for its run) and resumed as it was.
+def _paused(work: Callable[..., T], *args: Any) -> T:
+    """`work(*args)` with the cycle collector paused, then resumed as it was.
+
+    Planning a file allocates a few hundred thousand small objects (syntax trees, libcst nodes, the verifier's
+    names) and frees them by reference count; the collector's passes over them free nothing (they were a fifth
+    of verification's time). It is paused per file (as `audit` pauses it for its
+    run): what one file leaves in cycles is collected once the collector runs again."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _verified(path, info, data, tree, rewrite, old_sha)
+        return work(*args)
     finally:
         if collecting:
             gc.enable()
+
+
+def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
+    """The import pass on the whole rewritten text, then verification against the original: a file that fails
+    is refused (its edits dropped, one error finding), every other file's plan stands."""
+    return _paused(_verified, path, info, data, tree, rewrite, old_sha)
 
 
 def _verified(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
