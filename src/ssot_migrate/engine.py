@@ -404,13 +404,19 @@ def _time_metadata() -> None:
     bindings.nested_positions = timed_positions  # type: ignore[assignment]
 
 
+def _clock() -> float:
+    """The process's CPU time when costs are on; 0.0 (no system call) when they are off."""
+    return time.process_time() if _COSTS is not None else 0.0
+
+
 def _spent(phase: str, since: float, *, nested: bool = False) -> float:
-    """Add the time since `since` to `phase` (when costs are on); returns now."""
+    """Add the time since `since` to `phase` and return now (`_clock`); costs off, nothing is read or added."""
+    if _COSTS is None:
+        return 0.0
     now = time.process_time()
-    if _COSTS is not None:
-        _COSTS[phase] = _COSTS.get(phase, 0.0) + now - since
-        if nested:
-            _COSTS["_nested"] = _COSTS.get("_nested", 0.0) + now - since
+    _COSTS[phase] = _COSTS.get(phase, 0.0) + now - since
+    if nested:
+        _COSTS["_nested"] = _COSTS.get("_nested", 0.0) + now - since
     return now
 
 
@@ -433,7 +439,7 @@ def plan_file(
 def _plan_file(
     path: str, info: ModuleInfo, data: bytes, codemods: Sequence[Kind], indexes: Iterable[int]
 ) -> FileOutcome:
-    clock = time.process_time()
+    clock = _clock()
     wanted = set(indexes)
     selected = [c for c in codemods if c.index in wanted]
     old_sha = sha256_hex(data)
@@ -467,7 +473,7 @@ def _plan_file(
     assert rewrite is not None
     if rewrite.new_bytes == data:
         return FileOutcome(path, old_sha, None, (), tuple(rewrite.findings), b"", rewrite.encoding, parsed=True)
-    clock = time.process_time()
+    clock = _clock()
     try:
         return _finish(path, info, data, tree, rewrite, old_sha)
     except Exception as exc:  # noqa: BLE001 - as above
@@ -624,7 +630,7 @@ def _transform(
 
     from .bindings import FileContext
 
-    clock = time.process_time()
+    clock = _clock()
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError:
@@ -641,7 +647,7 @@ def _transform(
         if not _wants(codemod, current, scan):
             continue
         ctx = FileContext(module, info, path)
-        clock = time.process_time()
+        clock = _clock()
         nested = _COSTS.get("_nested", 0.0) if _COSTS is not None else 0.0
         result = codemod.transform(ctx)
         if _COSTS is not None:  # the codemod's own work, without the metadata it resolved
