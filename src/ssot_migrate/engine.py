@@ -94,7 +94,7 @@ def _plan(request: PlanRequest, whole: Discovery, discovery: Discovery, pool: Wo
     progress = request.progress
     repo = build_repo(request.root, request.config, whole, request.cache)
     # The repository-wide preparation parses the files its greps find on the same workers as the plan.
-    repo.scan_many = functools.partial(_import_scans_on, pool)
+    repo.scan_many = functools.partial(_scans_on, pool, repo.cache)
     progress.phase(PREPARING)
     codemods, findings = prepare_codemods(migration, repo)
     stats = Stats(discovered=len(discovery.files), recalled=repo.recalled)
@@ -212,15 +212,17 @@ def _run_candidates(
         outcomes.append(outcome)
         if outcome.parsed:
             stats.parsed += 1
-        if cache is not None:
-            cache.put(candidate.data, candidate.path, candidate.info, fingerprint, outcome)
         request.progress.advance()
 
     if not pool.worth_it(pending, lambda c: len(c.data)):
         for candidate in pending:
-            finish(candidate, plan_file(candidate.path, candidate.info, candidate.data, codemods, candidate.codemods))
+            outcome = plan_file(candidate.path, candidate.info, candidate.data, codemods, candidate.codemods)
+            if cache is not None:
+                cache.put(candidate.data, candidate.path, candidate.info, fingerprint, outcome)
+            finish(candidate, outcome)
         return outcomes
-    payload = pool.payload(list(codemods))
+    # Each worker stores its results in the cache folder: the main process only collects them.
+    payload = pool.payload((list(codemods), cache, fingerprint))
     items = [(c, (c.path, c.info, c.data, c.codemods)) for c in pending]
     for candidate, outcome in pool.run(_worker_plan_files, payload, items, lambda c: len(c.data)):
         finish(candidate, outcome)
@@ -342,22 +344,40 @@ def _worker_payload(payload: tuple[str, bytes]) -> Any:
 def _worker_plan_files(
     payload: tuple[str, bytes], files: list[tuple[str, ModuleInfo, bytes, tuple[int, ...]]]
 ) -> list[FileOutcome]:
-    codemods = _worker_payload(payload)
-    return [plan_file(path, info, data, codemods, indexes) for path, info, data, indexes in files]
+    codemods, cache, fingerprint = _worker_payload(payload)
+    outcomes = []
+    for path, info, data, indexes in files:
+        outcome = plan_file(path, info, data, codemods, indexes)
+        if cache is not None:
+            cache.put(data, path, info, fingerprint, outcome)
+        outcomes.append(outcome)
+    return outcomes
 
 
-def _import_scans_on(
-    pool: WorkPool, files: list[tuple[str, ModuleInfo | None, bytes]]
+def _scans_on(
+    pool: WorkPool, cache: PlanCache | None, files: list[tuple[str, ModuleInfo | None, bytes]], expressions: bool
 ) -> Iterator[tuple[str, FileScan]] | None:
-    """Statement scans of `files` on the pool's workers (None: too little work for them)."""
+    """Scans of `files` (statements only unless `expressions`) on the pool's workers, each stored in `cache` by
+    the worker that made it (None: too little work for them)."""
     if not pool.worth_it(files, lambda f: len(f[2])):
         return None
-    results = pool.run(_worker_import_scans, None, [(f, f) for f in files], lambda f: len(f[2]))
+    results = pool.run(_worker_scans, (expressions, cache), [(f, f) for f in files], lambda f: len(f[2]))
     return ((f[0], scan) for f, scan in results)
 
 
-def _worker_import_scans(_payload: None, files: list[tuple[str, ModuleInfo | None, bytes]]) -> list[FileScan]:
-    return [scan_source(data, info, path, expressions=False) for path, info, data in files]
+def _worker_scans(
+    payload: tuple[bool, PlanCache | None], files: list[tuple[str, ModuleInfo | None, bytes]]
+) -> list[FileScan]:
+    from .recall import with_imports_digest
+
+    expressions, cache = payload
+    scans = []
+    for path, info, data in files:
+        scan = scan_source(data, info, path, expressions=expressions)
+        if cache is not None:
+            cache.put_scan(data, path, info, scan)
+        scans.append(with_imports_digest(scan))  # what recording the preparation's facts reads of it
+    return scans
 
 
 # Where each file's CPU time goes (`SSOT_MIGRATE_COSTS=FILE`: one JSON line per planned file, appended by every
