@@ -132,8 +132,14 @@ def test_the_workers_store_their_scans_and_results_in_the_cache_and_a_warm_run_r
     for jobs in ("1", "2"):
         warm = plan("--jobs", jobs, "--cache-dir", str(cache))
         assert warm["stats"]["cached"] == warm["stats"]["prefiltered"] == cold["stats"]["prefiltered"]
-        assert warm["stats"]["parsed"] == 0
+        assert warm["stats"]["parsed"] == 0 and warm["stats"]["recalled"] == 1
         assert content(warm) == content(cold)
+    # A comment appended to an importer: its facts are checked again in this process (its scan read back from the
+    # cache) against those recorded from the workers' scans, and they hold, so `prepare` is still replayed.
+    with (repo / "app/mod03.py").open("a", encoding="utf-8") as stream:
+        stream.write("# a comment\n")
+    edited = plan("--jobs", "1", "--cache-dir", str(cache))
+    assert edited["stats"]["recalled"] == 1 and edited["stats"]["parsed"] == 1
 
 
 _REPORT_LIBCST = (

@@ -376,7 +376,9 @@ def _worker_scans(
         scan = scan_source(data, info, path, expressions=expressions)
         if cache is not None:
             cache.put_scan(data, path, info, scan)
-        scans.append(with_imports_digest(scan))  # what recording the preparation's facts reads of it
+            # What recording the preparation's facts reads of it (facts are recorded only when there is a cache).
+            scan = with_imports_digest(scan)
+        scans.append(scan)
     return scans
 
 
