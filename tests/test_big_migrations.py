@@ -98,6 +98,50 @@ def test_one_job_and_two_jobs_give_byte_identical_plans_of_a_package_move(tmp_pa
     assert "+from pkg.orm import Model, CharField" in diffs and "+    name = orm.CharField()" in diffs
 
 
+def test_the_workers_store_their_scans_and_results_in_the_cache_and_a_warm_run_reads_them(tmp_path: Path) -> None:
+    from ssot_migrate.cache import PlanCache
+    from ssot_migrate.modules import ModuleInfo
+
+    repo = _package_move_repo(tmp_path / "repo")
+    cache = tmp_path / "cache"
+
+    def plan(*args: str) -> dict:
+        result = run_cli("plan", "--spec", "migration.toml", "-f", "json", *args, cwd=repo)
+        assert result.returncode == 0, result.stderr.decode()
+        return json.loads(result.stdout)
+
+    def content(plan: dict) -> dict:
+        return {key: value for key, value in plan.items() if key != "stats"}
+
+    cold = plan("--jobs", "2", "--cache-dir", str(cache))
+    assert cold["stats"]["cached"] == 0 and cold["stats"]["parsed"] > IN_PROCESS_MAX_FILES
+    assert content(cold) == content(plan("--jobs", "2", "--no-cache"))
+    assert not list(cache.rglob(".tmp-*"))
+    # The statement scans of every importer, and the expression scans of those that reach `pkg.Model` through
+    # `import pkg.models` (`pkg.models.Model` could be `pkg.Model`), made and stored on the pool while preparing.
+    stored = PlanCache(cache)
+    for number in range(IN_PROCESS_MAX_FILES * 3):
+        path = f"app/mod{number:02d}.py"
+        data = (repo / path).read_bytes()
+        info = ModuleInfo(f"app.mod{number:02d}", "app", False)
+        statements = stored.get_scan(data, path, info, expressions=False)
+        assert statements is not None and statements.parsed and not statements.expressions, path
+        expressions = stored.get_scan(data, path, info, expressions=True)
+        assert (expressions is not None) == (number % 2 == 0), path
+    # Every result the workers stored is read back, in one process as on the pool.
+    for jobs in ("1", "2"):
+        warm = plan("--jobs", jobs, "--cache-dir", str(cache))
+        assert warm["stats"]["cached"] == warm["stats"]["prefiltered"] == cold["stats"]["prefiltered"]
+        assert warm["stats"]["parsed"] == 0 and warm["stats"]["recalled"] == 1
+        assert content(warm) == content(cold)
+    # A comment appended to an importer: its facts are checked again in this process (its scan read back from the
+    # cache) against those recorded from the workers' scans, and they hold, so `prepare` is still replayed.
+    with (repo / "app/mod03.py").open("a", encoding="utf-8") as stream:
+        stream.write("# a comment\n")
+    edited = plan("--jobs", "1", "--cache-dir", str(cache))
+    assert edited["stats"]["recalled"] == 1 and edited["stats"]["parsed"] == 1
+
+
 _REPORT_LIBCST = (
     "import atexit, sys\n"
     "atexit.register(lambda: sys.stderr.write('libcst imported: %s\\n' % ('libcst' in sys.modules)))\n"

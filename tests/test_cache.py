@@ -239,3 +239,51 @@ def test_a_damaged_audit_scan_is_a_miss_even_in_a_part_decoded_late(tmp_path: Pa
     assert damaged.returncode == 1, damaged.stderr.decode()
     assert b"Traceback" not in damaged.stderr
     assert damaged.stdout.splitlines()[:-1] == first.stdout.splitlines()[:-1]
+
+
+# -- the writer: atomic entries without a random temporary name per entry -------------------------------------------
+
+
+def test_an_entry_interrupted_before_its_rename_leaves_nothing_readable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssot_migrate.cache as cache_module
+    from ssot_migrate.modules import ModuleInfo
+    from ssot_migrate.scan import scan_source
+
+    folder = tmp_path / "cache"
+    cache = PlanCache(folder, tool="test")
+    info = ModuleInfo("app.main", "app", False)
+    data = b"from pkg.old import f\n\nf()\n"
+    scan = scan_source(data, info, "app/main.py", expressions=True)
+
+    def interrupted(source: str, target: str) -> None:
+        raise KeyboardInterrupt  # a Ctrl-C after the bytes were written, before the rename
+
+    monkeypatch.setattr(cache_module.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cache.put_scan(data, "app/main.py", info, scan)
+    monkeypatch.undo()
+    assert [p for p in folder.rglob("*") if p.is_file()] == []  # neither the entry nor its temporary file
+    assert cache.get_scan(data, "app/main.py", info) is None
+    # A killed writer's leftover under the name this process would use next is skipped, never read as an entry.
+    entry_folder = Path(cache._file(cache._key("scan", data, "app/main.py", info, ""))).parent
+    leftover = entry_folder / f".tmp-{os.getpid()}-{next(cache_module._TEMPORARY) + 1}.json"
+    leftover.write_bytes(b"0000\n{\"@FileScan\": [tr")
+    cache.put_scan(data, "app/main.py", info, scan)
+    assert cache.get_scan(data, "app/main.py", info) == scan
+    assert leftover.read_bytes() == b"0000\n{\"@FileScan\": [tr"
+    assert len(entries(folder)) == 2  # the entry and the leftover, which no key names
+
+
+def test_half_written_entries_are_misses_and_are_written_again(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = plan_json(repo, "--cache-dir", str(cache))
+    stored = entries(cache)
+    assert stored
+    for entry in stored:  # what a disk filled up (or a copy cut short) leaves
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2])
+    again = plan_json(repo, "--cache-dir", str(cache))
+    assert again["stats"]["cached"] == 0 and content(again) == content(first)
+    warm = plan_json(repo, "--cache-dir", str(cache))
+    assert warm["stats"]["cached"] == warm["stats"]["prefiltered"] > 0 and content(warm) == content(first)
+    assert not list(cache.rglob(".tmp-*"))

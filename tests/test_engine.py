@@ -70,3 +70,27 @@ def test_pool_workers_leave_signals_to_the_main_process() -> None:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     assert results == {n: True for n in range(8)}
+
+
+def test_costs_are_written_per_planned_file_only_when_asked(tmp_path: Path) -> None:
+    from ssot_migrate.engine import COST_PHASES
+
+    repo = make_repo(tmp_path / "repo", {
+        "pkg/__init__.py": "",
+        "pkg/new.py": "def f():\n    return 1\n",
+        "app/__init__.py": "",
+        "app/main.py": "from pkg.old import f\n\nf()\n",
+        "app/other.py": "import pkg.old\n\n\ndef g():\n    return pkg.old.f()\n",
+    })
+    costs = tmp_path / "costs.jsonl"
+    plain = run_cli("plan", "--rename", "pkg.old=pkg.new", "-f", "json", "--no-cache", cwd=repo)
+    timed = run_cli("plan", "--rename", "pkg.old=pkg.new", "-f", "json", "--no-cache", cwd=repo,
+                    env={"SSOT_MIGRATE_COSTS": str(costs)})
+    assert plain.returncode == timed.returncode == 0, timed.stderr.decode()
+    assert json.loads(plain.stdout)["files"] == json.loads(timed.stdout)["files"]
+    lines = [json.loads(line) for line in costs.read_text().splitlines()]
+    assert sorted(line["path"] for line in lines if line["parsed"]) == ["app/main.py", "app/other.py", "pkg/new.py"]
+    for line in lines:
+        assert all(line[phase] >= 0 for phase in COST_PHASES)
+        if line["parsed"]:  # the phases of a parsed file are timed (CPU time; its libcst parse is never free)
+            assert line["parse"] > 0 and line["metadata"] + line["rewrite"] > 0, line

@@ -12,11 +12,11 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import itertools
 import json
 import os
 import re
 import sys
-import tempfile
 import zlib
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -235,20 +235,59 @@ class PlanCache:
             return None
 
     def _store(self, key: str, value: Any) -> None:
+        body = json.dumps(value, separators=(",", ":")).encode()
         target = self._file(key)
+        folder = os.path.dirname(target)
         try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    body = json.dumps(value, separators=(",", ":")).encode()
-                    stream.write(b"%08x\n" % zlib.crc32(body) + body)
-                os.replace(temporary, target)  # atomic: readers see the old entry or the new one
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
+            _write_atomically(target, folder, b"%08x\n" % zlib.crc32(body) + body)
+        except FileNotFoundError:
+            self._folders.discard(folder)  # the folder was removed during the run: the next entry makes it again
         except OSError:
             pass  # a read-only or full cache folder costs speed, never the run
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent to pool workers, which store their own results: each checks the folders it writes to once.
+        state = dict(self.__dict__)
+        state["_folders"] = set()
+        return state
+
+    @cached_property
+    def _folders(self) -> set[str]:
+        """The entry folders this process made or found (one `makedirs` per folder, not per entry)."""
+        return set()
+
+
+# Temporary names unique to a process (its id and a counter): creating them with O_EXCL needs no random name and
+# no retry loop (`tempfile.mkstemp`'s), and a leftover of a killed process with the same id is skipped.
+_TEMPORARY = itertools.count()
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _write_atomically(target: str, folder: str, data: bytes) -> None:
+    """`data` into `target`, renamed into place from a temporary file: a reader sees the old entry or the new one,
+    never part of one (a run killed mid-write leaves only a `.tmp-*` file, which no key names)."""
+    for _attempt in range(100):
+        temporary = os.path.join(folder, f".tmp-{os.getpid()}-{next(_TEMPORARY)}.json")
+        try:
+            handle = os.open(temporary, _CREATE, 0o600)  # as tempfile made them
+        except FileExistsError:
+            continue
+        break
+    else:
+        raise FileExistsError(temporary)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)  # atomic: readers see the old entry or the new one
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 @lru_cache(maxsize=1)

@@ -95,7 +95,7 @@ def _plan(request: PlanRequest, whole: Discovery, discovery: Discovery, pool: Wo
     progress = request.progress
     repo = build_repo(request.root, request.config, whole, request.cache)
     # The repository-wide preparation parses the files its greps find on the same workers as the plan.
-    repo.scan_many = functools.partial(_import_scans_on, pool)
+    repo.scan_many = functools.partial(_scans_on, pool, repo.cache)
     progress.phase(PREPARING)
     codemods, findings = prepare_codemods(migration, repo)
     stats = Stats(discovered=len(discovery.files), recalled=repo.recalled)
@@ -213,15 +213,17 @@ def _run_candidates(
         outcomes.append(outcome)
         if outcome.parsed:
             stats.parsed += 1
-        if cache is not None:
-            cache.put(candidate.data, candidate.path, candidate.info, fingerprint, outcome)
         request.progress.advance()
 
     if not pool.worth_it(pending, lambda c: len(c.data)):
         for candidate in pending:
-            finish(candidate, plan_file(candidate.path, candidate.info, candidate.data, codemods, candidate.codemods))
+            outcome = plan_file(candidate.path, candidate.info, candidate.data, codemods, candidate.codemods)
+            if cache is not None:
+                cache.put(candidate.data, candidate.path, candidate.info, fingerprint, outcome)
+            finish(candidate, outcome)
         return outcomes
-    payload = pool.payload(list(codemods))
+    # Each worker stores its results in the cache folder: the main process only collects them.
+    payload = pool.payload((list(codemods), cache, fingerprint))
     items = [(c, (c.path, c.info, c.data, c.codemods)) for c in pending]
     for candidate, outcome in pool.run(_worker_plan_files, payload, items, lambda c: len(c.data)):
         finish(candidate, outcome)
@@ -343,22 +345,42 @@ def _worker_payload(payload: tuple[str, bytes]) -> Any:
 def _worker_plan_files(
     payload: tuple[str, bytes], files: list[tuple[str, ModuleInfo, bytes, tuple[int, ...]]]
 ) -> list[FileOutcome]:
-    codemods = _worker_payload(payload)
-    return [plan_file(path, info, data, codemods, indexes) for path, info, data, indexes in files]
+    codemods, cache, fingerprint = _worker_payload(payload)
+    outcomes = []
+    for path, info, data, indexes in files:
+        outcome = plan_file(path, info, data, codemods, indexes)
+        if cache is not None:
+            cache.put(data, path, info, fingerprint, outcome)
+        outcomes.append(outcome)
+    return outcomes
 
 
-def _import_scans_on(
-    pool: WorkPool, files: list[tuple[str, ModuleInfo | None, bytes]]
+def _scans_on(
+    pool: WorkPool, cache: PlanCache | None, files: list[tuple[str, ModuleInfo | None, bytes]], expressions: bool
 ) -> Iterator[tuple[str, FileScan]] | None:
-    """Statement scans of `files` on the pool's workers (None: too little work for them)."""
+    """Scans of `files` (statements only unless `expressions`) on the pool's workers, each stored in `cache` by
+    the worker that made it (None: too little work for them)."""
     if not pool.worth_it(files, lambda f: len(f[2])):
         return None
-    results = pool.run(_worker_import_scans, None, [(f, f) for f in files], lambda f: len(f[2]))
+    results = pool.run(_worker_scans, (expressions, cache), [(f, f) for f in files], lambda f: len(f[2]))
     return ((f[0], scan) for f, scan in results)
 
 
-def _worker_import_scans(_payload: None, files: list[tuple[str, ModuleInfo | None, bytes]]) -> list[FileScan]:
-    return [scan_source(data, info, path, expressions=False) for path, info, data in files]
+def _worker_scans(
+    payload: tuple[bool, PlanCache | None], files: list[tuple[str, ModuleInfo | None, bytes]]
+) -> list[FileScan]:
+    from .recall import with_imports_digest
+
+    expressions, cache = payload
+    scans = []
+    for path, info, data in files:
+        scan = scan_source(data, info, path, expressions=expressions)
+        if cache is not None:
+            cache.put_scan(data, path, info, scan)
+            # What recording the preparation's facts reads of it (facts are recorded only when there is a cache).
+            scan = with_imports_digest(scan)
+        scans.append(scan)
+    return scans
 
 
 # Where each file's CPU time goes (`SSOT_MIGRATE_COSTS=FILE`: one JSON line per planned file, appended by every
@@ -405,13 +427,19 @@ def _time_metadata() -> None:
     bindings.nested_positions = timed_positions  # type: ignore[assignment]
 
 
+def _clock() -> float:
+    """The process's CPU time when costs are on; 0.0 (no system call) when they are off."""
+    return time.process_time() if _COSTS is not None else 0.0
+
+
 def _spent(phase: str, since: float, *, nested: bool = False) -> float:
-    """Add the time since `since` to `phase` (when costs are on); returns now."""
+    """Add the time since `since` to `phase` and return now (`_clock`); costs off, nothing is read or added."""
+    if _COSTS is None:
+        return 0.0
     now = time.process_time()
-    if _COSTS is not None:
-        _COSTS[phase] = _COSTS.get(phase, 0.0) + now - since
-        if nested:
-            _COSTS["_nested"] = _COSTS.get("_nested", 0.0) + now - since
+    _COSTS[phase] = _COSTS.get(phase, 0.0) + now - since
+    if nested:
+        _COSTS["_nested"] = _COSTS.get("_nested", 0.0) + now - since
     return now
 
 
@@ -437,7 +465,7 @@ def plan_file(
 def _plan_file(
     path: str, info: ModuleInfo, data: bytes, codemods: Sequence[Kind], indexes: Iterable[int]
 ) -> FileOutcome:
-    clock = time.process_time()
+    clock = _clock()
     wanted = set(indexes)
     selected = [c for c in codemods if c.index in wanted]
     old_sha = sha256_hex(data)
@@ -459,7 +487,7 @@ def _plan_file(
         return plain
     import libcst as cst  # only a file that must be parsed pays for libcst (a `check` of unrelated files never does)
 
-    clock = time.process_time()
+    clock = _clock()
     elided = _elide(data, tree, scan, selected)
     _spent("focus", clock)
     try:
@@ -475,7 +503,7 @@ def _plan_file(
     assert rewrite is not None
     if rewrite.new_bytes == data:
         return FileOutcome(path, old_sha, None, (), tuple(rewrite.findings), b"", rewrite.encoding, parsed=True)
-    clock = time.process_time()
+    clock = _clock()
     try:
         return _finish(path, info, data, tree, rewrite, old_sha)
     except Exception as exc:  # noqa: BLE001 - as above
@@ -497,14 +525,13 @@ def _plain(
     if len(selected) != 1 or not enabled():
         return None
     codemod = selected[0]
-    clock = time.process_time() if _COSTS is not None else 0.0
+    clock = _clock()
     try:
         plain = codemod.rewrite_plainly(data, tree, info, scan)
     except Exception:  # noqa: BLE001 - the libcst path decides
         return None
     finally:
-        if _COSTS is not None:
-            clock = _spent("rewrite", clock)
+        clock = _spent("rewrite", clock)
     if plain is None:
         return None
     if _COSTS is not None:
@@ -521,8 +548,7 @@ def _plain(
     except Exception as exc:  # noqa: BLE001 - as in `_plan_file`
         return _failed(path, old_sha, exc)
     finally:
-        if _COSTS is not None:
-            _spent("verification", clock)
+        _spent("verification", clock)
 
 
 def _settle(wanting: Sequence[Kind], scan: FileScan, tree: ast.Module) -> list[Finding] | None:
@@ -693,7 +719,7 @@ def _transform(
 
     from .bindings import FileContext
 
-    clock = time.process_time()
+    clock = _clock()
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError:
@@ -710,7 +736,7 @@ def _transform(
         if not _wants(codemod, current, scan):
             continue
         ctx = FileContext(module, info, path)
-        clock = time.process_time()
+        clock = _clock()
         nested = _COSTS.get("_nested", 0.0) if _COSTS is not None else 0.0
         result = codemod.transform(ctx)
         if _COSTS is not None:  # the codemod's own work, without the metadata it resolved

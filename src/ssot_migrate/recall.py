@@ -171,14 +171,30 @@ def digest(value: Any) -> str:
 _IMPORT_FIELDS = ("parsed", "imported", "star_modules", "summary", "error", "uses")
 
 
+# Where a scan keeps its statements' digest when the worker that made it computed it (`with_imports_digest`).
+_IMPORTS_DIGEST = "_imports_digest"
+
+
 def scan_digest(scan: FileScan | None, *, imports_only: bool) -> str:
     from .cache import encode_value
 
     if scan is None:
         return digest(None)
     if imports_only:
+        known = scan.__dict__.get(_IMPORTS_DIGEST)
+        if known is not None:
+            return known
         return digest([encode_value(getattr(scan, name)) for name in _IMPORT_FIELDS])
     return digest(encode_value(scan))
+
+
+def with_imports_digest(scan: FileScan) -> FileScan:
+    """`scan`, carrying the digest of its statements (what an `imports` fact records of it) to the process it is
+    sent to: a pool worker computes it beside the scan, so preparing a package move does not compute a thousand
+    of them one after another in the main process. Not a field: the cache does not store it, and equality and
+    hashing ignore it."""
+    object.__setattr__(scan, _IMPORTS_DIGEST, scan_digest(scan, imports_only=True))
+    return scan
 
 
 class Recording:
@@ -188,6 +204,9 @@ class Recording:
         self.greps: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
         self.facts: dict[str, list[list[Any]]] = {}
         self.args: dict[str, list[str]] = {}
+        # The key of each `arg` set seen (a package move asks `named_in` of a thousand files with the same few
+        # hundred paths: sorting and hashing them once per call was most of recording them).
+        self._arg_keys: dict[frozenset[str], str] = {}
         self._muted = 0
 
     @contextmanager
@@ -206,8 +225,11 @@ class Recording:
     def fact(self, kind: str, path: str, value: str, arg: frozenset[str] | None = None) -> None:
         key = None
         if arg is not None:
-            key = digest(sorted(arg))[:16]
-            self.args.setdefault(key, sorted(arg))
+            key = self._arg_keys.get(arg)
+            if key is None:
+                names = sorted(arg)
+                key = self._arg_keys[arg] = digest(names)[:16]
+                self.args.setdefault(key, names)
         entry = [kind, key, value]
         known = self.facts.setdefault(path, [])
         if entry not in known:

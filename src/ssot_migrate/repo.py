@@ -68,9 +68,10 @@ class RepoContext:
     _contents: dict[str, bytes | None] = field(default_factory=dict)
     _scans: dict[str, FileScan | None] = field(default_factory=dict)
     _import_scans: dict[str, FileScan | None] = field(default_factory=dict)
-    # Statement scans of many files at once on other processes ((path, info, bytes) -> (path, scan) as they
-    # come; None when too few to be worth it): the engine's worker pool, while preparing.
-    scan_many: Callable[[list[tuple[str, ModuleInfo | None, bytes]]], Iterable[tuple[str, FileScan]] | None] | None = None
+    # Scans of many files at once on other processes ((path, info, bytes), expressions -> (path, scan) as they
+    # come, each already stored in `cache`; None when too few to be worth it): the engine's worker pool, while
+    # preparing.
+    scan_many: Callable[[list[tuple[str, ModuleInfo | None, bytes]], bool], Iterable[tuple[str, FileScan]] | None] | None = None
 
     def read(self, path: str) -> bytes | None:
         if path not in self._contents:
@@ -95,30 +96,44 @@ class RepoContext:
         return paths
 
     def _prefetch_import_scans(self, paths: list[str]) -> None:
-        if self.scan_many is None:
+        self._prefetch_scans([p for p in paths if p not in self._scans and p not in self._import_scans], expressions=False)
+
+    def _prefetch_scans(self, paths: list[str], *, expressions: bool) -> None:
+        """Make the scans of `paths` that the cache folder does not hold on the worker pool, when there are many
+        (otherwise `scan` and `import_scan` make them one by one when asked)."""
+        if self.scan_many is None or not paths:
             return
+        scans = self._scans if expressions else self._import_scans
         todo: list[tuple[str, ModuleInfo | None, bytes]] = []
         for path in paths:
-            if path in self._scans or path in self._import_scans:
-                continue
             data = self._contents.get(path)
             if data is None:
                 continue
             info = self.modules.info_for(path)
-            cached = self.cache.get_scan(data, path, info, expressions=False) if self.cache is not None else None
+            cached = self.cache.get_scan(data, path, info, expressions=expressions) if self.cache is not None else None
             if cached is not None:
-                self._import_scans[path] = cached
+                scans[path] = cached
             else:
                 todo.append((path, info, data))
-        scans = self.scan_many(todo) if todo else None
-        if scans is None:
+        made = self.scan_many(todo, expressions) if todo else None
+        if made is None:
             return
-        infos = {path: (info, data) for path, info, data in todo}
-        for path, scan in scans:
-            self._import_scans[path] = scan
-            if self.cache is not None:
-                info, data = infos[path]
-                self.cache.put_scan(data, path, info, scan)
+        for path, scan in made:  # the workers stored them in the cache folder
+            scans[path] = scan
+
+    def prefetch_named_in(self, paths: Iterable[str], wanted: frozenset[str]) -> None:
+        """Make, on the worker pool, the scans of expressions that `named_in(path, wanted)` will read for `paths`
+        (their statement scans made already: `grep_imports`). Nothing is noted as a fact: `named_in` notes its
+        answer when asked."""
+        todo = []
+        for path in paths:
+            if path in self._scans:
+                continue
+            scan = self._import_scans.get(path)
+            data = self._contents.get(path)
+            if scan is not None and data is not None and self._needs_expressions(data, scan, wanted):
+                todo.append(path)
+        self._prefetch_scans(todo, expressions=True)
 
     def _grep(self, found: BytesFilter | None) -> list[str]:
         if found is None:
@@ -158,10 +173,7 @@ class RepoContext:
         scan = self.import_scan(path)
         if scan is None:
             return frozenset()
-        parents = _parents(wanted)
-        # Only a file that holds such a dotted string, or imports a module a wanted path is an attribute of, needs
-        # the (slower) scan of its expressions.
-        if may_name_in_string(data, wanted) or any(use.bound in parents for use in scan.uses):
+        if self._needs_expressions(data, scan, wanted):
             scan = self.scan(path) or scan
         named = {name for name in scan.imported | scan.strings}
         bound = {use.local: use.bound for use in scan.uses if use.local != "*"}
@@ -170,6 +182,13 @@ class RepoContext:
             if rest and head in bound:
                 named.add(f"{bound[head]}.{rest}")
         return frozenset(prefix for name in named for prefix in dotted_prefixes(name) if prefix in wanted)
+
+    @staticmethod
+    def _needs_expressions(data: bytes, scan: FileScan, wanted: frozenset[str]) -> bool:
+        """Only a file that holds a dotted string naming a wanted path, or imports a module a wanted path is an
+        attribute of, needs the (slower) scan of its expressions to say what it names."""
+        parents = _parents(wanted)
+        return may_name_in_string(data, wanted) or any(use.bound in parents for use in scan.uses)
 
     # `compute(repo)`, replayed from the cache folder while no fact it read changed (see `recall.remember`).
     remember = remember

@@ -211,7 +211,9 @@ def reexport_rules(
         # A re-export matters when a file imports it or names it in a dotted string (`mock.patch("app.views.Old")`).
         wanted = frozenset(aliases)
         named: set[str] = set()
-        for path in repo.grep_imports({alias.rsplit(".", 1)[1] for alias in aliases}):
+        importers = repo.grep_imports({alias.rsplit(".", 1)[1] for alias in aliases})
+        repo.prefetch_named_in(importers, wanted)  # the scans `named_in` reads, on the worker pool
+        for path in importers:
             named |= repo.named_in(path, wanted)
         frontier = set()
         for alias, target in sorted(aliases.items()):
