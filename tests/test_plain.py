@@ -87,6 +87,7 @@ CASES = [
     Case("only_a_setting_string", 'SETTINGS = {"handler": "pkg.old:Thing", "other": "pkg.other"}\n', True),
     Case("a_dotted_docstring", '"""pkg.old.Thing"""\nfrom pkg.old import Thing\n', True),
     Case("a_list_inside_a_call", 'from pkg.old import Thing\n\nCONFIG = dict(apps=["pkg.old.sub", Thing])\n', True),
+    Case("strings_that_mention_the_local_name", 'from pkg import old\n\nCHECK = "old.W001"\nprint(old.Thing, {"k": "old.X"}["k"])\n', True),
     # The libcst path, with the same plan.
     Case("rebound_in_a_function", "from pkg import old\n\n\ndef f():\n    old = 1\n    return old\n\n\nprint(old.Thing)\n", False),
     Case("a_parameter", "from pkg import old\n\n\ndef f(old=None):\n    return old\n\n\nprint(old.Thing)\n", False),
@@ -97,6 +98,11 @@ CASES = [
     Case("the_new_name_is_taken", "from pkg import old\n\nfresh = 1\nprint(old.Thing, fresh)\n", False),
     Case("listed_in_all", 'from pkg import old\n\n__all__ = ["old"]\n', False),
     Case("a_string_annotation", 'from pkg import old\n\n\ndef f(x: "old.Thing") -> None:\n    pass\n', False),
+    Case("a_return_annotation_string", 'from pkg import old\n\n\ndef f() -> "old.Thing":\n    pass\n', False),
+    Case("a_typing_subscript_string", 'from typing import Optional\n\nfrom pkg import old\n\nHINT = Optional["old.Thing"]\n', False),
+    Case("a_typing_star_subscript_string", 'from typing import *\n\nfrom pkg import old\n\nHINT = Optional["old.Thing"]\n', False),
+    Case("a_cast_string", 'from typing import cast\n\nfrom pkg import old\n\nVALUE = cast("old.Thing", None)\n', False),
+    Case("an_annotated_assignment_string", 'from pkg import old\n\nVALUE: "old.Thing" = None\n', False),
     Case("in_an_f_string", 'from pkg import old\n\nprint(f"{old.Thing}")\n', False),
     Case("an_alias", "from pkg import old as legacy\n\nprint(legacy.Thing)\n", False),
     Case(
@@ -126,7 +132,7 @@ CASES = [
     Case("import_statement", "import pkg.old\n\nprint(pkg.old.Thing)\n", False),
     Case("a_parent_import", "import pkg\nimport pkg.old\n\nprint(pkg.old.Thing)\n", False),
     Case("a_dotted_string", 'from unittest import mock\n\nfrom pkg import old\n\nPATCH = mock.patch("pkg.old.Thing")\nprint(old)\n', False),
-    Case("a_setting_string_naming_the_local_name", 'from pkg import old\n\nDEFAULT = "pkg.old.Thing"\nprint(old)\n', False),
+    Case("a_setting_string_naming_the_local_name", 'from pkg import old\n\nDEFAULT = "pkg.old.Thing"\nprint(old)\n', True),
     Case("implicitly_concatenated_setting", 'from pkg.old import Thing\n\nDEFAULT = ("pkg.old" ".Thing")\nprint(Thing)\n', False),
     Case("a_bytes_setting", 'from pkg.old import Thing\n\nDEFAULT = b"pkg.old.Thing"\nprint(Thing)\n', False),
     Case("a_literal_that_may_start_the_path", 'from pkg import old\n\n\ndef load(name):\n    return "pkg." + name, old\n', False),

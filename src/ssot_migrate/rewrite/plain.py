@@ -41,6 +41,7 @@ _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 # `keyword.arg` is not a binding but is counted too: erring towards the libcst path is always safe.
 _BINDING_FIELDS = ("id", "name", "asname", "arg", "rest")
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_HINT_CALLS = frozenset({"cast", "TypeVar", "NewType"})
 # Where a string literal stands.
 _ARGUMENT = "argument"  # a call's argument, or part of a built string (`+`, `%`, an f-string): all checks apply
 _PROSE = "prose"  # a string statement (a docstring): never an annotation, an argument or an `__all__` entry
@@ -84,7 +85,7 @@ def plain_rename(
     leaves = {r.old.leaf for r in rules}
     lines = _line_starts(data)
     findings: list[tuple[int, int, str, str, str]] = []
-    for value, node, place in literals:
+    for value, node, place, _ in literals:
         dotted = value.replace(":", ".").rstrip(".")
         if place is not _ARGUMENT:
             # Not a call's argument, not part of a built string (a setting, a docstring, a list entry): only a
@@ -139,8 +140,11 @@ def plain_rename(
             new_local = attr_parts[0]
             if item.local in renamed or _word(new_local, data) or _bindings(names_by_id, item.local) != 1:
                 return None
-            if any(place is not _PROSE and item.local in _words(value) for value, _, place in literals) or item.local in in_fstring:
-                return None  # a string annotation or an `__all__` entry names it; a use inside an f-string
+            if item.local in in_fstring or any(
+                place is not _PROSE and (value == item.local or (hint and item.local in _words(value)))
+                for value, _, place, hint in literals
+            ):
+                return None  # a string annotation or (maybe) an `__all__` entry names it; a use inside an f-string
             renamed[item.local] = new_local
             splice = _name_splice(data, lines, item.alias.lineno, item.alias.col_offset, item.local, new_local)
             if splice is None:
@@ -170,7 +174,7 @@ def plain_rename(
 
 def _facts(
     tree: ast.Module, info: ModuleInfo
-) -> tuple[list[_Alias], dict[int, ast.AST | None], dict[str, list[ast.AST]], list[tuple[str, ast.Constant, object]], bool, set[str]]:
+) -> tuple[list[_Alias], dict[int, ast.AST | None], dict[str, list[ast.AST]], list[tuple[str, ast.Constant, object, bool]], bool, set[str]]:
     """One walk: the import aliases, the function or class each statement is in (None: module level), every node that can bind or use a
     name (by name), the string literals, whether a `match` occurs, and the names used inside f-strings."""
     owners: dict[int, ast.AST | None] = {}
@@ -190,6 +194,8 @@ def _facts(
     aliases: list[_Alias] = []
     names: dict[str, list[ast.AST]] = {}
     constants: list[ast.Constant] = []
+    hint_roots: list[ast.AST] = []  # annotations and the other places libcst reads strings as annotations
+    subscripts: list[tuple[str, ast.AST]] = []
     places: dict[int, object] = {}  # a literal that is a call's argument, part of a built string, or a docstring
     has_match = False
     in_fstring: set[str] = set()
@@ -201,6 +207,9 @@ def _facts(
             if isinstance(node.value, (str, bytes)):  # type: ignore[attr-defined]
                 constants.append(node)  # type: ignore[arg-type]
         elif kind is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            if (func.id if func.__class__ is ast.Name else getattr(func, "attr", None)) in _HINT_CALLS:
+                hint_roots.extend(node.args)  # type: ignore[attr-defined]
             for argument in node.args:  # type: ignore[attr-defined]
                 places[id(argument)] = _ARGUMENT
             for keyword in node.keywords:  # type: ignore[attr-defined]
@@ -227,18 +236,34 @@ def _facts(
             places.setdefault(id(node.value), _PROSE)  # type: ignore[attr-defined]
         elif kind is ast.alias or kind is ast.keyword:
             pass  # counted with their statement or call
+        elif kind is ast.Subscript:
+            if node.value.__class__ is ast.Name:  # type: ignore[attr-defined]
+                subscripts.append((node.value.id, node.slice))  # type: ignore[attr-defined]
+        elif kind is ast.AnnAssign:
+            hint_roots.append(node.annotation)  # type: ignore[attr-defined]
         else:
+            if kind is ast.arg:
+                if node.annotation is not None:  # type: ignore[attr-defined]
+                    hint_roots.append(node.annotation)  # type: ignore[attr-defined]
+            elif (kind is ast.FunctionDef or kind is ast.AsyncFunctionDef) and node.returns is not None:  # type: ignore[attr-defined]
+                hint_roots.append(node.returns)  # type: ignore[attr-defined]
             for field in _BINDING_FIELDS:
                 value = getattr(node, field, None)
                 if value.__class__ is str:
                     names.setdefault(value, []).append(node)  # type: ignore[arg-type]
+    # libcst reads a string as an annotation inside an annotation, inside `X[...]` where `X` is a name from
+    # `typing` (or `typing_extensions`), and in the arguments of `cast`, `TypeVar` and `NewType`.
+    typing_names = {a.local for a in aliases if a.from_module in ("typing", "typing_extensions")}
+    star = any(a.alias is None for a in aliases if a.from_module in ("typing", "typing_extensions"))
+    hint_roots += [index for name, index in subscripts if star or name in typing_names]
+    hints = {id(n) for root in hint_roots for n in ast.walk(root) if n.__class__ is ast.Constant}
     literals = []
     for constant in constants:
         value = constant.value
         place = places.get(id(constant), _ELSEWHERE)
         if isinstance(value, bytes):
             value, place = value.decode("latin-1"), _ARGUMENT  # never noted by the libcst path: decided there
-        literals.append((value, constant, place))
+        literals.append((value, constant, place, id(constant) in hints))
     return aliases, owners, names, literals, has_match, in_fstring
 
 
