@@ -90,7 +90,11 @@ def test_costs_are_written_per_planned_file_only_when_asked(tmp_path: Path) -> N
     assert json.loads(plain.stdout)["files"] == json.loads(timed.stdout)["files"]
     lines = [json.loads(line) for line in costs.read_text().splitlines()]
     assert sorted(line["path"] for line in lines if line["parsed"]) == ["app/main.py", "app/other.py", "pkg/new.py"]
+    # app/main.py's only edit is its import's module path: it is rewritten from the `ast` alone (no libcst).
+    assert [line["path"] for line in lines if line["plain"]] == ["app/main.py"]
     for line in lines:
         assert all(line[phase] >= 0 for phase in COST_PHASES)
-        if line["parsed"]:  # the phases of a parsed file are timed (CPU time; its libcst parse is never free)
+        if line["plain"]:  # no libcst parse or metadata; its rewrite and verification are timed
+            assert line["parse"] == line["metadata"] == 0 and line["rewrite"] + line["verification"] > 0, line
+        elif line["parsed"]:  # the phases of a parsed file are timed (CPU time; its libcst parse is never free)
             assert line["parse"] > 0 and line["metadata"] + line["rewrite"] > 0, line

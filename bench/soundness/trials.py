@@ -115,8 +115,8 @@ def _symbol_rename(rng: random.Random, seed: int, number: int, project: Project,
     if not idx.definitions:
         return None
     definition = rng.choice(idx.definitions)
-    if definition.is_class and idx.dispatches_on_class_names:
-        return None  # the project finds methods by class names: the rename itself changes behaviour
+    if definition.is_class and (idx.dispatches_on_class_names or definition.name in idx.shows_class_name):
+        return None  # the project finds methods by class names, or prints this one's: the rename changes behaviour
     new = _renamed(definition.name, idx)
     if new is None:
         return None
