@@ -87,6 +87,8 @@ CASES = [
     Case("only_a_setting_string", 'SETTINGS = {"handler": "pkg.old:Thing", "other": "pkg.other"}\n', True),
     Case("a_dotted_docstring", '"""pkg.old.Thing"""\nfrom pkg.old import Thing\n', True),
     Case("a_list_inside_a_call", 'from pkg.old import Thing\n\nCONFIG = dict(apps=["pkg.old.sub", Thing])\n', True),
+    Case("tab_indentation", "def f():\n\tfrom pkg import old\n\tif old:\n\t\treturn\t(old.Thing)\n", True),
+    Case("a_form_feed", "from pkg import old\n\x0c\nVALUE = \x0cold.Thing\n", True),
     Case("strings_that_mention_the_local_name", 'from pkg import old\n\nCHECK = "old.W001"\nprint(old.Thing, {"k": "old.X"}["k"])\n', True),
     # The libcst path, with the same plan.
     Case("rebound_in_a_function", "from pkg import old\n\n\ndef f():\n    old = 1\n    return old\n\n\nprint(old.Thing)\n", False),
