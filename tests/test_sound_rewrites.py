@@ -648,3 +648,49 @@ def test_no_file_can_abort_the_run(tmp_path: Path) -> None:
     assert "NUL byte" in by_path["nul.py"]["message"]
     assert "coding cookie" in by_path["latin1.py"]["message"]
     assert "nested deeper" in by_path["operators3000.py"]["message"]
+
+
+def test_a_read_of_the_builtin_before_a_renamed_definition_is_refused(tmp_path: Path) -> None:
+    """boltons' `typeutils` (soundness seed 7 trial 34): `_issubclass = issubclass` runs on import, before the module's
+    own `def issubclass`, so it reads the builtin; name resolution, flow-insensitive, says it is the definition. The
+    person renamed the definition; following it on that line would make the module fail to import. The file is
+    refused (SSOT003 at that line) and left as it is; the module still imports."""
+    module = src('''
+        _issubclass = issubclass
+
+
+        def issubclass_renamed(subclass, baseclass):
+            return _issubclass(subclass, baseclass)
+
+
+        def check(x):
+            return issubclass(x, int)
+        ''')
+    repo = make_repo(tmp_path / "repo", {"typeutils.py": module})
+    spec = tmp_path / "migration.toml"
+    spec.write_text(spec_text([{"kind": "rename-import", "old": "typeutils.issubclass", "new": "typeutils:issubclass_renamed"}]))
+    plan = _plan(repo, spec)
+    assert plan["files"] == []
+    refusals = [(f["path"], f["line"], f["code"]) for f in plan["findings"] if f["severity"] == "error"]
+    assert refusals == [("typeutils.py", 1, "SSOT003")]
+    assert "`issubclass_renamed` is read when the module is imported, before anything defines it" in next(
+        f["message"] for f in plan["findings"] if f["code"] == "SSOT003"
+    )
+    applied = run_cli("apply", "--in-place", "--spec", str(spec), "--no-cache", cwd=repo)
+    assert (repo / "typeutils.py").read_text() == module, applied.stderr.decode()
+    ran = subprocess.run([sys.executable, "-c", "import typeutils"], cwd=repo, capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+
+
+def test_a_definition_used_before_it_is_bound_inside_functions_is_still_followed(tmp_path: Path) -> None:
+    """The check counts only reads that run on import: uses inside functions follow the renamed definition."""
+    repo = make_repo(tmp_path / "repo", {
+        "mod.py": "def use():\n    return helper()\n\n\ndef helper_renamed():\n    return 1\n\n\nVALUE = use\n",
+    })
+    spec = tmp_path / "migration.toml"
+    spec.write_text(spec_text([{"kind": "rename-import", "old": "mod.helper", "new": "mod:helper_renamed"}]))
+    applied = run_cli("apply", "--in-place", "--spec", str(spec), "--no-cache", cwd=repo)
+    assert applied.returncode == 0, applied.stderr.decode()
+    assert "return helper_renamed()" in (repo / "mod.py").read_text()
+    ran = subprocess.run([sys.executable, "-c", "import mod; assert mod.use() == 1"], cwd=repo, capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr

@@ -587,7 +587,7 @@ def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite:
 def _verified(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
     # Verification is imported with the first file that changes (a `check` that parses nothing never needs it).
     from .rewrite.imports import finish_imports
-    from .rewrite.verify import Expectation, Problem, verify_rewrite
+    from .rewrite.verify import Expectation, Problem, import_time_problems, verify_rewrite
     from .scopes import file_names
 
     kept = frozenset(f.line for f in rewrite.findings if f.path == path)
@@ -609,6 +609,10 @@ def _verified(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrit
             )
             new_bytes = final.data
             problems = verify_rewrite(data, new_bytes, before, final.names, expectation)
+            if not problems:
+                final_tree = new_tree if new_bytes == rewrite.new_bytes else parse_tree(new_bytes, path)
+                if isinstance(final_tree, ast.Module):
+                    problems = import_time_problems(tree, final_tree)
         except RecursionError:
             problems, new_bytes = [Problem(1, 1, "the rewritten file is nested too deeply to check its names")], rewrite.new_bytes
     if problems:

@@ -7,6 +7,7 @@ unbound; no import was left unused or bound twice; the text parses. A file that 
 
 from __future__ import annotations
 
+import ast
 import difflib
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -15,7 +16,7 @@ from operator import ne
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from ..scopes import FileNames, ImportBinding, Reference
+from ..scopes import BUILTIN_NAMES, MODULE_ATTRIBUTES, FileNames, ImportBinding, Reference
 
 # A reference is compared by what it can mean and whether it is bound at all.
 _Meaning = tuple[frozenset[str], bool]
@@ -336,3 +337,107 @@ def _import_text(binding: ImportBinding) -> str:
         module, _, name = binding.imported.rpartition(".")
         return f"from {module} import {name}" + (f" as {binding.local}" if binding.has_asname else "")
     return f"import {binding.imported}" + (f" as {binding.local}" if binding.has_asname else "")
+
+
+def import_time_problems(original: ast.Module, new: ast.Module) -> list[Problem]:
+    """Names the rewrite made the module read at import time before anything binds them (a NameError on import).
+
+    Name resolution here is flow-insensitive, as in libcst: a module-level `x = issubclass` that runs before a
+    later `def issubclass` reads the builtin, yet resolves to the definition. A rewrite that follows the
+    definition there (the person renamed it) writes a name the module does not have yet. This counts the
+    module-level reads that run on import before any module-level binding of their name (outside loops, for
+    names that are no builtin, bound by no star import or `global`), in both texts: more of them after the rewrite
+    is a problem, at the first read whose name the original did not read early."""
+    before, after = _early_reads(original), _early_reads(new)
+    if after is None or before is None or len(after) <= len(before):
+        return []
+    known = {name for _, _, name in before}
+    line, col, name = next((read for read in after if read[2] not in known), after[0])
+    return [Problem(line, col, f"`{name}` is read when the module is imported, before anything defines it (a NameError)")]
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_DEFERRED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _early_reads(tree: ast.Module) -> list[tuple[int, int, str]] | None:
+    """Module-level reads that run on import before the name's first module-level binding (None: a star import
+    or a `match`, which this does not follow)."""
+    bound: dict[str, tuple[int, int]] = {}
+    reads: list[tuple[int, int, str]] = []
+    skip: set[str] = set(BUILTIN_NAMES) | MODULE_ATTRIBUTES
+
+    def bind(name: str, node: ast.AST) -> None:
+        where = (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        if name not in bound or where < bound[name]:
+            bound[name] = where
+
+    def expression(node: ast.AST, looping: bool) -> None:
+        """Reads and binds (walrus) in an expression evaluated at import, without deferred bodies."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, ast.Name):
+                if isinstance(current.ctx, ast.Load):
+                    if not looping:
+                        reads.append((current.lineno, current.col_offset, current.id))
+                else:
+                    bind(current.id, current)
+            elif isinstance(current, _DEFERRED):
+                continue
+            else:
+                stack.extend(ast.iter_child_nodes(current))
+
+    def statements(body: list[ast.stmt], looping: bool) -> bool:
+        for statement in body:
+            if isinstance(statement, (ast.ImportFrom, ast.Import)):
+                for alias in statement.names:
+                    if alias.name == "*":
+                        return False
+                    bind(alias.asname or alias.name.partition(".")[0], statement)
+            elif isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
+                # Decorators, defaults and bases run on import; the body does not (a class body is left out too).
+                parts: list[ast.AST] = list(statement.decorator_list)
+                if isinstance(statement, ast.ClassDef):
+                    parts += statement.bases + [k.value for k in statement.keywords]
+                else:
+                    parts += [d for d in statement.args.defaults + statement.args.kw_defaults if d is not None]
+                for part in parts:
+                    expression(part, looping)
+                bind(statement.name, statement)
+                for node in ast.walk(statement):
+                    if isinstance(node, ast.Global):
+                        skip.update(node.names)
+            elif isinstance(statement, ast.Match):
+                return False
+            else:
+                inner = looping or isinstance(statement, _LOOPS)
+                for field, value in ast.iter_fields(statement):
+                    if field in ("body", "orelse", "finalbody", "handlers"):
+                        continue
+                    if isinstance(value, ast.AST):
+                        expression(value, looping if field != "target" else inner)
+                    elif isinstance(value, list):
+                        for item in value:
+                            if isinstance(item, ast.AST) and not isinstance(item, ast.stmt):
+                                expression(item, looping)
+                for field in ("body", "orelse", "finalbody"):
+                    block = getattr(statement, field, None)
+                    if block and not statements(block, inner):
+                        return False
+                for handler in getattr(statement, "handlers", ()):
+                    if handler.name:
+                        bind(handler.name, handler)
+                    if handler.type is not None:
+                        expression(handler.type, inner)
+                    if not statements(handler.body, inner):
+                        return False
+        return True
+
+    if not statements(tree.body, False):
+        return None
+    return sorted(
+        (line, col, name) for line, col, name in reads
+        if name not in skip and (name not in bound or (line, col) < bound[name])
+    )
