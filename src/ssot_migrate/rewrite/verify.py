@@ -351,6 +351,10 @@ def import_time_problems(original: ast.Module, new: ast.Module) -> list[Problem]
     before, after = _early_reads(original), _early_reads(new)
     if after is None or before is None or len(after) <= len(before):
         return []
+    # Only now (rarely) the names a function may bind with `global` (a walk of every function body) are left out.
+    before, after = _early_reads(original, globals_too=True), _early_reads(new, globals_too=True)
+    if after is None or before is None or len(after) <= len(before):
+        return []
     known = {name for _, _, name in before}
     line, col, name = next((read for read in after if read[2] not in known), after[0])
     return [Problem(line, col, f"`{name}` is read when the module is imported, before anything defines it (a NameError)")]
@@ -361,9 +365,9 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _DEFERRED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
-def _early_reads(tree: ast.Module) -> list[tuple[int, int, str]] | None:
+def _early_reads(tree: ast.Module, *, globals_too: bool = False) -> list[tuple[int, int, str]] | None:
     """Module-level reads that run on import before the name's first module-level binding (None: a star import
-    or a `match`, which this does not follow)."""
+    or a `match`, which this does not follow); `globals_too`: without the names a function declares `global`."""
     bound: dict[str, tuple[int, int]] = {}
     reads: list[tuple[int, int, str]] = []
     skip: set[str] = set(BUILTIN_NAMES) | MODULE_ATTRIBUTES
@@ -406,9 +410,10 @@ def _early_reads(tree: ast.Module) -> list[tuple[int, int, str]] | None:
                 for part in parts:
                     expression(part, looping)
                 bind(statement.name, statement)
-                for node in ast.walk(statement):
-                    if isinstance(node, ast.Global):
-                        skip.update(node.names)
+                if globals_too:
+                    for node in ast.walk(statement):
+                        if isinstance(node, ast.Global):
+                            skip.update(node.names)
             elif isinstance(statement, ast.Match):
                 return False
             else:
