@@ -503,13 +503,7 @@ def _plan_file(
     assert rewrite is not None
     if rewrite.new_bytes == data:
         return FileOutcome(path, old_sha, None, (), tuple(rewrite.findings), b"", rewrite.encoding, parsed=True)
-    clock = _clock()
-    try:
-        return _finish(path, info, data, tree, rewrite, old_sha)
-    except Exception as exc:  # noqa: BLE001 - as above
-        return _failed(path, old_sha, exc)
-    finally:
-        _spent("verification", clock)
+    return _verify(path, info, data, tree, rewrite, old_sha)
 
 
 def _plain(
@@ -531,7 +525,7 @@ def _plain(
     except Exception:  # noqa: BLE001 - the libcst path decides
         return None
     finally:
-        clock = _spent("rewrite", clock)
+        _spent("rewrite", clock)
     if plain is None:
         return None
     if _COSTS is not None:
@@ -543,12 +537,7 @@ def _plain(
         plain.new_bytes, [Edit(codemod.index, line, col) for line, col in plain.positions], findings,
         [codemod.renames()], codemod.inserts_expressions, "utf-8", [],
     )
-    try:
-        return _finish(path, info, data, tree, rewrite, old_sha)
-    except Exception as exc:  # noqa: BLE001 - as in `_plan_file`
-        return _failed(path, old_sha, exc)
-    finally:
-        _spent("verification", clock)
+    return _verify(path, info, data, tree, rewrite, old_sha)
 
 
 def _settle(wanting: Sequence[Kind], scan: FileScan, tree: ast.Module) -> list[Finding] | None:
@@ -567,8 +556,8 @@ def _paused(work: Callable[..., T], *args: Any) -> T:
 
     Planning a file allocates a few hundred thousand small objects (syntax trees, libcst nodes, the verifier's
     names) and frees them by reference count; the collector's passes over them free nothing (they were a fifth
-    of verification's time). It is paused per file (as `audit` pauses it for its
-    run): what one file leaves in cycles is collected once the collector runs again."""
+    of verification's time). It is paused per file (as `audit` pauses it for its run): what one file leaves in
+    cycles is collected once the collector runs again."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -578,13 +567,20 @@ def _paused(work: Callable[..., T], *args: Any) -> T:
             gc.enable()
 
 
+def _verify(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
+    """`_finish`, timed as verification; a bug met there refuses this file only (SSOT002)."""
+    clock = _clock()
+    try:
+        return _finish(path, info, data, tree, rewrite, old_sha)
+    except Exception as exc:  # noqa: BLE001 - a bug on one file must not abort the whole plan
+        return _failed(path, old_sha, exc)
+    finally:
+        _spent("verification", clock)
+
+
 def _finish(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
     """The import pass on the whole rewritten text, then verification against the original: a file that fails
     is refused (its edits dropped, one error finding), every other file's plan stands."""
-    return _paused(_verified, path, info, data, tree, rewrite, old_sha)
-
-
-def _verified(path: str, info: ModuleInfo, data: bytes, tree: ast.Module, rewrite: _Rewrite, old_sha: str) -> FileOutcome:
     # Verification is imported with the first file that changes (a `check` that parses nothing never needs it).
     from .rewrite.imports import finish_imports
     from .rewrite.verify import Expectation, Problem, import_time_problems, verify_rewrite

@@ -343,6 +343,12 @@ class FileScan:
 TOO_DEEP = (1, 1, "too deeply nested to parse")
 
 
+def character_column(prefix: bytes) -> int:
+    """The 1-based character column (libcst's, a person's) after `prefix`, the UTF-8 bytes of a line before a
+    position (`ast` gives byte offsets)."""
+    return (len(prefix) if prefix.isascii() else len(prefix.decode("utf-8", "replace"))) + 1
+
+
 def parse_tree(data: bytes, path: str) -> ast.Module | tuple[int, int, str]:
     """The stdlib syntax tree of a file, or (line, col, message) when it does not parse."""
     try:
@@ -985,11 +991,8 @@ class _SiteCollector(_Collector):
         self.calls: list[tuple[tuple[_Scope, ...], str, tuple[str, ...], ast.Call, bool]] = []
 
     def _column(self, line: int, offset: int) -> int:
-        """1-based character column from ast's UTF-8 byte offset."""
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else b""
-        if text.isascii():
-            return offset + 1
-        return len(text[:offset].decode("utf-8", "replace")) + 1
+        return character_column(text[:offset])
 
     # -- scopes -------------------------------------------------------------------------------
 

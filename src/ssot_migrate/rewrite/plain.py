@@ -30,7 +30,8 @@ from typing import Iterable, Sequence
 
 from ..modules import ModuleInfo, absolute_module
 from ..names import is_dotted_under
-from .rules import ModuleFacts, RenameRule
+from ..scan import character_column
+from .rules import ModuleFacts, RenameRule, match_rule
 from .dotted import dotted_string_note, names_in_text, rewrite_dotted_string
 
 OFF_ENV = "SSOT_MIGRATE_LIBCST_ALWAYS"
@@ -105,7 +106,10 @@ def plain_rename(
     done: set[int] = set()
     renamed: dict[str, str] = {}
     for item in aliases:
-        rule, relation = _match(item, rules, facts.shadowed)
+        rule, relation, _ = match_rule(
+            rules, facts.shadowed, from_module=item.from_module, is_star=item.alias is None, imported=item.imported,
+            bound=item.bound,
+        )
         if rule is None:
             continue
         if rule.report_only or rule.via is not None or item.level:
@@ -288,32 +292,6 @@ def _aliases(statement: ast.Import | ast.ImportFrom, info: ModuleInfo) -> Iterab
         yield _Alias(statement, alias, module, statement.level, imported, alias.asname or alias.name, imported)
 
 
-def _match(item: _Alias, rules: Sequence[RenameRule], shadowed: frozenset[str]) -> tuple[RenameRule | None, str]:
-    """`ReferenceRewriter._match` on an `ast` alias: the rule and the relation that decide what happens to it."""
-    parents: list[RenameRule] = []
-    for rule in rules:
-        old = rule.old.dotted
-        if item.from_module is not None:
-            if is_dotted_under(item.from_module, old):
-                return rule, "module"
-            if item.alias is None:
-                if old.startswith(item.from_module + "."):
-                    return rule, "star-symbol"
-                continue
-            if item.imported == old and old not in shadowed:
-                return rule, "moved"
-            if old.startswith(item.imported + ".") and not rule.report_only:
-                parents.append(rule)
-        else:
-            if is_dotted_under(item.imported, old):
-                return rule, "moved"
-            if old.startswith(item.bound + ".") and not rule.report_only:
-                parents.append(rule)
-    if parents:
-        return parents[0], "parent"
-    return None, ""
-
-
 def _all_inside(nodes: Iterable[ast.AST], body: list[ast.stmt]) -> bool:
     """Whether every node lies in the text of a function's body (its parameters' defaults and annotations, and
     its decorators, are evaluated outside it)."""
@@ -356,12 +334,6 @@ def _second_line_end(data: bytes) -> int:
     return len(data) if second == -1 else second
 
 
-def _column(data: bytes, line_start: int, offset: int) -> int:
-    """libcst's 1-based column (in characters) of a byte offset."""
-    prefix = data[line_start:offset]
-    return (len(prefix.decode("utf-8")) if not prefix.isascii() else len(prefix)) + 1
-
-
 def _name_splice(
     data: bytes, lines: list[int], line: int, col_offset: int, old: str, new: str
 ) -> tuple[int, int, bytes, tuple[int, int]] | None:
@@ -369,7 +341,7 @@ def _name_splice(
     end = start + len(old)
     if data[start:end] != old.encode() or _IDENTIFIER.match(data, end):
         return None
-    return start, end, new.encode(), (line, _column(data, lines[line - 1], start))
+    return start, end, new.encode(), (line, character_column(data[lines[line - 1] : start]))
 
 
 def _note(
@@ -391,7 +363,7 @@ def _note(
         return None
     if len(tokens) != 1 or tokens[0].string.encode() != data[start:end]:
         return None
-    return node.lineno, _column(data, lines[node.lineno - 1], start), "info", "SSOT110", dotted_string_note(label, value, new_value)
+    return node.lineno, character_column(data[lines[node.lineno - 1] : start]), "info", "SSOT110", dotted_string_note(label, value, new_value)
 
 
 def _module_splice(
@@ -403,4 +375,4 @@ def _module_splice(
     if found is None:
         return None
     begin = found.end() - len(old_module)
-    return begin, found.end(), new_module.encode(), (statement.lineno, _column(data, lines[statement.lineno - 1], begin))
+    return begin, found.end(), new_module.encode(), (statement.lineno, character_column(data[lines[statement.lineno - 1] : begin]))

@@ -14,7 +14,7 @@ from ..modules import ModuleInfo, absolute_module
 from ..names import DottedName, is_dotted_under
 from ..types import Finding
 from .edits import Codemod, ImportEdits, TransformResult
-from .rules import HomeRename, ModuleFacts, RenameRule
+from .rules import HomeRename, ModuleFacts, RenameRule, match_rule
 from .dotted import dotted_string_note
 from .strings import CallStringFinder, literal_prefix, names_in_text, rewrite_dotted_string, rewritten_literal
 
@@ -122,32 +122,10 @@ class ReferenceRewriter:
     # -- matching ------------------------------------------------------------------------
 
     def _match(self, binding: ImportBinding) -> tuple[RenameRule | None, str, list[RenameRule]]:
-        parents: list[RenameRule] = []
-        for rule in self.rules:
-            old = rule.old.dotted
-            if binding.is_from:
-                assert binding.from_module is not None
-                if is_dotted_under(binding.from_module, old):
-                    return rule, "module", []
-                if binding.is_star:
-                    if old.startswith(binding.from_module + "."):
-                        return rule, "star-symbol", []
-                    continue
-                if binding.imported == old and old not in self.modules.shadowed:
-                    return rule, "moved", []
-                if old.startswith(binding.imported + ".") and not rule.report_only:
-                    parents.append(rule)
-            else:
-                if is_dotted_under(binding.imported, old):
-                    return rule, "moved", []
-                # A re-export that keeps working (report-only) is reported at its import alone: as a parent it
-                # must not stand for the binding, or the binding's other rules would never run (`import pkg.a`
-                # with `pkg.a.x` re-exporting `pkg.old.x`, and `pkg.old.y` used through the same `pkg`).
-                if old.startswith(binding.bound + ".") and not rule.report_only:
-                    parents.append(rule)
-        if parents:
-            return parents[0], "parent", parents
-        return None, "", []
+        return match_rule(
+            self.rules, self.modules.shadowed, from_module=binding.from_module if binding.is_from else None,
+            is_star=binding.is_star, imported=binding.imported, bound=binding.bound,
+        )
 
     def _plan_binding(self, binding: ImportBinding) -> None:
         rule, relation, parents = self._match(binding)

@@ -92,6 +92,44 @@ class ModuleFacts:
         return any(is_dotted_under(path, module) for module in self.old_modules)
 
 
+def match_rule(
+    rules: Iterable[RenameRule], shadowed: frozenset[str], *, from_module: str | None, is_star: bool, imported: str,
+    bound: str,
+) -> tuple[RenameRule | None, str, list[RenameRule]]:
+    """The rule one import binding relates to, and how: `module` (a `from` import out of an old module), `moved`
+    (the binding imports an old path), `star-symbol` (a star import that may bring an old name in), `parent` (the
+    binding holds a parent of old paths: every such rule, first one first); (None, "", []) for no relation.
+
+    `from_module` is the absolute module of a `from` import (None for `import`); `imported` and `bound` as in
+    `bindings.ImportBinding`. The libcst path (`ReferenceRewriter`) and the `ast` path (`plain.py`) both decide
+    with it, so they cannot disagree on what a binding is."""
+    parents: list[RenameRule] = []
+    for rule in rules:
+        old = rule.old.dotted
+        if from_module is not None:
+            if is_dotted_under(from_module, old):
+                return rule, "module", []
+            if is_star:
+                if old.startswith(from_module + "."):
+                    return rule, "star-symbol", []
+                continue
+            if imported == old and old not in shadowed:
+                return rule, "moved", []
+            if old.startswith(imported + ".") and not rule.report_only:
+                parents.append(rule)
+        else:
+            if is_dotted_under(imported, old):
+                return rule, "moved", []
+            # A re-export that keeps working (report-only) is reported at its import alone: as a parent it
+            # must not stand for the binding, or the binding's other rules would never run (`import pkg.a`
+            # with `pkg.a.x` re-exporting `pkg.old.x`, and `pkg.old.y` used through the same `pkg`).
+            if old.startswith(bound + ".") and not rule.report_only:
+                parents.append(rule)
+    if parents:
+        return parents[0], "parent", parents
+    return None, "", []
+
+
 def rule_renames(rules: Iterable[RenameRule]) -> tuple[tuple[str, str], ...]:
     """(old, new) pairs of the rules that rewrite (re-exports that keep working are left as they are)."""
     return tuple((rule.old.dotted, rule.new.dotted) for rule in rules if not rule.report_only)
