@@ -7,23 +7,36 @@ import signal
 import sys
 
 
-def _early(signum: int, frame: object) -> None:
-    from .errors import Interrupted
+class _EarlyInterrupt(BaseException):
+    """A signal that arrived while `errors` itself was half imported, so its `Interrupted` could not be named yet."""
 
-    raise Interrupted(signum)
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupted_class() -> type[BaseException]:
+    """`errors.Interrupted` once that module is fully imported, without importing anything: a handler that imports
+    can land inside the very import it needs and fail with "partially initialized module" (bench/faults.py, seed 7
+    trial 12: SIGINT to the group after 0.047 s)."""
+    errors = sys.modules.get(f"{__package__}.errors")
+    found = getattr(errors, "Interrupted", None)
+    return found if isinstance(found, type) and issubclass(found, BaseException) else _EarlyInterrupt
+
+
+def _early(signum: int, frame: object) -> None:
+    raise _interrupted_class()(signum)
 
 
 def _interrupting_signal(exc: BaseException) -> int | None:
     """The signal behind `exc`, also when Python wrapped it (an interrupt inside a class's `__set_name__`
     while a module is imported becomes a RuntimeError caused by it); None for any other error."""
-    from .errors import Interrupted
-
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, Interrupted):
-            return current.signum
+        if isinstance(current, (_EarlyInterrupt, _interrupted_class())):
+            return int(current.signum)  # type: ignore[attr-defined]
         if isinstance(current, KeyboardInterrupt):
             return signal.SIGINT
         current = current.__cause__ or current.__context__
