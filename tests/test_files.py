@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -130,3 +131,33 @@ def test_write_refuses_a_file_changed_since_planning(tmp_path: Path) -> None:
     with pytest.raises(WriteError, match="changed since it was planned"):
         write_plan(tmp_path, edits)
     assert tree_bytes(tmp_path) == before
+
+
+@pytest.mark.parametrize("last", ["--pkg.old.f()", "++pkg.old.f()"])
+def test_a_last_line_without_newline_that_reads_like_a_diff_header_gets_its_marker(
+        tmp_path: Path, last: str) -> None:
+    """A removed `--x` is written `---x` and an added `++x` is `+++x`; with no newline at the end of the file they
+    still need git's `\\ No newline at end of file` marker, or `git apply` refuses the plan's diff."""
+    source = f"import pkg.old\n{last}"
+    repo = make_repo(tmp_path / "repo", {**BASE, "app.py": source})
+    diff = run_cli("plan", "--spec", "migration.toml", "-f", "diff", cwd=repo).stdout
+    assert diff.count(b"\\ No newline at end of file\n") == 2, diff.decode()
+    patch = tmp_path / "p.diff"
+    patch.write_bytes(diff)
+    git(repo, "apply", str(patch))
+    assert (repo / "app.py").read_text() == source.replace("pkg.old", "pkg.new")
+
+
+def test_a_removed_line_that_reads_like_a_header_is_coloured_as_a_removal(tmp_path: Path) -> None:
+    """In the terminal, `-- x` removed is written `--- x`: red like every removal, not bold like the file header;
+    git's no-newline marker is dim, not a context line."""
+    source = "import pkg.old\n-- pkg.old.f()\n++pkg.old.f()"
+    repo = make_repo(tmp_path / "repo", {**BASE, "app.py": source})
+    result = run_cli("plan", "--spec", "migration.toml", "--color", "always", cwd=repo, env={"NO_COLOR": ""})
+    out = result.stdout.decode()
+    styled = {text: style for style, text in re.findall(r"\x1b\[([0-9;]+)m(.*?)\x1b\[0m", out)}
+    red, green, bold, dim = "31", "32", "1", "2"
+    assert styled["--- pkg.old.f()"] == red and styled["-++pkg.old.f()"] == red, out
+    assert styled["+-- pkg.new.f()"] == green and styled["+++pkg.new.f()"] == green, out
+    assert styled["--- a/app.py"] == bold and styled["+++ b/app.py"] == bold, out
+    assert styled["\\ No newline at end of file"] == dim, out

@@ -141,3 +141,27 @@ def test_apply_report_puts_the_outcome_first_and_lists_what_was_written(browser,
         assert opened.errors == []
     finally:
         opened.close()
+
+
+def test_a_removed_line_that_reads_like_a_header_shows_as_a_removal(browser, tmp_path: Path) -> None:  # noqa: F811
+    """`-- x` removed is written `--- x` in the diff: the page shows it as a removal with its code highlighted, not
+    as the file's `--- a/...` header; git's no-newline marker is not shown as code."""
+    spec = spec_text([{"kind": "rename-import", "old": "pkg.old", "new": "pkg.new"}])
+    repo = make_repo(tmp_path / "repo", {"pkg/__init__.py": "", "pkg/new.py": "def f():\n    return 1\n",
+                                         "migration.toml": spec, "app.py": "import pkg.old\n-- pkg.old.f()"})
+    page_file, _ = _report(repo, "plan", "--spec", "migration.toml")
+    opened = OpenedPage(browser, page_file)
+    page = opened.page
+    try:
+        removed = page.locator("pre.diff .l.del").all_inner_texts()
+        added = page.locator("pre.diff .l.add").all_inner_texts()
+        meta = page.locator("pre.diff .l.meta").all_inner_texts()
+        assert removed == ["-import pkg.old", "--- pkg.old.f()"]
+        assert added == ["+import pkg.new", "+-- pkg.new.f()"]
+        assert meta == ["diff --git a/app.py b/app.py", "--- a/app.py", "+++ b/app.py",
+                        "\\ No newline at end of file", "\\ No newline at end of file"]
+        # Highlighted as code: the two `-` are operators, like the dots.
+        assert page.locator("pre.diff .l.del").nth(1).locator("span.o").all_inner_texts() == ["-", "-", ".", "."]
+        assert opened.errors == []
+    finally:
+        opened.close()

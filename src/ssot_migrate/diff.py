@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Iterator
 
 NO_NEWLINE = b"\\ No newline at end of file\n"
 
@@ -14,11 +15,14 @@ def unified_diff(path: str, old: bytes, new: bytes, *, context: int = 3) -> byte
     old_lines = old.splitlines(keepends=True)
     new_lines = new.splitlines(keepends=True)
     body = bytearray()
-    for line in difflib.diff_bytes(
+    lines = difflib.diff_bytes(
         difflib.unified_diff, old_lines, new_lines,
         fromfile=f"a/{path}".encode(), tofile=f"b/{path}".encode(), n=context, lineterm=b"",
-    ):
-        if line.startswith((b"---", b"+++", b"@@")):
+    )
+    for number, line in enumerate(lines):
+        # Headers are told by place, never by prefix: a removed line `--x` reads `---x`, an added `++x` reads `+++x`.
+        # A hunk's `@@` cannot be mistaken: every body line starts with " ", "-" or "+".
+        if number < 2 or line.startswith(b"@@"):
             body += line.rstrip(b"\n") + b"\n"
             continue
         body += line
@@ -26,3 +30,23 @@ def unified_diff(path: str, old: bytes, new: bytes, *, context: int = 3) -> byte
             body += b"\n" + NO_NEWLINE
     header = f"diff --git a/{path} b/{path}\n".encode()
     return header + bytes(body)
+
+
+def line_kinds(lines: Iterable[str]) -> Iterator[str]:
+    """What each line of a diff is, by its place and never by its prefix alone: "meta" (from `diff --git` to the
+    first `@@`), "hunk", "add", "del", "ctx" or "note" (`\\ No newline at end of file`). A removed line `--x` reads
+    `---x` and is a deletion, not a header."""
+    in_header = True
+    for line in lines:
+        if line.startswith("diff --git"):
+            in_header = True
+            yield "meta"
+        elif line.startswith("@@"):
+            in_header = False
+            yield "hunk"
+        elif in_header:
+            yield "meta"
+        elif line.startswith("\\"):
+            yield "note"
+        else:
+            yield {"+": "add", "-": "del"}.get(line[:1], "ctx")

@@ -287,18 +287,14 @@ def highlighted_diff(path: str, diff: str) -> str:
     from pygments.token import STANDARD_TYPES
     from pygments.util import ClassNotFound
 
+    from .diff import line_kinds
+
     lines = diff.splitlines()
     kinds, code = [], []
-    for line in lines:
-        if line.startswith(("diff --git", "--- ", "+++ ", "index ", "new file", "deleted file", "old mode", "new mode")):
-            kinds.append("meta")
-            code.append(None)
-        elif line.startswith("@@"):
-            kinds.append("hunk")
-            code.append(None)
-        else:
-            kinds.append({"+": "add", "-": "del"}.get(line[:1], "ctx"))
-            code.append(line[1:])
+    for line, kind in zip(lines, line_kinds(lines)):
+        # git's "\\ No newline at end of file" is shown like a header line: it is not code to highlight.
+        kinds.append("meta" if kind == "note" else kind)
+        code.append(line[1:] if kind in ("add", "del", "ctx") else None)
     try:
         lexer = PythonLexer() if path.endswith((".py", ".pyi")) else get_lexer_for_filename(path)
     except ClassNotFound:

@@ -174,16 +174,18 @@ def _print_codemods_of(console: Console, plan: Plan, layout: str) -> None:
     _lines(console, [f"migration {plan.migration.name}", *(codemod_line(c) for c in plan.codemods)])
 
 
-_DIFF_STYLES = (("diff --git", "bold"), ("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
+_DIFF_STYLES = {"meta": "bold", "hunk": "cyan", "add": "green", "del": "red", "note": "dim"}
 
 
 def diff_text(diff: str) -> Text:
     """A unified diff with each line coloured by its kind (never wrapped: it is printed soft-wrapped)."""
     from rich.text import Text
+
+    from .diff import line_kinds
     text = Text()
-    for line in diff.splitlines(keepends=True):
-        style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), "")
-        text.append(line, style=style)
+    lines = diff.splitlines(keepends=True)
+    for line, kind in zip(lines, line_kinds(lines)):
+        text.append(line, style=_DIFF_STYLES.get(kind, ""))
     return text
 
 
