@@ -17,7 +17,7 @@ import pytest
 
 from ssot_migrate.spec import load_migration
 
-from .helpers import ENV_BASE, make_repo, run_cli, run_in_terminal, tree_bytes
+from .helpers import ENV_BASE, make_repo, run_cli, run_in_terminal, spec_text, tree_bytes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ssot_debt"
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -516,3 +516,39 @@ def test_drafted_call_args_tables_run_with_the_real_kind_once_uncommented(repo: 
     diff = planned.stdout.decode()
     assert "+    manager = create_websocket_manager(user_context)" in diff
     assert "tests/test_messages.py" not in diff, "calls that already pass the argument are left alone"
+
+
+class _Recorded:
+    """A `Progress` that remembers, per phase, its total and how far it got."""
+
+    def __init__(self) -> None:
+        self.phases: list[list] = []
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        self.phases.append([name, total, 0])
+
+    def advance(self, count: int = 1) -> None:
+        self.phases[-1][2] += count
+
+
+@pytest.mark.parametrize("jobs, many", [(1, 0), (2, 450)], ids=["in-process", "on-the-pool"])
+def test_every_counted_phase_of_audit_and_plan_reaches_its_total(repo: Path, jobs: int, many: int) -> None:
+    """The terminal's bar shows n/N per phase: a phase that never advances sits at 0/N (audit's "checking" did, and
+    plan's prefilter stopped at its last multiple of 256). With `many` more files, both commands use worker pools."""
+    from ssot_migrate.api import audit_target, load_target_migration, plan_target, resolve_target
+    from ssot_migrate.progress import CHECKING, REWRITING
+
+    filler = f"from {WS}.manager import WebSocketManager\n\nMANAGER = WebSocketManager\n" + "# padding\n" * 70
+    for number in range(many):
+        (repo / "netra_backend" / f"user_{number}.py").write_text(filler)
+    target = resolve_target(root=repo)
+    audited, planned = _Recorded(), _Recorded()
+    audit_target(target, [PATTERN], jobs=jobs, progress=audited)
+    spec = repo / "migration.toml"
+    spec.write_text(spec_text([{"kind": "rename-import", "old": f"{WS}.manager", "new": f"{WS}.unified_manager"}]))
+    plan_target(target, load_target_migration(target, [str(spec)]), jobs=jobs, progress=planned)
+    for recorded in (audited, planned):
+        counted = [(name, total, done) for name, total, done in recorded.phases if total is not None]
+        assert counted and all(done == total for _, total, done in counted), counted
+    assert any(name == CHECKING and total for name, total, _ in audited.phases), audited.phases
+    assert any(name == REWRITING and total for name, total, _ in planned.phases), planned.phases

@@ -56,6 +56,8 @@ def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
 
 
 def main() -> None:
+    # SIGINT's handler first, then SIGTERM's: bench/faults.py reads SIGTERM's caught bit as "ssot-migrate's handlers
+    # are in place" (Python catches SIGINT itself from its start).
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _early)
     sys.unraisablehook = _unraisable

@@ -259,7 +259,7 @@ def _run_audit(request: AuditRequest) -> AuditReport:
     # `sys.path` where an import can succeed, as it does when the project's tests run.
     extra = tuple(r.folder for r in roots if r.folder and r.folder not in repo.modules.roots)
     auditor = _Auditor(repo, scans, frozenset(discovery.files), extra, request.all_duplicates)
-    items = auditor.run(audited, request.patterns)
+    items = auditor.run(audited, request.patterns, progress)
     stats = AuditStats(
         discovered=len(repo.python_files),
         parsed=sum(1 for s in scans.values() if s.parsed),
@@ -455,9 +455,10 @@ class _Auditor:
         self._callable_memo: dict[str, list[tuple[Resolved, list[Signature]]] | None] = {}
         self._not_located: dict[str, list[tuple[str, ImportSite]]] = {}
 
-    def run(self, audited: Sequence[str], patterns: Sequence[str]) -> list[AuditItem]:
+    def run(self, audited: Sequence[str], patterns: Sequence[str], progress: Progress = SILENT) -> list[AuditItem]:
         audited_set = set(audited)
         for path in audited:
+            progress.advance()
             scan = self.scans.get(path)
             if scan is None:
                 continue

@@ -170,7 +170,7 @@ def _prefilter(
             continue
         first = next(
             (
-                position for position, (pattern, extra) in enumerate(zip(patterns, always))
+                index for index, (pattern, extra) in enumerate(zip(patterns, always))
                 if path in extra or (pattern is not None and pattern.search(data))
             ),
             None,
@@ -180,6 +180,7 @@ def _prefilter(
             # Later codemods see earlier results, which may introduce their trigger words:
             # plan_file checks each one again on the tree as it is when its turn comes.
             candidates.append(_Candidate(path, info, data, tuple(c.index for c in codemods[first:])))
+    progress.advance(len(paths) % _PREFILTER_STEP)
     return candidates
 
 
