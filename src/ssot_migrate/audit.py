@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .cache import PlanCache, open_cache
 from .config import ProjectConfig
@@ -377,17 +377,42 @@ def _scan_files_now(work: list[tuple[str, str, ModuleInfo | None, bool]], jobs: 
             scans[path] = _scan_file(root, path, info, sites)
             progress.advance()
         return scans
-    from concurrent.futures import ProcessPoolExecutor  # only here: the hook's small runs never start a pool
+    from .engine import WorkPool  # only here: the hook's small runs never start a pool
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:
-        for (_, path, _, _), scan in zip(work, pool.map(_scan_file_args, work, chunksize=64)):
-            scans[path] = scan
+    pool = WorkPool(jobs, progress, initializer=_quiet_scanner)
+    found: dict[str, FileScan] = {}
+    try:
+        for path, scan in pool.run(_scan_files_chunk, None, [(w[1], w) for w in work], _size_of(work), name=str,
+                                   chunk_items=64):
+            found[path] = scan
             progress.advance()
-    return scans
+    finally:
+        pool.close()
+    return {path: found[path] for _, path, _, _ in work}
 
 
-def _scan_file_args(args: tuple[str, str, ModuleInfo | None, bool]) -> FileScan:
-    return _scan_file(*args)
+def _size_of(work: list[tuple[str, str, ModuleInfo | None, bool]]) -> Callable[[str], int]:
+    """Each file's size, for chunks of balanced work (a file that cannot be read counts as small)."""
+    sizes = {}
+    for root, path, _, _ in work:
+        try:
+            sizes[path] = os.stat(os.path.join(root, path)).st_size
+        except OSError:
+            sizes[path] = 0
+    return sizes.__getitem__
+
+
+def _quiet_scanner() -> None:
+    """An audit worker: signals left to the main process (engine.quiet_worker), no cycle collection (its scans
+    are `ast` trees and tuples, freed by reference counting)."""
+    from .engine import quiet_worker
+
+    quiet_worker()
+    gc.disable()
+
+
+def _scan_files_chunk(_payload: None, work: list[tuple[str, str, ModuleInfo | None, bool]]) -> list[FileScan]:
+    return [_scan_file(*args) for args in work]
 
 
 def _scan_file(root: str, path: str, info: ModuleInfo | None, sites: bool = True) -> FileScan:

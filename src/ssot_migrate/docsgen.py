@@ -38,7 +38,8 @@ def cli_reference() -> str:
         "|---:|---|",
         "| 0 | done, or nothing to do; `plan` with or without edits; `audit` once it has run |",
         "| 1 | `check`: edits pending; `audit --fail-on`: a finding of that severity or worse; `apply`: the gate "
-        "failed, or writing failed (everything restored); `batch`: a member failed |",
+        "failed, or writing failed (everything restored); `batch`: a member failed; any command: a file ended its worker "
+        "process twice (named; nothing written) |",
         "| 2 | usage, configuration or spec error (nothing read or written) |",
         "| 3 | the target is unusable (not a git repository for `--branch`, another apply holds the lock); "
         "`--strict` with error findings |",

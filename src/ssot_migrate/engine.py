@@ -29,6 +29,7 @@ from .discover import (
     compile_patterns,
     discover,
 )
+from .errors import WorkerCrash
 from .focus import Elided, Focus, elide
 from .modules import ModuleInfo
 from .plan import CodemodSummary, Edit, FileEdit, FileOutcome, MigrationInfo, Plan, Stats, sha256_hex
@@ -226,7 +227,8 @@ def _run_candidates(
     # Each worker stores its results in the cache folder: the main process only collects them.
     payload = pool.payload((list(codemods), cache, fingerprint))
     items = [(c, (c.path, c.info, c.data, c.codemods)) for c in pending]
-    for candidate, outcome in pool.run(_worker_plan_files, payload, items, lambda c: len(c.data)):
+    for candidate, outcome in pool.run(_worker_plan_files, payload, items, lambda c: len(c.data),
+                                       name=lambda c: c.path):
         finish(candidate, outcome)
     return outcomes
 
@@ -245,10 +247,17 @@ class WorkPool:
     task needs from the main process beyond its files (the prepared codemods) travels once per
     worker (`payload`). The plan does not depend on the number of workers: every result is keyed
     by its file and the engine sorts them.
+
+    A worker that ends abruptly (killed for memory, a crash in native code) breaks the whole pool. The
+    work it left is then done again one file at a time, each in a fresh worker: the plan is complete
+    when the cause was passing, and a file that ends its worker again is named in a `WorkerCrash`
+    (exit 1, nothing written) instead of a traceback.
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, progress: Progress = SILENT, initializer: Callable[[], None] | None = None) -> None:
         self.jobs = max(jobs, 1)
+        self.progress = progress
+        self.initializer = initializer or quiet_worker
         self._executor = None
 
     def worth_it(self, items: Sequence[Any], size: Callable[[Any], int]) -> bool:
@@ -262,27 +271,54 @@ class WorkPool:
         return sha256_hex(data), data
 
     def run(
-        self, task: Callable[..., list[Any]], payload: tuple[str, bytes] | None, items: Sequence[tuple[Any, Any]],
-        size: Callable[[Any], int],
+        self, task: Callable[..., list[Any]], payload: Any, items: Sequence[tuple[Any, Any]],
+        size: Callable[[Any], int], *, name: Callable[[Any], str] = str, chunk_items: int | None = None,
     ) -> Iterator[tuple[Any, Any]]:
         """`task(payload, [argument, ...])` over chunks of `items` ((key, argument) pairs) on the workers:
-        yields (key, result) as each chunk comes back."""
+        yields (key, result) as each chunk comes back. `name(key)` names a file in a `WorkerCrash`;
+        `chunk_items` caps a chunk's length for cheap, even work (audit's scans), where a short tail counts."""
         from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
 
         executor = self._start()
-        chunks = balanced_chunks(items, lambda item: size(item[0]), self.jobs)
-        running = {executor.submit(task, payload, [argument for _, argument in chunk]): chunk for chunk in chunks}
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                chunk = running.pop(future)
-                yield from zip((key for key, _ in chunk), future.result())
+        chunks = balanced_chunks(items, lambda item: size(item[0]), self.jobs, chunk_items)
+        finished: set[int] = set()
+        try:
+            running = {executor.submit(task, payload, [argument for _, argument in chunk]): chunk for chunk in chunks}
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    results = future.result()
+                    chunk = running.pop(future)
+                    finished.add(id(chunk))
+                    yield from zip((key for key, _ in chunk), results)
+        except BrokenProcessPool:  # while submitting or waiting: every chunk not yet back is done again
+            self.close()
+            left = [item for chunk in chunks if id(chunk) not in finished for item in chunk]
+            yield from self._one_at_a_time(task, payload, left, name)
+
+    def _one_at_a_time(
+        self, task: Callable[..., list[Any]], payload: Any, items: Sequence[tuple[Any, Any]],
+        name: Callable[[Any], str],
+    ) -> Iterator[tuple[Any, Any]]:
+        """Each item in a worker of its own, after a worker ended abruptly: slower, and exact about the cause."""
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.progress.phase(f"a worker process ended abruptly: {len(items)} files again, one at a time", len(items))
+        for key, argument in items:
+            with ProcessPoolExecutor(max_workers=1, initializer=self.initializer) as single:
+                try:
+                    (result,) = single.submit(task, payload, [argument]).result()
+                except BrokenProcessPool:
+                    raise WorkerCrash(name(key)) from None
+            yield key, result
 
     def _start(self):
         if self._executor is None:
             from concurrent.futures import ProcessPoolExecutor  # only when there is enough work for a pool
 
-            self._executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=quiet_worker)
+            self._executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=self.initializer)
         return self._executor
 
     def close(self) -> None:
@@ -304,19 +340,19 @@ def quiet_worker() -> None:
 
 
 def request_pool(request: PlanRequest) -> WorkPool:
-    return WorkPool(request.jobs or os.cpu_count() or 1)
+    return WorkPool(request.jobs or os.cpu_count() or 1, request.progress)
 
 
-def balanced_chunks(items: Sequence[T], size: Callable[[T], int], jobs: int) -> list[list[T]]:
+def balanced_chunks(items: Sequence[T], size: Callable[[T], int], jobs: int, most: int | None = None) -> list[list[T]]:
     """`items` in chunks of about equal total size, the biggest chunks first.
 
     Several chunks per worker (so one slow chunk does not finish alone on an idle pool), each small
     enough to stream back early and big enough that sending it costs little next to working on it.
     Items are taken biggest first and each goes to the lightest chunk, so a huge file is a chunk of
-    its own and the last chunks to start are the small ones."""
+    its own and the last chunks to start are the small ones. `most`: about that many items per chunk at most."""
     if not items:
         return []
-    count = max(1, min(len(items), jobs * _CHUNKS_PER_WORKER))
+    count = max(1, min(len(items), max(jobs * _CHUNKS_PER_WORKER, -(-len(items) // most) if most else 0)))
     chunks: list[tuple[int, int, list[T]]] = [(0, n, []) for n in range(count)]
     import heapq
 
@@ -363,7 +399,8 @@ def _scans_on(
     the worker that made it (None: too little work for them)."""
     if not pool.worth_it(files, lambda f: len(f[2])):
         return None
-    results = pool.run(_worker_scans, (expressions, cache), [(f, f) for f in files], lambda f: len(f[2]))
+    results = pool.run(_worker_scans, (expressions, cache), [(f, f) for f in files], lambda f: len(f[2]),
+                       name=lambda f: f[0])
     return ((f[0], scan) for f, scan in results)
 
 

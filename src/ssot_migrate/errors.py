@@ -43,6 +43,21 @@ class ForgeError(SsotError):
     exit_code = 1
 
 
+class WorkerCrash(SsotError):
+    """A file ended its worker process abruptly twice, the second time alone in a fresh worker (exit 1, nothing
+    written)."""
+
+    exit_code = 1
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path}: working on this file ended its worker process abruptly, twice (killed, out of memory, or a "
+            "crash in native code); nothing was written. Run again with `--jobs 1` to see the error in this process, or "
+            "leave the file out with `exclude` in [tool.ssot-migrate]"
+        )
+        self.path = path
+
+
 class Interrupted(BaseException):
     """Ctrl-C or SIGTERM arrived: cleanup ran on the way out; exit 128 + the signal number."""
 
