@@ -17,10 +17,11 @@ import json
 import os
 import re
 import sys
+import time
 import zlib
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import TOOL_NAME, __version__
 from .errors import UsageError
@@ -39,7 +40,9 @@ from .scan import (
 )
 from .types import Finding
 
-FORMAT = "3"  # 2: dataclasses as positional field lists; 3: a CRC-32 line before the JSON
+# 2: dataclasses as positional field lists; 3: a CRC-32 line before the JSON; 4: a folder per tool identity, so the
+# entries of a tool no longer run can go as one folder (`prune`).
+FORMAT = "4"
 # Value types an entry may hold; decoding builds nothing else.
 _TYPES: dict[str, type] = {
     cls.__name__: cls
@@ -130,7 +133,8 @@ def open_cache(root: Path, cache_dir: Path | None = None, *, enabled: bool = Tru
 
     The cache never lives inside the project: an explicit `--cache-dir` there is a usage
     error; a default location there (`XDG_CACHE_HOME` pointing into the checkout) turns
-    caching off for the run.
+    caching off for the run. Opening it marks this tool's entries as in use and, at most once
+    a day, prunes what no run needs any more (`prune`).
     """
     if not enabled:
         return None
@@ -142,7 +146,9 @@ def open_cache(root: Path, cache_dir: Path | None = None, *, enabled: bool = Tru
                 "(omit --cache-dir for the user cache folder)"
             )
         return None
-    return PlanCache(directory)
+    cache = PlanCache(directory)
+    cache.maintain()
+    return cache
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -212,7 +218,103 @@ class PlanCache:
 
     @cached_property
     def _version_dir(self) -> str:
-        return str(self.directory / f"v{FORMAT}")
+        return str(self.directory / f"v{FORMAT}" / identity_folder(self.tool))
+
+    # -- upkeep ------------------------------------------------------------------------------
+
+    def maintain(self, now: float | None = None) -> None:
+        """Once per run: mark this tool's entries as in use (one `utime` of their folder) and, at most once per
+        `PRUNE_INTERVAL`, prune. Any error (a read-only cache, a folder removed meanwhile) is ignored: upkeep costs
+        a run nothing but its time."""
+        now = time.time() if now is None else now
+        try:
+            os.utime(self._version_dir, (now, now))
+        except OSError:
+            pass
+        stamp = self.directory / PRUNE_STAMP
+        try:
+            if now - stamp.stat().st_mtime < PRUNE_INTERVAL:
+                return
+        except OSError:
+            pass
+        if not self.adopt():
+            return
+        try:
+            stamp.touch()
+            os.utime(stamp, (now, now))
+        except OSError:
+            return
+        self.prune(now)
+
+    def adopt(self) -> bool:
+        """Whether the folder is ssot-migrate's cache, so that upkeep may delete in it: it has our `CACHEDIR.TAG`,
+        or it is new or holds nothing but what a cache holds (then the tag is written). A `--cache-dir` pointed at a
+        folder of other files is never pruned."""
+        tag = self.directory / CACHEDIR_TAG
+        try:
+            if tag.read_text(encoding="utf-8", errors="replace").startswith(_TAG_TEXT.splitlines()[0]):
+                return True
+        except OSError:
+            pass
+        try:
+            names = os.listdir(self.directory)
+        except FileNotFoundError:
+            names = []
+        except OSError:
+            return False
+        if any(not (_FORMAT_FOLDER.fullmatch(name) or name in (PRUNE_STAMP, CACHEDIR_TAG)) for name in names):
+            return False
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            _write_atomically(str(tag), str(self.directory), _TAG_TEXT.encode())
+        except OSError:
+            return False
+        return True
+
+    def prune(self, now: float | None = None) -> Usage:
+        """Delete what no run needs: other cache formats' folders, other tool identities' folders unused for
+        `IDENTITY_DAYS`, this identity's entries written more than `ENTRY_DAYS` ago (a run that needs one writes it
+        again) and temporary files older than a day. Only names the cache itself writes are touched, and only in a
+        folder `adopt` accepts. Returns what was removed."""
+        now = time.time() if now is None else now
+        removed = Usage()
+        if not self.adopt():
+            return removed
+        current = self.directory / f"v{FORMAT}"
+        mine = identity_folder(self.tool)
+        for name in _listdir(self.directory):
+            if _FORMAT_FOLDER.fullmatch(name) and name != current.name:
+                removed += _remove_tree(self.directory / name)
+        for name in _listdir(current):
+            folder = current / name
+            if name == mine:
+                removed += _remove_entries(folder, entries_before=now - ENTRY_DAYS * DAY, temporary_before=now - DAY)
+            elif _IDENTITY_FOLDER.fullmatch(name) and _mtime(folder) < now - IDENTITY_DAYS * DAY:
+                removed += _remove_tree(folder)
+        return removed
+
+    def clear(self) -> Usage:
+        """Delete every entry of every format and tool identity (the folder and its tag stay); nothing in a folder
+        `adopt` refuses."""
+        removed = Usage()
+        if not self.adopt():
+            return removed
+        for name in _listdir(self.directory):
+            if _FORMAT_FOLDER.fullmatch(name):
+                removed += _remove_tree(self.directory / name)
+        return removed
+
+    def usage(self) -> tuple[Usage, Usage]:
+        """(this tool's entries, every entry): counts and bytes."""
+        mine, every = Usage(), Usage()
+        for name in _listdir(self.directory):
+            if _FORMAT_FOLDER.fullmatch(name):
+                for folder in _identity_folders(self.directory / name):
+                    found = _entries_usage(folder)
+                    every += found
+                    if folder == Path(self._version_dir):
+                        mine += found
+        return mine, every
 
     def _file(self, key: str) -> str:
         # Plain string paths: pathlib's per-call overhead shows on a warm audit's 3,000 reads.
@@ -258,6 +360,127 @@ class PlanCache:
     def _folders(self) -> set[str]:
         """The entry folders this process made or found (one `makedirs` per folder, not per entry)."""
         return set()
+
+
+DAY = 24 * 3600.0
+PRUNE_INTERVAL = DAY  # seconds between two prunes of one cache folder
+IDENTITY_DAYS = 7  # another tool identity's entries go after a week with no run of it
+ENTRY_DAYS = 30  # an entry of this tool written a month ago goes; a run that still needs it writes it again
+PRUNE_STAMP = "last-prune"
+CACHEDIR_TAG = "CACHEDIR.TAG"
+# https://bford.info/cachedir/: backup tools skip a folder holding this file.
+_TAG_TEXT = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by ssot-migrate.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+_FORMAT_FOLDER = re.compile(r"v[0-9]+")
+_IDENTITY_FOLDER = re.compile(r"[0-9a-f]{16}")
+_SHARD_FOLDER = re.compile(r"[0-9a-f]{2}")
+_ENTRY_FILE = re.compile(r"[0-9a-f]{64}\.json")
+# `.tmp-<pid>-<n>.json`, and the random names of `tempfile.mkstemp` that earlier versions used.
+_TEMPORARY_FILE = re.compile(r"\.tmp-[A-Za-z0-9_-]+\.json")
+
+
+def identity_folder(tool: str) -> str:
+    """The folder of one tool identity's entries (format 4): a digest, since an identity holds `+` and dots."""
+    return hashlib.sha256(tool.encode()).hexdigest()[:16]
+
+
+@dataclasses.dataclass
+class Usage:
+    """Entries (and temporary files) and their bytes: what a folder holds, or what pruning removed."""
+
+    entries: int = 0
+    bytes: int = 0
+
+    def __iadd__(self, other: Usage) -> Usage:
+        self.entries += other.entries
+        self.bytes += other.bytes
+        return self
+
+
+def _listdir(folder: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:
+        return []
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")  # gone, or unreadable: never "old"
+
+
+def _files(folder: Path) -> Iterator[tuple[os.DirEntry[str], bool]]:
+    """The entry and temporary files of one identity folder, with whether each is an entry (a format 1-3 folder
+    has the shards directly under it: those count too)."""
+    for shard in _listdir(folder):
+        if not _SHARD_FOLDER.fullmatch(shard):
+            continue
+        try:
+            with os.scandir(folder / shard) as found:
+                for item in found:
+                    if _ENTRY_FILE.fullmatch(item.name):
+                        yield item, True
+                    elif _TEMPORARY_FILE.fullmatch(item.name):
+                        yield item, False
+        except OSError:
+            continue
+
+
+def _identity_folders(format_folder: Path) -> list[Path]:
+    """Where a format's entries are: its identity folders (format 4), or the format folder itself (formats 1-3 put
+    the shards right under it)."""
+    return [format_folder, *(format_folder / n for n in _listdir(format_folder) if _IDENTITY_FOLDER.fullmatch(n))]
+
+
+def _entries_usage(folder: Path) -> Usage:
+    usage = Usage()
+    for item, _ in _files(folder):
+        try:
+            usage.bytes += item.stat().st_size
+        except OSError:
+            continue
+        usage.entries += 1
+    return usage
+
+
+def _remove_entries(folder: Path, *, entries_before: float, temporary_before: float) -> Usage:
+    removed = Usage()
+    for item, entry in _files(folder):
+        try:
+            stat = item.stat()
+            if stat.st_mtime < (entries_before if entry else temporary_before):
+                os.unlink(item.path)
+                removed += Usage(1, stat.st_size)
+        except OSError:
+            continue
+    return removed
+
+
+def _remove_tree(folder: Path) -> Usage:
+    """A format or identity folder: its cache files, then the folders they leave empty. A file the cache does not
+    write stays, and so does its folder."""
+    removed = Usage()
+    for identity in _identity_folders(folder):
+        removed += _remove_entries(identity, entries_before=float("inf"), temporary_before=float("inf"))
+        for shard in _listdir(identity):
+            if _SHARD_FOLDER.fullmatch(shard):
+                _rmdir(identity / shard)
+        if identity != folder:
+            _rmdir(identity)
+    _rmdir(folder)
+    return removed
+
+
+def _rmdir(folder: Path) -> None:
+    try:
+        os.rmdir(folder)
+    except OSError:
+        pass  # not empty (a file that is not ours, or an entry a concurrent run just wrote), or already gone
 
 
 # Temporary names unique to a process (its id and a counter): creating them with O_EXCL needs no random name and

@@ -618,6 +618,49 @@ def codemods(
 
 
 @app.command()
+def cache(
+    cache_dir: Optional[Path] = CacheDirOpt,
+    prune: bool = typer.Option(False, "--prune", help="Remove now what no run needs (otherwise done once a day)."),
+    clear: bool = typer.Option(False, "--clear", help="Remove every cached result, of every version."),
+) -> None:
+    """Show where the cache is and what it holds; --prune or --clear make it smaller (see docs/performance.md)."""
+    from .cache import PlanCache, default_cache_dir
+
+    if prune and clear:
+        raise UsageError("--prune and --clear exclude each other: use one")
+    directory = (cache_dir if cache_dir is not None else default_cache_dir()).expanduser().resolve()
+    store = PlanCache(directory)
+    lines = []
+    if (prune or clear) and not store.adopt():
+        raise UsageError(f"--cache-dir {directory}: not an ssot-migrate cache (it holds other files and no "
+                         "CACHEDIR.TAG of ssot-migrate's); nothing was removed")
+    if prune or clear:
+        removed = store.clear() if clear else store.prune()
+        lines.append(f"{'cleared' if clear else 'pruned'} {directory}: {removed.entries} entries, "
+                     f"{_size(removed.bytes)} removed")
+    mine, every = store.usage()
+    lines.append(f"cache {directory}: {every.entries} entries, {_size(every.bytes)}; this version of ssot-migrate: "
+                 f"{mine.entries} entries, {_size(mine.bytes)}")
+    _emit("".join(line + "\n" for line in lines), None)
+
+
+def _size(count: int) -> str:
+    """Exact bytes for a program, then a rounded size for a person."""
+    if count < 1000:
+        return f"{count} bytes"
+    return f"{count} bytes ({_rounded(count)})"
+
+
+def _rounded(count: int) -> str:
+    value = float(count)
+    for unit in ("kB", "MB", "GB"):
+        value /= 1000
+        if value < 1000 or unit == "GB":
+            break
+    return f"{value:.1f} {unit}"
+
+
+@app.command()
 def explain(
     code: str = typer.Argument(..., metavar="CODE", help="A finding code, e.g. SSOT402 (case does not matter)."),
 ) -> None:
