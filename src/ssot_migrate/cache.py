@@ -233,7 +233,7 @@ class PlanCache:
             pass
         stamp = self.directory / PRUNE_STAMP
         try:
-            if now - stamp.stat().st_mtime < PRUNE_INTERVAL:
+            if 0 <= now - stamp.stat().st_mtime < PRUNE_INTERVAL:  # a stamp from the future (clock skew) is no stamp
                 return
         except OSError:
             pass
@@ -247,22 +247,17 @@ class PlanCache:
         self.prune(now)
 
     def adopt(self) -> bool:
-        """Whether the folder is ssot-migrate's cache, so that upkeep may delete in it: it has our `CACHEDIR.TAG`,
-        or it is new or holds nothing but what a cache holds (then the tag is written). A `--cache-dir` pointed at a
-        folder of other files is never pruned."""
+        """Whether the folder is ssot-migrate's cache, so that upkeep may delete in it: it holds the `CACHEDIR.TAG`
+        ssot-migrate writes (to the byte), or it is missing or empty, or everything in it, at every level, is a name
+        the cache writes (a cache of an earlier version, untagged): then the tag is written. A `--cache-dir` that
+        holds anything else (another tool's tag, a file of the user's, a symlink) is never pruned or cleared."""
         tag = self.directory / CACHEDIR_TAG
         try:
-            if tag.read_text(encoding="utf-8", errors="replace").startswith(_TAG_TEXT.splitlines()[0]):
+            if tag.read_bytes() == _TAG_TEXT.encode():
                 return True
         except OSError:
             pass
-        try:
-            names = os.listdir(self.directory)
-        except FileNotFoundError:
-            names = []
-        except OSError:
-            return False
-        if any(not (_FORMAT_FOLDER.fullmatch(name) or name in (PRUNE_STAMP, CACHEDIR_TAG)) for name in names):
+        if not _holds_only_cache_files(self.directory):
             return False
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -272,48 +267,52 @@ class PlanCache:
         return True
 
     def prune(self, now: float | None = None) -> Usage:
-        """Delete what no run needs: other cache formats' folders, other tool identities' folders unused for
-        `IDENTITY_DAYS`, this identity's entries written more than `ENTRY_DAYS` ago (a run that needs one writes it
-        again) and temporary files older than a day. Only names the cache itself writes are touched, and only in a
-        folder `adopt` accepts. Returns what was removed."""
+        """Delete what no run needs: the folders of other cache formats and of other tool identities that no run
+        used for `IDENTITY_DAYS`, this identity's entries written more than `ENTRY_DAYS` ago (plus up to
+        `SPREAD_DAYS`, by shard, so a cache written in one run does not go cold in one day; a run that needs an
+        entry writes it again) and temporary files older than a day. Only real folders and files with the names the
+        cache writes are touched (never through a symlink), and only in a folder `adopt` accepts. Returns what was
+        removed."""
         now = time.time() if now is None else now
         removed = Usage()
         if not self.adopt():
             return removed
-        current = self.directory / f"v{FORMAT}"
+        unused = now - IDENTITY_DAYS * DAY
+        current = f"v{FORMAT}"
         mine = identity_folder(self.tool)
-        for name in _listdir(self.directory):
-            if _FORMAT_FOLDER.fullmatch(name) and name != current.name:
-                removed += _remove_tree(self.directory / name)
-        for name in _listdir(current):
-            folder = current / name
-            if name == mine:
-                removed += _remove_entries(folder, entries_before=now - ENTRY_DAYS * DAY, temporary_before=now - DAY)
-            elif _IDENTITY_FOLDER.fullmatch(name) and _mtime(folder) < now - IDENTITY_DAYS * DAY:
+        for name, folder in _subfolders(self.directory, _FORMAT_FOLDER):
+            if name != current and _last_used(folder) < unused:
                 removed += _remove_tree(folder)
+        for name, folder in _subfolders(self.directory / current, _IDENTITY_FOLDER):
+            if name == mine:
+                removed += _remove_entries(folder, entries_before=now - ENTRY_DAYS * DAY, temporary_before=now - DAY,
+                                           spread=SPREAD_DAYS * DAY)
+            elif _last_used(folder) < unused:
+                removed += _remove_tree(folder)
+        for name in _listdir(self.directory):  # a tag write killed before its rename
+            if _TEMPORARY_FILE.fullmatch(name):
+                removed += _remove_file(self.directory / name, before=now - DAY)
         return removed
 
     def clear(self) -> Usage:
-        """Delete every entry of every format and tool identity (the folder and its tag stay); nothing in a folder
-        `adopt` refuses."""
+        """Delete every entry of every format and tool identity (the folder, its tag and `last-prune` stay);
+        nothing in a folder `adopt` refuses."""
         removed = Usage()
         if not self.adopt():
             return removed
-        for name in _listdir(self.directory):
-            if _FORMAT_FOLDER.fullmatch(name):
-                removed += _remove_tree(self.directory / name)
+        for _, folder in _subfolders(self.directory, _FORMAT_FOLDER):
+            removed += _remove_tree(folder)
         return removed
 
     def usage(self) -> tuple[Usage, Usage]:
         """(this tool's entries, every entry): counts and bytes."""
         mine, every = Usage(), Usage()
-        for name in _listdir(self.directory):
-            if _FORMAT_FOLDER.fullmatch(name):
-                for folder in _identity_folders(self.directory / name):
-                    found = _entries_usage(folder)
-                    every += found
-                    if folder == Path(self._version_dir):
-                        mine += found
+        for _, format_folder in _subfolders(self.directory, _FORMAT_FOLDER):
+            for folder in _identity_folders(format_folder):
+                found = _entries_usage(folder)
+                every += found
+                if folder == Path(self._version_dir):
+                    mine += found
         return mine, every
 
     def _file(self, key: str) -> str:
@@ -364,8 +363,9 @@ class PlanCache:
 
 DAY = 24 * 3600.0
 PRUNE_INTERVAL = DAY  # seconds between two prunes of one cache folder
-IDENTITY_DAYS = 7  # another tool identity's entries go after a week with no run of it
+IDENTITY_DAYS = 7  # another tool identity's (or cache format's) entries go after a week with no run of it
 ENTRY_DAYS = 30  # an entry of this tool written a month ago goes; a run that still needs it writes it again
+SPREAD_DAYS = 10  # ...a month and 0-10 days, by shard: entries written in one run expire over ten days
 PRUNE_STAMP = "last-prune"
 CACHEDIR_TAG = "CACHEDIR.TAG"
 # https://bford.info/cachedir/: backup tools skip a folder holding this file.
@@ -407,6 +407,62 @@ def _listdir(folder: Path) -> list[str]:
         return []
 
 
+def _subfolders(folder: Path, pattern: re.Pattern[str]) -> list[tuple[str, Path]]:
+    """The real folders (never a symlink) in `folder` whose names match `pattern`."""
+    found = []
+    try:
+        with os.scandir(folder) as items:
+            for item in items:
+                if pattern.fullmatch(item.name) and item.is_dir(follow_symlinks=False):
+                    found.append((item.name, folder / item.name))
+    except OSError:
+        return []
+    return sorted(found)
+
+
+def _holds_only_cache_files(directory: Path) -> bool:
+    """Whether `directory` is missing, empty, or holds nothing but what the cache writes, at every level: format
+    folders, identity and shard folders, entry and temporary files, `last-prune` (no symlink anywhere)."""
+    levels: list[tuple[Path, int]] = [(directory, 0)]
+    while levels:
+        folder, depth = levels.pop()
+        try:
+            items = list(os.scandir(folder))
+        except FileNotFoundError:
+            if depth == 0:
+                return True
+            return False
+        except OSError:
+            return False
+        for item in items:
+            if item.is_symlink():
+                return False
+            name, is_dir = item.name, item.is_dir(follow_symlinks=False)
+            if depth == 0:
+                ok = (_FORMAT_FOLDER.fullmatch(name) and is_dir) or (
+                    not is_dir and (name == PRUNE_STAMP or _TEMPORARY_FILE.fullmatch(name)))
+            elif depth == 1:  # in a format folder: shards (formats 1-3) or identity folders (4)
+                ok = is_dir and bool(_SHARD_FOLDER.fullmatch(name) or _IDENTITY_FOLDER.fullmatch(name))
+                depth_of_child = 2 if _SHARD_FOLDER.fullmatch(name) else 3
+            elif depth == 3:  # in an identity folder: shards
+                ok = is_dir and bool(_SHARD_FOLDER.fullmatch(name))
+                depth_of_child = 2
+            else:  # in a shard: entries and temporary files
+                ok = not is_dir and bool(_ENTRY_FILE.fullmatch(name) or _TEMPORARY_FILE.fullmatch(name))
+            if not ok:
+                return False
+            if is_dir:
+                levels.append((folder / name, 1 if depth == 0 else depth_of_child))
+    return True
+
+
+def _last_used(folder: Path) -> float:
+    """When a format or identity folder was last used: the newest time of it and of its subfolders (a run marks
+    its identity folder; writing an entry changes its shard's time)."""
+    times = [_mtime(folder), *(_mtime(sub) for _, sub in _subfolders(folder, re.compile(r"[0-9a-f]+")))]
+    return max(times)
+
+
 def _mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
@@ -414,14 +470,18 @@ def _mtime(path: Path) -> float:
         return float("inf")  # gone, or unreadable: never "old"
 
 
+def _identity_folders(format_folder: Path) -> list[Path]:
+    """Where a format's entries are: its identity folders (format 4), or the format folder itself (formats 1-3 put
+    the shards right under it)."""
+    return [format_folder, *(folder for _, folder in _subfolders(format_folder, _IDENTITY_FOLDER))]
+
+
 def _files(folder: Path) -> Iterator[tuple[os.DirEntry[str], bool]]:
-    """The entry and temporary files of one identity folder, with whether each is an entry (a format 1-3 folder
-    has the shards directly under it: those count too)."""
-    for shard in _listdir(folder):
-        if not _SHARD_FOLDER.fullmatch(shard):
-            continue
+    """The entry and temporary files in the shards of one identity folder (or of a format 1-3 folder), with whether
+    each is an entry. Symlinks are never followed: a shard that is a symlink is skipped."""
+    for _, shard in _subfolders(folder, _SHARD_FOLDER):
         try:
-            with os.scandir(folder / shard) as found:
+            with os.scandir(shard) as found:
                 for item in found:
                     if _ENTRY_FILE.fullmatch(item.name):
                         yield item, True
@@ -431,34 +491,40 @@ def _files(folder: Path) -> Iterator[tuple[os.DirEntry[str], bool]]:
             continue
 
 
-def _identity_folders(format_folder: Path) -> list[Path]:
-    """Where a format's entries are: its identity folders (format 4), or the format folder itself (formats 1-3 put
-    the shards right under it)."""
-    return [format_folder, *(format_folder / n for n in _listdir(format_folder) if _IDENTITY_FOLDER.fullmatch(n))]
-
-
 def _entries_usage(folder: Path) -> Usage:
     usage = Usage()
     for item, _ in _files(folder):
         try:
-            usage.bytes += item.stat().st_size
+            usage.bytes += item.stat(follow_symlinks=False).st_size
         except OSError:
             continue
         usage.entries += 1
     return usage
 
 
-def _remove_entries(folder: Path, *, entries_before: float, temporary_before: float) -> Usage:
+def _remove_entries(folder: Path, *, entries_before: float, temporary_before: float, spread: float = 0.0) -> Usage:
     removed = Usage()
     for item, entry in _files(folder):
+        limit = entries_before - spread * int(item.name[:2], 16) / 255 if entry else temporary_before
         try:
-            stat = item.stat()
-            if stat.st_mtime < (entries_before if entry else temporary_before):
-                os.unlink(item.path)
+            stat = item.stat(follow_symlinks=False)
+            if stat.st_mtime < limit:
+                os.unlink(item.path)  # a symlink named like an entry is itself removed, never what it points to
                 removed += Usage(1, stat.st_size)
         except OSError:
             continue
     return removed
+
+
+def _remove_file(path: Path, *, before: float) -> Usage:
+    try:
+        stat = path.lstat()
+        if stat.st_mtime < before:
+            path.unlink()
+            return Usage(1, stat.st_size)
+    except OSError:
+        pass
+    return Usage()
 
 
 def _remove_tree(folder: Path) -> Usage:
@@ -467,9 +533,8 @@ def _remove_tree(folder: Path) -> Usage:
     removed = Usage()
     for identity in _identity_folders(folder):
         removed += _remove_entries(identity, entries_before=float("inf"), temporary_before=float("inf"))
-        for shard in _listdir(identity):
-            if _SHARD_FOLDER.fullmatch(shard):
-                _rmdir(identity / shard)
+        for _, shard in _subfolders(identity, _SHARD_FOLDER):
+            _rmdir(shard)
         if identity != folder:
             _rmdir(identity)
     _rmdir(folder)

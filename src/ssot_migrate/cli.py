@@ -624,18 +624,19 @@ def cache(
     clear: bool = typer.Option(False, "--clear", help="Remove every cached result, of every version."),
 ) -> None:
     """Show where the cache is and what it holds; --prune or --clear make it smaller (see docs/performance.md)."""
-    from .cache import PlanCache, default_cache_dir
+    from .cache import PlanCache, Usage, default_cache_dir
 
     if prune and clear:
         raise UsageError("--prune and --clear exclude each other: use one")
     directory = (cache_dir if cache_dir is not None else default_cache_dir()).expanduser().resolve()
     store = PlanCache(directory)
     lines = []
-    if (prune or clear) and not store.adopt():
+    exists = directory.is_dir()  # a mistyped --cache-dir is reported empty, never created
+    if (prune or clear) and exists and not store.adopt():
         raise UsageError(f"--cache-dir {directory}: not an ssot-migrate cache (it holds other files and no "
                          "CACHEDIR.TAG of ssot-migrate's); nothing was removed")
     if prune or clear:
-        removed = store.clear() if clear else store.prune()
+        removed = (store.clear() if clear else store.prune()) if exists else Usage()
         lines.append(f"{'cleared' if clear else 'pruned'} {directory}: {removed.entries} entries, "
                      f"{_size(removed.bytes)} removed")
     mine, every = store.usage()
