@@ -5,6 +5,8 @@ written and no traceback. The crash is real: the worker kills itself with SIGKIL
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +104,94 @@ def test_audit_survives_a_killed_worker_or_names_the_file(tmp_path: Path, mode: 
     assert result.returncode == 0, result.stderr
     serial = _run(repo, AUDIT, "never", "audit", "--jobs", "1", "-f", "json")
     assert json.loads(result.stdout)["findings"] == json.loads(serial.stdout)["findings"] != []
+
+
+# -- the pool itself: a task that records each run in a folder, and kills its worker on one item ---------------------
+
+def _record_and_square(payload: tuple[str, str | None], numbers: list[int]) -> list[int]:
+    import os
+    import signal
+
+    folder, killer = payload
+    for number in numbers:
+        with open(os.path.join(folder, f"{number}.runs"), "a") as runs:
+            runs.write(f"{os.getpid()}\n")
+        if killer is not None and str(number) == killer:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return [number * number for number in numbers]
+
+
+def _die_at_start() -> None:
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+class _Phases:
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        self.names.append(name)
+
+    def advance(self, count: int = 1) -> None:
+        pass
+
+
+def _items(count: int) -> list[tuple[int, int]]:
+    return [(number, number) for number in range(count)]
+
+
+def test_a_pool_broken_while_idle_between_two_phases_just_starts_again(tmp_path: Path) -> None:
+    from ssot_migrate.engine import WorkPool
+
+    phases = _Phases()
+    pool = WorkPool(2, phases)
+    try:
+        first = dict(pool.run(_record_and_square, (str(tmp_path), None), _items(40), lambda _: 1))
+        assert first == {n: n * n for n in range(40)}
+        for process in list(pool._executor._processes.values()):  # the kernel's OOM killer, between two phases
+            os.kill(process.pid, signal.SIGKILL)
+            process.join()
+        second = dict(pool.run(_record_and_square, (str(tmp_path), None), _items(40), lambda _: 1))
+    finally:
+        pool.close()
+    assert second == first
+    assert phases.names == [], "a pool that broke while idle is restarted quietly"
+
+
+def test_a_file_that_kills_its_worker_is_found_among_the_few_running_and_named(tmp_path: Path) -> None:
+    from ssot_migrate.engine import WorkPool
+    from ssot_migrate.errors import WorkerCrash
+
+    phases = _Phases()
+    pool = WorkPool(2, phases)
+    try:
+        with pytest.raises(WorkerCrash) as crash:
+            dict(pool.run(_record_and_square, (str(tmp_path), "33"), _items(60), lambda _: 1,
+                          name=lambda key: f"file_{key}.py"))
+    finally:
+        pool.close()
+    assert crash.value.path == "file_33.py"
+    assert str(crash.value).startswith("file_33.py: working on this file ended its worker process abruptly, twice")
+    assert len(phases.names) == 1 and phases.names[0].startswith("a worker process ended abruptly: working on the ")
+    runs = {int(p.stem): len(p.read_text().splitlines()) for p in tmp_path.glob("*.runs")}
+    # The killer ran in the chunked pool (and its restart, when it broke before any chunk came back), in the
+    # one-file-per-task pool and alone; no other file ran more often than that.
+    assert runs[33] in (3, 4) and max(runs.values()) == runs[33]
+
+
+def test_workers_that_end_as_they_start_blame_no_file(tmp_path: Path) -> None:
+    from ssot_migrate.engine import WorkPool
+    from ssot_migrate.errors import WorkerCrash
+
+    pool = WorkPool(2, initializer=_die_at_start)
+    try:
+        with pytest.raises(WorkerCrash) as crash:
+            dict(pool.run(_record_and_square, (str(tmp_path), None), _items(20), lambda _: 1))
+    finally:
+        pool.close()
+    assert crash.value.path is None
+    assert str(crash.value).startswith("worker processes end as soon as they start")
+    assert list(tmp_path.glob("*.runs")) == []

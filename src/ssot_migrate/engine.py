@@ -249,8 +249,8 @@ class WorkPool:
     by its file and the engine sorts them.
 
     A worker that ends abruptly (killed for memory, a crash in native code) breaks the whole pool. The
-    work it left is then done again one file at a time, each in a fresh worker: the plan is complete
-    when the cause was passing, and a file that ends its worker again is named in a `WorkerCrash`
+    work it left is then done again, one file per task (`_after_crash`): the plan is complete when the
+    cause was passing, and a file that ends its worker again, alone, is named in a `WorkerCrash`
     (exit 1, nothing written) instead of a traceback.
     """
 
@@ -273,6 +273,7 @@ class WorkPool:
     def run(
         self, task: Callable[..., list[Any]], payload: Any, items: Sequence[tuple[Any, Any]],
         size: Callable[[Any], int], *, name: Callable[[Any], str] = str, chunk_items: int | None = None,
+        _restarted: bool = False,
     ) -> Iterator[tuple[Any, Any]]:
         """`task(payload, [argument, ...])` over chunks of `items` ((key, argument) pairs) on the workers:
         yields (key, result) as each chunk comes back. `name(key)` names a file in a `WorkerCrash`;
@@ -294,25 +295,70 @@ class WorkPool:
                     yield from zip((key for key, _ in chunk), results)
         except BrokenProcessPool:  # while submitting or waiting: every chunk not yet back is done again
             self.close()
+            if not finished and not _restarted:
+                # Nothing came back: the pool may have broken while idle, between two phases (a worker killed for
+                # memory then). Once, a fresh pool does it all as usual.
+                yield from self.run(task, payload, items, size, name=name, chunk_items=chunk_items, _restarted=True)
+                return
             left = [item for chunk in chunks if id(chunk) not in finished for item in chunk]
-            yield from self._one_at_a_time(task, payload, left, name)
+            yield from self._after_crash(task, payload, left, name)
 
-    def _one_at_a_time(
+    def _after_crash(
         self, task: Callable[..., list[Any]], payload: Any, items: Sequence[tuple[Any, Any]],
         name: Callable[[Any], str],
     ) -> Iterator[tuple[Any, Any]]:
-        """Each item in a worker of its own, after a worker ended abruptly: slower, and exact about the cause."""
+        """The work a broken pool left, one file per task on a fresh pool with one task per worker at a time. When
+        that pool breaks too, the few files it was working on (at most one per worker) are each done alone, in a
+        worker of their own, which names the one that ends its worker; then the rest goes on, on a fresh pool."""
+        from collections import deque
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.progress.phase(f"a worker process ended abruptly: working on the {len(items)} files left again")
+        queue = deque(items)
+        while queue:
+            running: dict[Any, tuple[Any, Any]] = {}
+            suspects: list[tuple[Any, Any]] = []
+            pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=self.initializer)
+            try:
+                while queue or running:
+                    while queue and len(running) < self.jobs:
+                        item = queue.popleft()
+                        try:
+                            running[pool.submit(task, payload, [item[1]])] = item
+                        except BrokenProcessPool:
+                            queue.appendleft(item)
+                            raise
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        (result,) = future.result()
+                        yield running.pop(future)[0], result
+            except BrokenProcessPool:
+                suspects = list(running.values())
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            for key, argument in suspects:
+                yield key, self._alone(task, payload, key, argument, name)
+
+    def _alone(self, task: Callable[..., list[Any]], payload: Any, key: Any, argument: Any,
+               name: Callable[[Any], str]) -> Any:
+        """One file in a worker of its own; when that worker ends abruptly, a `WorkerCrash` that names the file,
+        or says that workers cannot start at all (then no file is to blame)."""
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        self.progress.phase(f"a worker process ended abruptly: {len(items)} files again, one at a time", len(items))
-        for key, argument in items:
-            with ProcessPoolExecutor(max_workers=1, initializer=self.initializer) as single:
-                try:
-                    (result,) = single.submit(task, payload, [argument]).result()
-                except BrokenProcessPool:
-                    raise WorkerCrash(name(key)) from None
-            yield key, result
+        with ProcessPoolExecutor(max_workers=1, initializer=self.initializer) as single:
+            try:
+                (result,) = single.submit(task, payload, [argument]).result()
+                return result
+            except BrokenProcessPool:
+                pass
+        with ProcessPoolExecutor(max_workers=1, initializer=self.initializer) as probe:
+            try:
+                probe.submit(int).result()
+            except BrokenProcessPool:
+                raise WorkerCrash(None) from None
+        raise WorkerCrash(name(key))
 
     def _start(self):
         if self._executor is None:

@@ -44,17 +44,24 @@ class ForgeError(SsotError):
 
 
 class WorkerCrash(SsotError):
-    """A file ended its worker process abruptly twice, the second time alone in a fresh worker (exit 1, nothing
-    written)."""
+    """A file ended its worker process abruptly twice, the second time alone in a fresh worker; or (`path` None)
+    worker processes end as they start (exit 1, nothing written)."""
 
     exit_code = 1
 
-    def __init__(self, path: str) -> None:
-        super().__init__(
-            f"{path}: working on this file ended its worker process abruptly, twice (killed, out of memory, or a "
-            "crash in native code); nothing was written. Run again with `--jobs 1` to see the error in this process, or "
-            "leave the file out with `exclude` in [tool.ssot-migrate]"
-        )
+    def __init__(self, path: str | None) -> None:
+        if path is None:
+            message = (
+                "worker processes end as soon as they start (killed, out of memory, or their start-up fails); "
+                "nothing was written. Run again with `--jobs 1` to work in this process"
+            )
+        else:
+            message = (
+                f"{path}: working on this file ended its worker process abruptly, twice (killed, out of memory, or a "
+                "crash in native code); nothing was written. Run again with `--jobs 1` to see the error in this "
+                "process, or leave the file out with `exclude` in [tool.ssot-migrate]"
+            )
+        super().__init__(message)
         self.path = path
 
 
