@@ -161,3 +161,16 @@ def test_a_removed_line_that_reads_like_a_header_is_coloured_as_a_removal(tmp_pa
     assert styled["+-- pkg.new.f()"] == green and styled["+++pkg.new.f()"] == green, out
     assert styled["--- a/app.py"] == bold and styled["+++ b/app.py"] == bold, out
     assert styled["\\ No newline at end of file"] == dim, out
+
+
+def test_a_lone_carriage_return_is_not_a_line_end_in_the_diff(tmp_path: Path) -> None:
+    """Python reads a lone `\\r` as a line break, git does not: the plan's diff counts lines as git does, so that
+    `git apply` takes it (bytes.splitlines cut there, and the diff did not apply)."""
+    source = b"import pkg.old\rx = pkg.old.f()\nprint(x)\n"
+    repo = make_repo(tmp_path / "repo", {**BASE, "app.py": source})
+    diff = run_cli("plan", "--spec", "migration.toml", "-f", "diff", cwd=repo).stdout
+    assert b"@@ -1,2 +1,2 @@\n-import pkg.old\rx = pkg.old.f()\n+import pkg.new\rx = pkg.new.f()\n print(x)\n" in diff
+    patch = tmp_path / "p.diff"
+    patch.write_bytes(diff)
+    git(repo, "apply", str(patch))
+    assert (repo / "app.py").read_bytes() == source.replace(b"pkg.old", b"pkg.new")

@@ -165,3 +165,23 @@ def test_a_removed_line_that_reads_like_a_header_shows_as_a_removal(browser, tmp
         assert opened.errors == []
     finally:
         opened.close()
+
+
+def test_a_form_feed_inside_a_diff_line_does_not_split_it(browser, tmp_path: Path) -> None:  # noqa: F811
+    """A form feed (legal whitespace at the start of a Python line) is not a line end: the removed line stays one
+    removed line, not a removal of nothing followed by a context line missing its first character."""
+    spec = spec_text([{"kind": "rename-import", "old": "pkg.old", "new": "pkg.new"}])
+    repo = make_repo(tmp_path / "repo", {"pkg/__init__.py": "", "pkg/new.py": "def f():\n    return 1\n",
+                                         "migration.toml": spec,
+                                         "app.py": "import pkg.old\n\x0cvalue = pkg.old.f()\nprint(value)\n"})
+    page_file, _ = _report(repo, "plan", "--spec", "migration.toml")
+    opened = OpenedPage(browser, page_file)
+    page = opened.page
+    try:
+        removed = [" ".join(t.split()) for t in page.locator("pre.diff .l.del").all_inner_texts()]
+        context = [" ".join(t.split()) for t in page.locator("pre.diff .l.ctx").all_inner_texts()]
+        assert removed == ["-import pkg.old", "- value = pkg.old.f()"]  # the form feed shows as blank space
+        assert context == ["print(value)"]
+        assert opened.errors == []
+    finally:
+        opened.close()

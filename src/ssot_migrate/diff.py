@@ -12,8 +12,8 @@ def unified_diff(path: str, old: bytes, new: bytes, *, context: int = 3) -> byte
     """A `diff --git` section for one file (empty when the bytes are equal)."""
     if old == new:
         return b""
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
+    old_lines = _lines(old)
+    new_lines = _lines(new)
     body = bytearray()
     lines = difflib.diff_bytes(
         difflib.unified_diff, old_lines, new_lines,
@@ -30,6 +30,22 @@ def unified_diff(path: str, old: bytes, new: bytes, *, context: int = 3) -> byte
             body += b"\n" + NO_NEWLINE
     header = f"diff --git a/{path} b/{path}\n".encode()
     return header + bytes(body)
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """Lines as git counts them: each ends at `\n` and only there (`bytes.splitlines` also ends one at a lone `\r`,
+    which Python reads as a line break, but git does not: a diff cut there does not apply)."""
+    lines = data.split(b"\n")
+    last = lines.pop()
+    return [line + b"\n" for line in lines] + ([last] if last else [])
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of a diff's text, ends kept, cut at `\n` only (`str.splitlines` also cuts at `\r`, a form feed,
+    U+2028 and more, which would make a fragment of a line look like a line of its own)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])
 
 
 def line_kinds(lines: Iterable[str]) -> Iterator[str]:

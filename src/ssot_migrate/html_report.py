@@ -287,9 +287,9 @@ def highlighted_diff(path: str, diff: str) -> str:
     from pygments.token import STANDARD_TYPES
     from pygments.util import ClassNotFound
 
-    from .diff import line_kinds
+    from .diff import line_kinds, text_lines
 
-    lines = diff.splitlines()
+    lines = [line.rstrip("\n").removesuffix("\r") for line in text_lines(diff)]
     kinds, code = [], []
     for line, kind in zip(lines, line_kinds(lines)):
         # git's "\\ No newline at end of file" is shown like a header line: it is not code to highlight.

@@ -181,9 +181,9 @@ def diff_text(diff: str) -> Text:
     """A unified diff with each line coloured by its kind (never wrapped: it is printed soft-wrapped)."""
     from rich.text import Text
 
-    from .diff import line_kinds
+    from .diff import line_kinds, text_lines
     text = Text()
-    lines = diff.splitlines(keepends=True)
+    lines = text_lines(diff)
     for line, kind in zip(lines, line_kinds(lines)):
         text.append(line, style=_DIFF_STYLES.get(kind, ""))
     return text
