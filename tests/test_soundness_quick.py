@@ -65,3 +65,21 @@ def test_an_unused_import_left_by_a_rewrite_is_caught() -> None:
     assert done.returncode == 1, done.stdout + done.stderr
     line = done.stdout.splitlines()[0]
     assert "pyflakes: " in line and "UnusedImport" in line and "_soundness_sabotage" in line, line
+
+
+def test_keyword_renames_on_sqlparse_rewrite_calls_and_a_missed_one_is_caught(tmp_path: Path) -> None:
+    """`--kind keyword-rename`: a function's parameter renamed by the person, a `call-args` spec renaming the keyword
+    at every call. The trials must pass with calls really rewritten, and a rewrite undone must be caught."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    command = [sys.executable, str(FUZZER), "--project", "sqlparse", "--kind", "keyword-rename"]
+    report = tmp_path / "report.jsonl"
+    done = subprocess.run([*command, "--seed", "0", "--trials", "2", "--report", str(report)], capture_output=True,
+                          text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for line in done.stdout.splitlines()[:2]:
+        assert re.fullmatch(r"trial 0:\d keyword-rename sqlparse\.\S+ -> \w+_renamed: passed", line), line
+    records = [json.loads(line) for line in report.read_text().splitlines()]
+    assert all(r["written"] for r in records), "every trial rewrote a call"
+    broken = subprocess.run([*command, "--only", "0:0", "--sabotage", "missed-file"], capture_output=True, text=True,
+                            env=env, timeout=600)
+    assert broken.returncode == 1 and ": failed (" in broken.stdout.splitlines()[0], broken.stdout + broken.stderr

@@ -52,6 +52,7 @@ class Result:
     failures: list[str] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # the files the tool wrote
     seconds: float = 0.0
 
     def line(self) -> str:
@@ -67,7 +68,7 @@ class Result:
         t = self.trial
         return {
             "trial": t.ident, "project": t.project.name, "kind": t.kind, "old": t.old, "new": t.new,
-            "outcome": self.outcome, "failures": self.failures, "changed": self.changed,
+            "outcome": self.outcome, "failures": self.failures, "changed": self.changed, "written": self.written,
             "findings": [{k: f.get(k) for k in ("path", "line", "code", "severity", "message")} for f in self.findings],
             "seconds": round(self.seconds, 2),
         }
@@ -78,8 +79,11 @@ def tool(*args: str) -> list[str]:
 
 
 def spec_text(trial: trials.Trial) -> str:
-    return (f'[migration]\nname = "soundness-{trial.seed}-{trial.number}"\n\n[[codemod]]\nkind = "rename-import"\n'
-            f'old = "{trial.old}"\nnew = "{trial.new}"\n')
+    head = f'[migration]\nname = "soundness-{trial.seed}-{trial.number}"\n\n[[codemod]]\n'
+    if trial.kind == "keyword-rename":
+        return (head + f'kind = "call-args"\nfunction = "{trial.old}"\n'
+                f'rename_keywords = {{ {trial.parameter} = "{trial.new}" }}\n')
+    return head + f'kind = "rename-import"\nold = "{trial.old}"\nnew = "{trial.new}"\n'
 
 
 def run_json(cmd: list[str], cwd: Path) -> tuple[dict | None, str]:
@@ -120,6 +124,7 @@ def run_trial(trial: trials.Trial, baseline: oracles.Baseline, scratch: Path, ke
     else:
         result.findings = applied.get("findings", [])
         written = sorted(applied.get("written") or [])
+        result.written = written
         if how:
             sabotage(how, repo, written, before)
         plan, error = run_json(tool("plan", "--spec", str(spec), "--root", str(repo), "--format", "json",
@@ -127,6 +132,8 @@ def run_trial(trial: trials.Trial, baseline: oracles.Baseline, scratch: Path, ke
         second = [f["path"] for f in plan["files"]] if plan is not None else [f"(plan failed: {error})"]
         old_leaf = trial.old.replace(":", ".").rsplit(".", 1)[-1]
         new_leaf = trial.new.replace(":", ".").rsplit(".", 1)[-1]
+        if trial.kind == "keyword-rename":  # the modules that name the function
+            new_leaf = old_leaf
         verdict = oracles.judge(baseline, repo, change.moved, (old_leaf, new_leaf), second)
         result.failures, result.changed = verdict.failures, verdict.changed
         result.outcome = classify(result)
@@ -183,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the tree, spec and tool output of every "
                         "trial that did not pass under DIR")
     parser.add_argument("--report", type=Path, metavar="FILE.jsonl", help="append one JSON record per trial")
+    parser.add_argument("--kind", action="append", default=[], choices=trials.KINDS + trials.EXTRA_KINDS,
+                        help="limit the trials to these kinds (repeatable; default: every kind but keyword-rename, "
+                        "which runs only when named)")
     parser.add_argument("--sabotage", choices=SABOTAGES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -197,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     try:
         for seed, number in wanted:
-            trial = trials.choose(seed, number, projects, indexes)
+            trial = trials.choose(seed, number, projects, indexes, tuple(args.kind) or trials.KINDS)
             result = run_trial(trial, baselines[trial.project.name], scratch, args.keep, args.sabotage)
             counts[result.outcome] += 1
             print(result.line(), flush=True)

@@ -104,6 +104,8 @@ class Definition:
     line: int  # the line of `def`/`class`
     self_contained: bool  # it uses no name but builtins and itself, so it can move anywhere
     is_class: bool = False
+    # A function's parameters a person can rename by renaming every use in its body (`renamable_parameters`).
+    parameters: tuple[str, ...] = ()
 
 
 @dataclass
@@ -123,6 +125,10 @@ class Index:
     # `Command.__repr__`, which click's tests pin), and every class of the project that inherits from one: renaming
     # one in place changes what the program prints (seed 6 trial 34), so the fuzzer does not rename them.
     shows_class_name: set[str] = field(default_factory=set)
+    # The keywords passed in calls anywhere in the project, tests included, by the called name's last part
+    # (`f(x, timeout=1)`, `m.f(timeout=1)`): keyword-rename trials rename a parameter some call passes by keyword.
+    # name -> keyword -> the files (relative to the project root) whose calls pass it.
+    keywords_passed: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     @property
     def packages(self) -> list[str]:
@@ -167,6 +173,43 @@ def _free_names(node: ast.AST) -> set[str]:
         elif isinstance(child, (ast.Global, ast.Nonlocal)):
             declared.update(child.names)
     return (loads - bound) | declared
+
+
+def renamable_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The parameters of `function` that callers may pass by keyword and that a person renames by renaming the
+    parameter and every use of it in the body, with no other meaning changed. Left out: an undecorated function
+    only (a decorator may pass arguments by name, as click's options do), none with `**kwargs` (a caller's old
+    keyword would land there silently), no parameter that a nested scope binds again (a nested function's own
+    parameter, a comprehension's or lambda's variable), that a `global`/`nonlocal` names, that a string in the body
+    spells (`kwargs["timeout"]`, `locals()["timeout"]`) or that an f-string uses (positions inside f-strings are not
+    reliable before Python 3.12)."""
+    args = function.args
+    if function.decorator_list or args.kwarg is not None:
+        return ()
+    candidates = [a.arg for a in args.args + args.kwonlyargs]
+    if args.args and args.args[0].arg in ("self", "cls"):
+        candidates.remove(args.args[0].arg)
+    body = ast.Module(body=function.body, type_ignores=[])
+    rebound: set[str] = set()
+    spelled: set[str] = set()
+    for node in ast.walk(body):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            rebound.update(a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg))
+            if not isinstance(node, ast.Lambda):
+                rebound.add(node.name)
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            rebound.update(n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            rebound.update(node.names)
+        elif isinstance(node, ast.ClassDef):
+            rebound.add(node.name)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            spelled.update(_WORD.findall(node.value))
+        elif isinstance(node, ast.JoinedStr):
+            spelled.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+        elif isinstance(node, ast.Name) and node.id in ("locals", "vars"):
+            return ()
+    return tuple(name for name in candidates if not name.startswith("_") and name not in rebound | spelled)
 
 
 def _has_string_annotation(node: ast.AST) -> bool:
@@ -252,7 +295,19 @@ def index(project: Project, root: Path) -> Index:
             result.modules[name] = Module(name, path.relative_to(root).as_posix(), is_package)
     for path in sorted(root.rglob("*.py")):
         if ".git" not in path.parts:
-            result.words.update(_WORD.findall(path.read_text("utf-8", "replace")))
+            text = path.read_text("utf-8", "replace")
+            result.words.update(_WORD.findall(text))
+            try:
+                calls = [n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Call) and n.keywords]
+            except SyntaxError:
+                continue
+            for call in calls:
+                name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+                if name:
+                    for keyword in call.keywords:
+                        if keyword.arg:
+                            result.keywords_passed.setdefault(name, {}).setdefault(keyword.arg, set()).add(
+                                path.relative_to(root).as_posix())
     tops = set(project.packages)
     trees: list[ast.Module] = []
     for module in result.modules.values():
@@ -291,7 +346,8 @@ def index(project: Project, root: Path) -> Index:
             free = _free_names(node) - {node.name}
             contained = not (free - _BUILTINS) and not _has_string_annotation(node)
             result.definitions.append(
-                Definition(module.name, node.name, start, end, node.lineno, contained, isinstance(node, ast.ClassDef))
+                Definition(module.name, node.name, start, end, node.lineno, contained, isinstance(node, ast.ClassDef),
+                           renamable_parameters(node) if not isinstance(node, ast.ClassDef) else ())
             )
     result.shows_class_name = _classes_showing_their_name(trees)
     return result

@@ -10,6 +10,8 @@ from pathlib import Path
 from corpora import Definition, Index, Project
 
 KINDS = ("module-move", "package-move", "symbol-rename", "symbol-move")
+# Kinds a run takes only when asked (`--kind`), so that the trials of a seed stay those documented before they came.
+EXTRA_KINDS = ("keyword-rename",)
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Trial:
     definition: Definition | None = None
     move_to: str | None = None  # the target module's file, relative to the project root
     definition_path: str | None = None  # the file that holds `definition`
+    parameter: str | None = None  # keyword-rename: the parameter renamed (to `new`'s last part)
 
     @property
     def ident(self) -> str:
@@ -43,18 +46,26 @@ class Change:
     created: list[str] = field(default_factory=list)
 
 
-def choose(seed: int, number: int, projects: list[Project], indexes: dict[str, Index]) -> Trial:
+def choose(seed: int, number: int, projects: list[Project], indexes: dict[str, Index],
+           kinds: tuple[str, ...] = KINDS) -> Trial:
     """Trial `number` of `seed`: the same inputs always give the same trial, whatever ran before it."""
     rng = random.Random(f"{seed}:{number}")
     project = rng.choice(projects)
     idx = indexes[project.name]
     makers = {"module-move": _module_move, "package-move": _package_move,
-              "symbol-rename": _symbol_rename, "symbol-move": _symbol_move}
-    first = rng.choice(KINDS)
-    for kind in [first, *(k for k in KINDS if k != first)]:
+              "symbol-rename": _symbol_rename, "symbol-move": _symbol_move, "keyword-rename": _keyword_rename}
+    first = rng.choice(kinds)
+    for kind in [first, *(k for k in kinds if k != first)]:
         trial = makers[kind](rng, seed, number, project, idx)
         if trial is not None:
             return trial
+    # Only when the kinds are limited (`--kind`): a project may offer none of them (pathspec passes no keyword to
+    # a function whose parameter can be renamed); the next projects, in order, are asked.
+    for other in projects[projects.index(project) + 1:] + projects[:projects.index(project)]:
+        for kind in kinds:
+            trial = makers[kind](rng, seed, number, other, indexes[other.name])
+            if trial is not None:
+                return trial
     raise SystemExit(f"{project.name}: no trial of any kind can be made")
 
 
@@ -152,6 +163,25 @@ def _symbol_move(rng: random.Random, seed: int, number: int, project: Project, i
                  definition_path=idx.modules[definition.module].path)
 
 
+def _keyword_rename(rng: random.Random, seed: int, number: int, project: Project, idx: Index) -> Trial | None:
+    """A function's parameter renamed, with every use of it in the body: the person's change. The spec is a
+    `call-args` codemod that renames the keyword at every call (`rename_keywords`)."""
+    passed = sorted(((d, p) for d in idx.definitions if not d.is_class
+                     for p in d.parameters if p in idx.keywords_passed.get(d.name, {})),
+                    key=lambda pair: (pair[0].module, pair[0].name, pair[1]))
+    if not passed:
+        return None
+    # Mostly a keyword that another file passes (a test, another module): the calls the tool must find through
+    # imports, re-exports and aliases; else one passed only in the function's own module.
+    elsewhere = [(d, p) for d, p in passed if idx.keywords_passed[d.name][p] - {idx.modules[d.module].path}]
+    definition, parameter = rng.choice(elsewhere if elsewhere and rng.random() < 0.8 else passed)
+    new = f"{parameter}_renamed"
+    if new in idx.words:
+        return None
+    return Trial(seed, number, project, "keyword-rename", f"{definition.module}.{definition.name}", new,
+                 definition=definition, definition_path=idx.modules[definition.module].path, parameter=parameter)
+
+
 def _module_file(project: Project, module: str, *, package: bool) -> str:
     parts = module.split(".")
     rel = "/".join(parts) + ("/__init__.py" if package else ".py")
@@ -181,6 +211,9 @@ def make_physical_change(trial: Trial, root: Path) -> Change:
     assert definition is not None
     assert trial.definition_path is not None
     holder = root / trial.definition_path
+    if trial.kind == "keyword-rename":
+        _rename_parameter(holder, definition, trial.parameter or "", trial.new)
+        return change
     lines = holder.read_text("utf-8").splitlines(keepends=True)
     if trial.kind == "symbol-rename":
         new_name = trial.new.rsplit(":", 1)[1]
@@ -206,3 +239,25 @@ def make_physical_change(trial: Trial, root: Path) -> Change:
     target.write_text(text + "".join(cut).rstrip("\n") + "\n", "utf-8")
     return change
 
+
+
+def _rename_parameter(holder: Path, definition: Definition, old: str, new: str) -> None:
+    """`old` renamed to `new` in the parameter list of the function defined on `definition.line` and in every name
+    of its body (never in its defaults, annotations or decorators: they are read in the enclosing scope), by the
+    positions `ast` gives (UTF-8 byte columns)."""
+    import ast
+
+    data = holder.read_bytes()
+    tree = ast.parse(data)
+    (function,) = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                   and n.lineno == definition.line]
+    spots = [(a.lineno, a.col_offset) for a in function.args.args + function.args.kwonlyargs if a.arg == old]
+    for statement in function.body:
+        spots += [(n.lineno, n.col_offset) for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id == old]
+    lines = data.splitlines(keepends=True)
+    for line, column in sorted(spots, reverse=True):
+        text = lines[line - 1]
+        if text[column:column + len(old)] != old.encode():
+            raise SystemExit(f"{holder}:{line}:{column}: expected {old!r}")
+        lines[line - 1] = text[:column] + new.encode() + text[column + len(old):]
+    holder.write_bytes(b"".join(lines))
