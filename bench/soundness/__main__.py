@@ -41,6 +41,15 @@ REFUSALS = {
     "SSOT108": "the old name is still defined in its module",
     "SSOT109": "a module-level use would close an import cycle",
     "SSOT110": "a string names the old path outside the followed calls",
+    # call-args (keyword-rename trials): calls left unchanged for a person to edit.
+    "SSOT201": "*args/**kwargs could hide the argument",
+    "SSOT202": "the rewritten call would not bind",
+    "SSOT205": "a method call whose receiver's class is unknown",
+    "SSOT206": "an instance method called through its class",
+    "SSOT207": "a name that may or may not be the function",
+    "SSOT208": "the edit would move a comment or break an f-string",
+    "SSOT209": "the argument is not where the spec expects it",
+    "SSOT210": "the function is used as a value; calls through it are out of reach",
 }
 SABOTAGES = ("missed-file", "unused-import")
 

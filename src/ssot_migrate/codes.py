@@ -195,6 +195,15 @@ CODES: dict[str, CodeDoc] = _table(
         "(or repeat a keyword, which does not compile). It was left unchanged.",
         "Edit the call by hand; it probably passes its arguments in an order the spec did not foresee.",
     ),
+    CodeDoc(
+        "SSOT210", "The function is used as a value",
+        "The function is passed, stored or wrapped here instead of called (`callback=f`, `map(f, xs)`, "
+        "`functools.partial(f, ...)`, `handlers = [f]`, a default `factory=f`, `@f`). Whatever calls it through that "
+        "value does so under another name, out of the codemod's reach: those calls keep their old arguments. Nothing "
+        "was changed here.",
+        "Find where the value is called (the parameter, attribute or list it went to) and edit those calls by hand, "
+        "or wrap the function so the old calls keep working.",
+    ),
     # -- SSOT3xx: error-code-message ------------------------------------------------------------
     CodeDoc(
         "SSOT301", "A message got the fallback `dynamic` code",

@@ -28,6 +28,9 @@ class CallCodes:
     through_class: str
     ambiguous: str
     layout: str
+    # The function used as a value (passed, stored, wrapped): calls made through it are out of reach. Reported by
+    # the kinds that set it, for a target that is a function (a class's name is used as a value all the time).
+    value_use: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class CallTarget:
     class_paths: frozenset[str] = frozenset()
     class_level: bool = False
     uncertain: frozenset[str] = frozenset()
+    # Every definition the paths reach is a function (not a class, not a variable): its uses as a value matter.
+    is_function: bool = False
 
     def signatures_for(self, names: Iterable[str]) -> tuple[SignatureRef, ...]:
         table = dict(self.signatures)
@@ -101,6 +106,7 @@ class CallTarget:
             "method": self.method,
             "class_paths": sorted(self.class_paths),
             "class_level": self.class_level,
+            "is_function": self.is_function,
             "signatures": [(p, [(r.where, r.signature.describe()) for r in refs]) for p, refs in self.signatures],
         }
 
@@ -131,6 +137,77 @@ class _CallCollector(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append((node, frozenset(self._quotes)))
+
+
+class _ValueUses(cst.CSTVisitor):
+    """The names and dotted names spelling one of `leaves` where the value is read but not called: an argument
+    (`map(f, xs)`, `callback=f`, `partial(f, ...)`), a default, an assignment's value, a decorator (`@f`), a
+    returned or stored value. Never a call's callee, the name of an import, a definition, a parameter or a keyword,
+    an assignment target, or the object of an attribute access (`f.cache_clear()`)."""
+
+    def __init__(self, leaves: frozenset[str]) -> None:
+        self.leaves = leaves
+        self.found: list[cst.BaseExpression] = []
+        self._not_values: set[int] = set()
+
+    def _skip(self, *nodes: cst.CSTNode | None) -> None:
+        self._not_values.update(id(n) for n in nodes if n is not None)
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._skip(node.func)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._skip(node.value, node.attr)
+        self._check(node, node.attr.value)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self._check(node, node.value)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._skip(node.keyword)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._skip(node.name)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._skip(node.name)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._skip(node.name)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._skip(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._skip(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._skip(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._skip(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._skip(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._skip(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._skip(node.name)
+
+    def visit_NameItem(self, node: cst.NameItem) -> None:
+        self._skip(node.name)
+
+    def _check(self, node: cst.BaseExpression, leaf: str) -> None:
+        if leaf in self.leaves and id(node) not in self._not_values:
+            self.found.append(node)
 
 
 class CallSiteRewriter:
@@ -254,6 +331,23 @@ class CallSiteRewriter:
         scope = self.ctx.scope_of(receiver)
         bindings = self.ctx.bindings_for_name(scope, head.value) if scope is not None else []
         return bool(bindings) and all(not b.is_from for b in bindings)
+
+    def report_value_uses(self) -> None:
+        """Each use of the function as a value (`callback=f`, `partial(f, ...)`, `@f`): the calls made through it
+        are out of the codemod's reach, so a person checks them (`CallCodes.value_use`)."""
+        code = self.codes.value_use
+        if code is None or not self.target.is_function or self.target.method is not None:
+            return
+        leaves = frozenset(path.rsplit(".", 1)[-1] for path in self.target.paths)
+        uses = _ValueUses(leaves)
+        self.ctx.module.visit(uses)
+        for node in uses.found:
+            if self.ctx.qualified_names(node) & self.target.paths:
+                self.report(
+                    node, "info", code,
+                    f"`{self.ctx.code(node).strip()}` uses {self.target.function} as a value (passed, stored or "
+                    "wrapped): calls made through it elsewhere are not rewritten; check them by hand",
+                )
 
     # -- reporting and writing -------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ CODES = CallCodes(
     through_class="SSOT206",
     ambiguous="SSOT207",
     layout="SSOT208",
+    value_use="SSOT210",
 )
 POSITION_CODE = "SSOT209"
 
@@ -176,6 +177,7 @@ class CallArgs(CallSiteKind):
         rewriter = self.rewriter(ctx)
         for site in rewriter.sites():
             self._rewrite(rewriter, site)
+        rewriter.report_value_uses()
         return rewriter.result()
 
     def _rewrite(self, rewriter: CallSiteRewriter, site: CallSite) -> None:
@@ -434,7 +436,44 @@ CallArgs.examples = (
         manager = create_websocket_manager(context=None)
         """,
         None,
-        findings=("SSOT207",),
+        findings=("SSOT210", "SSOT207"),
+    ),
+    _case(
+        "the function used as a value is reported (SSOT210), never edited: calls through the value are out of reach",
+        _MANAGER,
+        """
+        import functools
+
+        from pkg import create_websocket_manager
+
+
+        def register(callback):
+            return callback
+
+
+        handlers = [create_websocket_manager]
+        bound = functools.partial(create_websocket_manager)
+        register(callback=create_websocket_manager)
+        name = create_websocket_manager.__name__
+        manager = create_websocket_manager(context=None)
+        """,
+        """
+        import functools
+
+        from pkg import create_websocket_manager
+
+
+        def register(callback):
+            return callback
+
+
+        handlers = [create_websocket_manager]
+        bound = functools.partial(create_websocket_manager)
+        register(callback=create_websocket_manager)
+        name = create_websocket_manager.__name__
+        manager = create_websocket_manager(None)
+        """,
+        findings=("SSOT210", "SSOT210", "SSOT210"),
     ),
     _case(
         "relative imports inside the package",
@@ -488,6 +527,7 @@ CallArgs.examples = (
         def injected(create_websocket_manager, ctx):
             return create_websocket_manager(context=ctx)
         """,
+        findings=("SSOT210",),  # the default `factory=create_websocket_manager`: calls through `factory` are out of reach
     ),
     _case(
         "a missing positional argument is added: create_server_message(\"t\") -> create_server_message(\"t\", {})",

@@ -63,7 +63,10 @@ def prepare_call_target(kind: Kind, repo: RepoContext, codes: CallCodes) -> tupl
             )
         )
     findings.extend(_conflict_findings(kind, repo, codes, function, paths))
-    return CallTarget(function, frozenset(paths), tuple(signatures), uncertain=frozenset(uncertain)), findings
+    reached = [r.definition for path in paths for r in index.definitions(path)]
+    is_function = bool(reached) and all(d is not None and d.kind == "function" for d in reached)
+    return CallTarget(function, frozenset(paths), tuple(signatures), uncertain=frozenset(uncertain),
+                      is_function=is_function), findings
 
 
 class CallSiteKind(Kind):
