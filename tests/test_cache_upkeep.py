@@ -113,7 +113,9 @@ def test_pruning_never_follows_a_symlink_out_of_the_cache(repo: Path, tmp_path: 
     outside = _plant(tmp_path / "outside" / "ab" / f"{KEY}.json", 40)
     _age_folders(tmp_path / "outside", 40)
     (cache / "v3").symlink_to(tmp_path / "outside", target_is_directory=True)
-    (_identity(cache) / "ee").symlink_to(tmp_path / "outside" / "ab", target_is_directory=True)
+    mine = _identity(cache)
+    free = next(f"{n:02x}" for n in range(256) if not (mine / f"{n:02x}").exists())  # a shard no entry uses yet
+    (mine / free).symlink_to(tmp_path / "outside" / "ab", target_is_directory=True)
     pruned = run_cli("cache", "--cache-dir", str(cache), "--prune", cwd=repo)
     assert pruned.returncode == 0 and pruned.stdout.decode().startswith(f"pruned {cache}: 0 entries")
     cleared = run_cli("cache", "--cache-dir", str(cache), "--clear", cwd=repo)
