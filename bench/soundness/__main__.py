@@ -92,6 +92,9 @@ def spec_text(trial: trials.Trial) -> str:
     if trial.kind == "keyword-rename":
         return (head + f'kind = "call-args"\nfunction = "{trial.old}"\n'
                 f'rename_keywords = {{ {trial.parameter} = "{trial.new}" }}\n')
+    if trial.kind == "keyword-add":
+        return (head + f'kind = "call-args"\nfunction = "{trial.old}"\n'
+                f'add = [{{ name = "{trial.new}", value = "None" }}]\n')
     return head + f'kind = "rename-import"\nold = "{trial.old}"\nnew = "{trial.new}"\n'
 
 
@@ -141,7 +144,7 @@ def run_trial(trial: trials.Trial, baseline: oracles.Baseline, scratch: Path, ke
         second = [f["path"] for f in plan["files"]] if plan is not None else [f"(plan failed: {error})"]
         old_leaf = trial.old.replace(":", ".").rsplit(".", 1)[-1]
         new_leaf = trial.new.replace(":", ".").rsplit(".", 1)[-1]
-        if trial.kind == "keyword-rename":  # the modules that name the function
+        if trial.kind in ("keyword-rename", "keyword-add"):  # the modules that name the function
             new_leaf = old_leaf
         verdict = oracles.judge(baseline, repo, change.moved, (old_leaf, new_leaf), second)
         result.failures, result.changed = verdict.failures, verdict.changed
@@ -200,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
                         "trial that did not pass under DIR")
     parser.add_argument("--report", type=Path, metavar="FILE.jsonl", help="append one JSON record per trial")
     parser.add_argument("--kind", action="append", default=[], choices=trials.KINDS + trials.EXTRA_KINDS,
-                        help="limit the trials to these kinds (repeatable; default: every kind but keyword-rename, "
+                        help="limit the trials to these kinds (repeatable; default: every kind but keyword-rename and keyword-add, "
                         "which runs only when named)")
     parser.add_argument("--sabotage", choices=SABOTAGES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

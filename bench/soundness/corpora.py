@@ -106,6 +106,8 @@ class Definition:
     is_class: bool = False
     # A function's parameters a person can rename by renaming every use in its body (`renamable_parameters`).
     parameters: tuple[str, ...] = ()
+    # A function a keyword-only parameter can be added to: undecorated, no `**kwargs` (keyword-add trials).
+    takes_new_keyword: bool = False
 
 
 @dataclass
@@ -129,6 +131,8 @@ class Index:
     # (`f(x, timeout=1)`, `m.f(timeout=1)`): keyword-rename trials rename a parameter some call passes by keyword.
     # name -> keyword -> the files (relative to the project root) whose calls pass it.
     keywords_passed: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    # name -> the files whose code calls something by that name (keyword-add trials).
+    called_in: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def packages(self) -> list[str]:
@@ -298,12 +302,13 @@ def index(project: Project, root: Path) -> Index:
             text = path.read_text("utf-8", "replace")
             result.words.update(_WORD.findall(text))
             try:
-                calls = [n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Call) and n.keywords]
+                calls = [n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Call)]
             except SyntaxError:
                 continue
             for call in calls:
                 name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
                 if name:
+                    result.called_in.setdefault(name, set()).add(path.relative_to(root).as_posix())
                     for keyword in call.keywords:
                         if keyword.arg:
                             result.keywords_passed.setdefault(name, {}).setdefault(keyword.arg, set()).add(
@@ -347,7 +352,8 @@ def index(project: Project, root: Path) -> Index:
             contained = not (free - _BUILTINS) and not _has_string_annotation(node)
             result.definitions.append(
                 Definition(module.name, node.name, start, end, node.lineno, contained, isinstance(node, ast.ClassDef),
-                           renamable_parameters(node) if not isinstance(node, ast.ClassDef) else ())
+                           renamable_parameters(node) if not isinstance(node, ast.ClassDef) else (),
+                           not isinstance(node, ast.ClassDef) and not node.decorator_list and node.args.kwarg is None)
             )
     result.shows_class_name = _classes_showing_their_name(trees)
     return result

@@ -11,7 +11,7 @@ from corpora import Definition, Index, Project
 
 KINDS = ("module-move", "package-move", "symbol-rename", "symbol-move")
 # Kinds a run takes only when asked (`--kind`), so that the trials of a seed stay those documented before they came.
-EXTRA_KINDS = ("keyword-rename",)
+EXTRA_KINDS = ("keyword-rename", "keyword-add")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ def choose(seed: int, number: int, projects: list[Project], indexes: dict[str, I
     project = rng.choice(projects)
     idx = indexes[project.name]
     makers = {"module-move": _module_move, "package-move": _package_move,
-              "symbol-rename": _symbol_rename, "symbol-move": _symbol_move, "keyword-rename": _keyword_rename}
+              "symbol-rename": _symbol_rename, "symbol-move": _symbol_move, "keyword-rename": _keyword_rename,
+              "keyword-add": _keyword_add}
     first = rng.choice(kinds)
     for kind in [first, *(k for k in kinds if k != first)]:
         trial = makers[kind](rng, seed, number, project, idx)
@@ -182,6 +183,25 @@ def _keyword_rename(rng: random.Random, seed: int, number: int, project: Project
                  definition=definition, definition_path=idx.modules[definition.module].path, parameter=parameter)
 
 
+ADDED = "added_keyword"
+
+
+def _keyword_add(rng: random.Random, seed: int, number: int, project: Project, idx: Index) -> Trial | None:
+    """A required keyword-only parameter added to a function that something calls: the person's change. The spec is
+    a `call-args` codemod that adds `added_keyword=None` to every call (`add`). A call it misses raises TypeError."""
+    if ADDED in idx.words:
+        return None
+    called = sorted((d for d in idx.definitions if d.takes_new_keyword and d.name in idx.called_in),
+                    key=lambda d: (d.module, d.name))
+    if not called:
+        return None
+    # Mostly a function called from another file too: those calls are found through imports.
+    elsewhere = [d for d in called if idx.called_in[d.name] - {idx.modules[d.module].path}]
+    definition = rng.choice(elsewhere if elsewhere and rng.random() < 0.8 else called)
+    return Trial(seed, number, project, "keyword-add", f"{definition.module}.{definition.name}", ADDED,
+                 definition=definition, definition_path=idx.modules[definition.module].path, parameter=ADDED)
+
+
 def _module_file(project: Project, module: str, *, package: bool) -> str:
     parts = module.split(".")
     rel = "/".join(parts) + ("/__init__.py" if package else ".py")
@@ -213,6 +233,9 @@ def make_physical_change(trial: Trial, root: Path) -> Change:
     holder = root / trial.definition_path
     if trial.kind == "keyword-rename":
         _rename_parameter(holder, definition, trial.parameter or "", trial.new)
+        return change
+    if trial.kind == "keyword-add":
+        _add_keyword_only(holder, definition, trial.new)
         return change
     lines = holder.read_text("utf-8").splitlines(keepends=True)
     if trial.kind == "symbol-rename":
@@ -260,4 +283,32 @@ def _rename_parameter(holder: Path, definition: Definition, old: str, new: str) 
         if text[column:column + len(old)] != old.encode():
             raise SystemExit(f"{holder}:{line}:{column}: expected {old!r}")
         lines[line - 1] = text[:column] + new.encode() + text[column + len(old):]
+    holder.write_bytes(b"".join(lines))
+
+
+def _add_keyword_only(holder: Path, definition: Definition, name: str) -> None:
+    """A required keyword-only parameter `name` added at the end of the parameters of the function defined on
+    `definition.line` (`*, name` unless the function has a `*args` or keyword-only parameters already)."""
+    import ast
+
+    data = holder.read_bytes()
+    tree = ast.parse(data)
+    (function,) = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                   and n.lineno == definition.line]
+    args = function.args
+    parts: list[ast.AST] = [*args.posonlyargs, *args.args, *args.defaults, *args.kwonlyargs,
+                            *(d for d in args.kw_defaults if d is not None), *([args.vararg] if args.vararg else [])]
+    lines = data.splitlines(keepends=True)
+    if parts:
+        last = max(parts, key=lambda n: (n.end_lineno, n.end_col_offset))
+        line, column = last.end_lineno, last.end_col_offset
+        text = (", " if args.vararg or args.kwonlyargs else ", *, ") + name
+    else:  # `def f():` -> the position just after the opening parenthesis that follows the name
+        line = function.lineno
+        start = lines[line - 1].index(b"(", lines[line - 1].index(function.name.encode()))
+        column = start + 1
+        text = "*, " + name
+    assert line is not None and column is not None
+    current = lines[line - 1]
+    lines[line - 1] = current[:column] + text.encode() + current[column:]
     holder.write_bytes(b"".join(lines))

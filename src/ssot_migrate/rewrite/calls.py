@@ -148,7 +148,18 @@ class _ValueUses(cst.CSTVisitor):
     def __init__(self, leaves: frozenset[str]) -> None:
         self.leaves = leaves
         self.found: list[cst.BaseExpression] = []
+        self.strings: list[tuple[cst.SimpleString, str]] = []  # whole strings that may spell a path to a leaf
         self._not_values: set[int] = set()
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        text = node.value
+        if any(leaf in text for leaf in self.leaves) and "b" not in node.prefix.lower():
+            try:
+                value = node.evaluated_value
+            except (ValueError, SyntaxError):
+                return
+            if isinstance(value, str) and value.rpartition(".")[2].rpartition(":")[2] in self.leaves:
+                self.strings.append((node, value))
 
     def _skip(self, *nodes: cst.CSTNode | None) -> None:
         self._not_values.update(id(n) for n in nodes if n is not None)
@@ -347,6 +358,13 @@ class CallSiteRewriter:
                     node, "info", code,
                     f"`{self.ctx.code(node).strip()}` uses {self.target.function} as a value (passed, stored or "
                     "wrapped): calls made through it elsewhere are not rewritten; check them by hand",
+                )
+        for node, value in uses.strings:
+            if value.replace(":", ".") in self.target.paths:
+                self.report(
+                    node, "info", code,
+                    f"the string {node.value} names {self.target.function}: whatever imports it by that name (a plugin "
+                    "or handler registry, `mock.patch`) calls it out of this codemod's reach; check those calls by hand",
                 )
 
     # -- reporting and writing -------------------------------------------------------------------

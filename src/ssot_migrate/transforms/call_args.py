@@ -439,7 +439,8 @@ CallArgs.examples = (
         findings=("SSOT210", "SSOT207"),
     ),
     _case(
-        "the function used as a value is reported (SSOT210), never edited: calls through the value are out of reach",
+        "the function used as a value or named in a string is reported (SSOT210), never edited: calls through them "
+        "are out of reach",
         _MANAGER,
         """
         import functools
@@ -452,6 +453,7 @@ CallArgs.examples = (
 
 
         handlers = [create_websocket_manager]
+        plugins = {"manager": "pkg.create_websocket_manager", "other": "pkg.other_factory"}
         bound = functools.partial(create_websocket_manager)
         register(callback=create_websocket_manager)
         name = create_websocket_manager.__name__
@@ -468,12 +470,13 @@ CallArgs.examples = (
 
 
         handlers = [create_websocket_manager]
+        plugins = {"manager": "pkg.create_websocket_manager", "other": "pkg.other_factory"}
         bound = functools.partial(create_websocket_manager)
         register(callback=create_websocket_manager)
         name = create_websocket_manager.__name__
         manager = create_websocket_manager(None)
         """,
-        findings=("SSOT210", "SSOT210", "SSOT210"),
+        findings=("SSOT210", "SSOT210", "SSOT210", "SSOT210"),
     ),
     _case(
         "relative imports inside the package",
