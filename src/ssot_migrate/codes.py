@@ -199,8 +199,10 @@ CODES: dict[str, CodeDoc] = _table(
         "SSOT210", "The function is used as a value",
         "The function is passed, stored or wrapped here instead of called (`callback=f`, `map(f, xs)`, "
         "`functools.partial(f, ...)`, `handlers = [f]`, a default `factory=f`, `@f`), or a string spells its dotted "
-        "path (`\"pkg.plugins.f\"` in a plugin registry, `\"pkg.m:f\"`). Whatever calls it through that value or "
-        "name does so out of the codemod's reach: those calls keep their old arguments. Nothing was changed here.",
+        "path (`\"pkg.plugins.f\"` in a plugin registry, `\"pkg.m:f\"`), or it is replaced on its module "
+        "(`monkeypatch.setattr(m, \"f\", ...)`, `patch.object(m, \"f\")`, `setattr(m, \"f\", ...)`). Whatever calls it "
+        "through that value or name, or the replacement that calls reach, is out of the codemod's reach: those calls "
+        "keep their old arguments, or the replacement gets the new ones. Nothing was changed here.",
         "Find where the value is called (the parameter, attribute or list it went to) and edit those calls by hand, "
         "or wrap the function so the old calls keep working.",
     ),

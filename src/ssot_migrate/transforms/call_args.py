@@ -445,6 +445,7 @@ CallArgs.examples = (
         """
         import functools
 
+        import pkg
         from pkg import create_websocket_manager
 
 
@@ -457,11 +458,14 @@ CallArgs.examples = (
         bound = functools.partial(create_websocket_manager)
         register(callback=create_websocket_manager)
         name = create_websocket_manager.__name__
+        setattr(pkg, "create_websocket_manager", lambda context: None)
         manager = create_websocket_manager(context=None)
+        handler = create_websocket_manager(context=None)(context=None)  # the outer call calls what it returned
         """,
         """
         import functools
 
+        import pkg
         from pkg import create_websocket_manager
 
 
@@ -474,9 +478,25 @@ CallArgs.examples = (
         bound = functools.partial(create_websocket_manager)
         register(callback=create_websocket_manager)
         name = create_websocket_manager.__name__
+        setattr(pkg, "create_websocket_manager", lambda context: None)
         manager = create_websocket_manager(None)
+        handler = create_websocket_manager(None)(context=None)  # the outer call calls what it returned
         """,
-        findings=("SSOT210", "SSOT210", "SSOT210", "SSOT210"),
+        findings=("SSOT210", "SSOT210", "SSOT210", "SSOT210", "SSOT210"),
+    ),
+    _case(
+        "a plain import of a submodule binds its package: `import pkg.manager`, then `pkg.create_websocket_manager(...)`",
+        _MANAGER,
+        """
+        import pkg.manager
+
+        manager = pkg.create_websocket_manager(context=None)
+        """,
+        """
+        import pkg.manager
+
+        manager = pkg.create_websocket_manager(None)
+        """,
     ),
     _case(
         "relative imports inside the package",
