@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from .cache import PlanCache, open_cache
 from .config import ProjectConfig
@@ -382,24 +382,13 @@ def _scan_files_now(work: list[tuple[str, str, ModuleInfo | None, bool]], jobs: 
     pool = WorkPool(jobs, progress, initializer=_quiet_scanner)
     found: dict[str, FileScan] = {}
     try:
-        for path, scan in pool.run(_scan_files_chunk, None, [(w[1], w) for w in work], _size_of(work), name=str,
+        for path, scan in pool.run(_scan_files_chunk, None, [(w[1], w) for w in work], lambda _: 1, name=str,
                                    chunk_items=64):
             found[path] = scan
             progress.advance()
     finally:
         pool.close()
     return {path: found[path] for _, path, _, _ in work}
-
-
-def _size_of(work: list[tuple[str, str, ModuleInfo | None, bool]]) -> Callable[[str], int]:
-    """Each file's size, for chunks of balanced work (a file that cannot be read counts as small)."""
-    sizes = {}
-    for root, path, _, _ in work:
-        try:
-            sizes[path] = os.stat(os.path.join(root, path)).st_size
-        except OSError:
-            sizes[path] = 0
-    return sizes.__getitem__
 
 
 def _quiet_scanner() -> None:

@@ -128,6 +128,11 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(TOOL_NAME, appauthor=False))
 
 
+def cache_directory(cache_dir: Path | None = None) -> Path:
+    """The cache folder: `--cache-dir`, else the user cache folder, absolute."""
+    return (cache_dir if cache_dir is not None else default_cache_dir()).expanduser().resolve()
+
+
 def open_cache(root: Path, cache_dir: Path | None = None, *, enabled: bool = True) -> PlanCache | None:
     """The cache for a run on the project at `root` (None with `--no-cache`).
 
@@ -138,7 +143,7 @@ def open_cache(root: Path, cache_dir: Path | None = None, *, enabled: bool = Tru
     """
     if not enabled:
         return None
-    directory = (cache_dir if cache_dir is not None else default_cache_dir()).expanduser().resolve()
+    directory = cache_directory(cache_dir)
     if _inside(directory, root.resolve()):
         if cache_dir is not None:
             raise UsageError(
@@ -244,7 +249,7 @@ class PlanCache:
             os.utime(stamp, (now, now))
         except OSError:
             return
-        self.prune(now)
+        self._prune(now)
 
     def adopt(self) -> bool:
         """Whether the folder is ssot-migrate's cache, so that upkeep may delete in it: it holds the `CACHEDIR.TAG`
@@ -273,10 +278,10 @@ class PlanCache:
         entry writes it again) and temporary files older than a day. Only real folders and files with the names the
         cache writes are touched (never through a symlink), and only in a folder `adopt` accepts. Returns what was
         removed."""
-        now = time.time() if now is None else now
+        return self._prune(time.time() if now is None else now) if self.adopt() else Usage()
+
+    def _prune(self, now: float) -> Usage:
         removed = Usage()
-        if not self.adopt():
-            return removed
         unused = now - IDENTITY_DAYS * DAY
         current = f"v{FORMAT}"
         mine = identity_folder(self.tool)
@@ -377,6 +382,7 @@ _TAG_TEXT = (
 _FORMAT_FOLDER = re.compile(r"v[0-9]+")
 _IDENTITY_FOLDER = re.compile(r"[0-9a-f]{16}")
 _SHARD_FOLDER = re.compile(r"[0-9a-f]{2}")
+_HEX_FOLDER = re.compile(r"[0-9a-f]+")  # a shard or identity folder
 _ENTRY_FILE = re.compile(r"[0-9a-f]{64}\.json")
 # `.tmp-<pid>-<n>.json`, and the random names of `tempfile.mkstemp` that earlier versions used.
 _TEMPORARY_FILE = re.compile(r"\.tmp-[A-Za-z0-9_-]+\.json")
@@ -420,47 +426,42 @@ def _subfolders(folder: Path, pattern: re.Pattern[str]) -> list[tuple[str, Path]
     return sorted(found)
 
 
-def _holds_only_cache_files(directory: Path) -> bool:
-    """Whether `directory` is missing, empty, or holds nothing but what the cache writes, at every level: format
-    folders, identity and shard folders, entry and temporary files, `last-prune` (no symlink anywhere)."""
-    levels: list[tuple[Path, int]] = [(directory, 0)]
-    while levels:
-        folder, depth = levels.pop()
-        try:
-            items = list(os.scandir(folder))
-        except FileNotFoundError:
-            if depth == 0:
-                return True
+# What each level of a cache folder may hold: (folder name -> its level, file names). Formats 1-3 put the shards right
+# under the format folder, format 4 under an identity folder.
+_CacheLevel = tuple[tuple[tuple[re.Pattern[str], "_CacheLevel"], ...], tuple[re.Pattern[str], ...]]
+_SHARD_LEVEL: _CacheLevel = ((), (_ENTRY_FILE, _TEMPORARY_FILE))
+_IDENTITY_LEVEL: _CacheLevel = (((_SHARD_FOLDER, _SHARD_LEVEL),), ())
+_FORMAT_LEVEL: _CacheLevel = (((_SHARD_FOLDER, _SHARD_LEVEL), (_IDENTITY_FOLDER, _IDENTITY_LEVEL)), ())
+_TOP_LEVEL: _CacheLevel = (((_FORMAT_FOLDER, _FORMAT_LEVEL),), (re.compile(re.escape(PRUNE_STAMP)), _TEMPORARY_FILE))
+
+
+def _holds_only_cache_files(directory: Path, level: _CacheLevel = _TOP_LEVEL) -> bool:
+    """Whether `directory` is missing (at the top), empty, or holds nothing but what the cache writes, at every
+    level: format, identity and shard folders, entry and temporary files, `last-prune` (no symlink anywhere)."""
+    try:
+        with os.scandir(directory) as found:
+            items = list(found)
+    except FileNotFoundError:
+        return level is _TOP_LEVEL
+    except OSError:
+        return False
+    folders, files = level
+    for item in items:
+        if item.is_symlink():
             return False
-        except OSError:
+        if item.is_dir(follow_symlinks=False):
+            inner = next((sub for pattern, sub in folders if pattern.fullmatch(item.name)), None)
+            if inner is None or not _holds_only_cache_files(Path(item.path), inner):
+                return False
+        elif not any(pattern.fullmatch(item.name) for pattern in files):
             return False
-        for item in items:
-            if item.is_symlink():
-                return False
-            name, is_dir = item.name, item.is_dir(follow_symlinks=False)
-            if depth == 0:
-                ok = (_FORMAT_FOLDER.fullmatch(name) and is_dir) or (
-                    not is_dir and (name == PRUNE_STAMP or _TEMPORARY_FILE.fullmatch(name)))
-            elif depth == 1:  # in a format folder: shards (formats 1-3) or identity folders (4)
-                ok = is_dir and bool(_SHARD_FOLDER.fullmatch(name) or _IDENTITY_FOLDER.fullmatch(name))
-                depth_of_child = 2 if _SHARD_FOLDER.fullmatch(name) else 3
-            elif depth == 3:  # in an identity folder: shards
-                ok = is_dir and bool(_SHARD_FOLDER.fullmatch(name))
-                depth_of_child = 2
-            else:  # in a shard: entries and temporary files
-                ok = not is_dir and bool(_ENTRY_FILE.fullmatch(name) or _TEMPORARY_FILE.fullmatch(name))
-            if not ok:
-                return False
-            if is_dir:
-                levels.append((folder / name, 1 if depth == 0 else depth_of_child))
     return True
 
 
 def _last_used(folder: Path) -> float:
     """When a format or identity folder was last used: the newest time of it and of its subfolders (a run marks
     its identity folder; writing an entry changes its shard's time)."""
-    times = [_mtime(folder), *(_mtime(sub) for _, sub in _subfolders(folder, re.compile(r"[0-9a-f]+")))]
-    return max(times)
+    return max([_mtime(folder), *(_mtime(sub) for _, sub in _subfolders(folder, _HEX_FOLDER))])
 
 
 def _mtime(path: Path) -> float:

@@ -624,11 +624,11 @@ def cache(
     clear: bool = typer.Option(False, "--clear", help="Remove every cached result, of every version."),
 ) -> None:
     """Show where the cache is and what it holds; --prune or --clear make it smaller (see docs/performance.md)."""
-    from .cache import PlanCache, Usage, default_cache_dir
+    from .cache import PlanCache, Usage, cache_directory
 
     if prune and clear:
         raise UsageError("--prune and --clear exclude each other: use one")
-    directory = (cache_dir if cache_dir is not None else default_cache_dir()).expanduser().resolve()
+    directory = cache_directory(cache_dir)
     store = PlanCache(directory)
     lines = []
     exists = directory.is_dir()  # a mistyped --cache-dir is reported empty, never created

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
+from typing import AnyStr
 
 NO_NEWLINE = b"\\ No newline at end of file\n"
 
@@ -12,8 +13,8 @@ def unified_diff(path: str, old: bytes, new: bytes, *, context: int = 3) -> byte
     """A `diff --git` section for one file (empty when the bytes are equal)."""
     if old == new:
         return b""
-    old_lines = _lines(old)
-    new_lines = _lines(new)
+    old_lines = text_lines(old)
+    new_lines = text_lines(new)
     body = bytearray()
     lines = difflib.diff_bytes(
         difflib.unified_diff, old_lines, new_lines,
@@ -32,20 +33,14 @@ def unified_diff(path: str, old: bytes, new: bytes, *, context: int = 3) -> byte
     return header + bytes(body)
 
 
-def _lines(data: bytes) -> list[bytes]:
-    """Lines as git counts them: each ends at `\n` and only there (`bytes.splitlines` also ends one at a lone `\r`,
-    which Python reads as a line break, but git does not: a diff cut there does not apply)."""
-    lines = data.split(b"\n")
+def text_lines(text: AnyStr) -> list[AnyStr]:
+    """Lines as git counts them, ends kept: each ends at a newline and only there. `splitlines` also ends one at a
+    lone `\r` (which Python reads as a line break, git does not: a diff cut there does not apply) and, on text, at a
+    form feed, U+2028 and more (a fragment of a line would look like a line of its own)."""
+    newline = b"\n" if isinstance(text, bytes) else "\n"
+    lines = text.split(newline)  # type: ignore[arg-type]
     last = lines.pop()
-    return [line + b"\n" for line in lines] + ([last] if last else [])
-
-
-def text_lines(text: str) -> list[str]:
-    """The lines of a diff's text, ends kept, cut at `\n` only (`str.splitlines` also cuts at `\r`, a form feed,
-    U+2028 and more, which would make a fragment of a line look like a line of its own)."""
-    lines = text.split("\n")
-    last = lines.pop()
-    return [line + "\n" for line in lines] + ([last] if last else [])
+    return [line + newline for line in lines] + ([last] if last else [])  # type: ignore[operator]
 
 
 def line_kinds(lines: Iterable[str]) -> Iterator[str]:

@@ -9,7 +9,7 @@ from typing import Iterable, Literal, Sequence, Union
 import libcst as cst
 from libcst.metadata import Assignment
 
-from ..bindings import FileContext
+from ..bindings import FileContext, string_value
 from ..names import is_dotted_under
 from ..scan import FileScan, Signature
 from ..types import Finding, Severity
@@ -156,13 +156,9 @@ class _ValueUses(cst.CSTVisitor):
         self._not_values: set[int] = set()
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        text = node.value
-        if any(leaf in text for leaf in self.leaves) and "b" not in node.prefix.lower():
-            try:
-                value = node.evaluated_value
-            except (ValueError, SyntaxError):
-                return
-            if isinstance(value, str) and value.rpartition(".")[2].rpartition(":")[2] in self.leaves:
+        if any(leaf in node.value for leaf in self.leaves):
+            value = string_value(node)
+            if value is not None and value.rpartition(".")[2].rpartition(":")[2] in self.leaves:
                 self.strings.append((node, value))
 
     def _skip(self, *nodes: cst.CSTNode | None) -> None:
@@ -178,14 +174,11 @@ class _ValueUses(cst.CSTVisitor):
         self._skip(node.func)
         # `monkeypatch.setattr(module, "f", ...)`, `patch.object(module, "f")`, `setattr(module, "f", ...)`: an
         # object and an attribute name that may spell the function on a module.
-        if len(node.args) >= 2 and isinstance(node.args[1].value, cst.SimpleString) and node.args[1].keyword is None:
+        if len(node.args) >= 2 and node.args[1].keyword is None:
             name = node.args[1].value
-            try:
-                value = name.evaluated_value
-            except (ValueError, SyntaxError):
-                return
-            if isinstance(value, str) and value in self.leaves:
-                self.replaced.append((node.args[0].value, name, value))
+            value = string_value(name)
+            if value in self.leaves:
+                self.replaced.append((node.args[0].value, name, value))  # type: ignore[arg-type]
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._skip(node.value, node.attr)
